@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+CONTENT ?= course_content
+DIST ?= dist
+PORT ?= 8000
+
+# Python 3.12: on PATH, or installed under pyenv (a pyenv shim that cannot run 3.12 is skipped).
+PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
+	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
+
+.PHONY: run test build validate preview clean browser-deps
+
+$(BIN)/.installed: setup.py requirements/constraints.txt
+	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (install it, e.g. 'pyenv install 3.12', or set PYTHON312=/path/to/python3.12)" >&2; exit 1; fi
+	$(PYTHON312) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/rpt-course build $(CONTENT) -o $(DIST)
+
+validate: build
+	$(BIN)/rpt-course validate $(DIST)/*.tar.gz
+
+preview: $(BIN)/.installed
+	$(BIN)/rpt-course preview $(CONTENT) --port $(PORT)
+
+run: validate preview
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+	  { echo "Installing Debian's chromium for browser tests"; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: $(BIN)/.installed browser-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(DIST) var

@@ -1,0 +1,52 @@
+"""rpt-au: Open edX XBlocks and an authoring command for radiopharmaceutical-therapy training."""
+from setuptools import find_packages, setup
+
+# Two source roots, one distribution: xblocks/ holds the XBlocks, scripts/ the authoring command.
+PACKAGES = find_packages("xblocks", include=["rpt_xblocks*"]) + find_packages("scripts", include=["rpt_course*"])
+
+setup(
+    name="rpt-au",
+    version="0.1.0",
+    description=(
+        "XBlocks and a course-authoring command for training Authorized Users "
+        "of radiopharmaceutical therapy (10 CFR Part 35) on Open edX"
+    ),
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.12",
+    package_dir={
+        **{p: "xblocks/" + p.replace(".", "/") for p in PACKAGES if p.startswith("rpt_xblocks")},
+        **{p: "scripts/" + p.replace(".", "/") for p in PACKAGES if p.startswith("rpt_course")},
+    },
+    packages=PACKAGES,
+    package_data={"rpt_course": ["schema/*.json"]},
+    install_requires=[
+        "XBlock>=6,<7",
+        "lxml>=5",
+        "Markdown>=3.6",
+        "pymdown-extensions>=10",
+        "PyYAML>=6",
+        "bleach[css]>=6.1",
+        "jsonschema>=4.20",
+        "olxcleaner>=0.3",
+    ],
+    extras_require={
+        "dev": [
+            "xblock-sdk>=0.15",
+            "setuptools<81",  # xblock-sdk's file-system service still imports pkg_resources
+            "pytest>=8",
+            "playwright>=1.45",
+            "axe-playwright-python>=0.1.7",
+        ],
+    },
+    entry_points={
+        "console_scripts": ["rpt-course = rpt_course.cli:main"],
+        "xblock.v1": [],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Programming Language :: Python :: 3.12",
+        "Intended Audience :: Education",
+    ],
+)
