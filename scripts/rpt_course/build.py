@@ -1,0 +1,94 @@
+"""From course_content/ to OLX files in memory: load, render, check links.
+
+Contract: `build_files(content_dir, overrides)` returns `(course, files)` where files maps archive
+paths to bytes, or raises `ProblemsFound` with every author mistake (`path:line`). It writes
+nothing; archive.py packs the result.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from rpt_course import lessons
+from rpt_course.content import Overrides, load_course
+from rpt_course.model import Course
+from rpt_course.olx import Pages, olx_files
+from rpt_course.problems import Problem, ProblemsFound
+
+Progress = Callable[[int, int], None]
+
+
+def build_files(content_dir: Path, overrides: Overrides = Overrides(),
+                progress: Progress | None = None) -> tuple[Course, dict[str, bytes]]:
+    course = load_course(Path(content_dir), overrides)
+    problems: list[Problem] = []
+    url_names = {item.id for m in course.modules for item in _ids(m)}
+    render = _Renderer(course, url_names, problems)
+    lesson_components = [c for c in course.components if c.kind == "lesson"]
+    rendered = {}
+    for done, component in enumerate(lesson_components, start=1):
+        rendered[component.id] = render(component.file, component.id)
+        if progress:
+            progress(done, len(lesson_components))
+    pages = Pages(
+        lessons=rendered,
+        overview=render(course.overview, "overview"),
+        handouts=render(course.handouts, "handouts") if course.handouts else "",
+        updates=render(course.updates, "updates") if course.updates else "",
+    )
+    if problems:
+        raise ProblemsFound(problems)
+    return course, olx_files(course, pages)
+
+
+def _ids(module):
+    yield module
+    for section in module.sections:
+        yield section
+        for unit in section.units:
+            yield unit
+            yield from unit.components
+
+
+class _Renderer:
+    """Renders one Markdown file and reports its refused markup and broken links at their lines."""
+
+    def __init__(self, course: Course, url_names: set[str], problems: list[Problem]):
+        self.course = course
+        self.url_names = url_names
+        self.problems = problems
+
+    def __call__(self, path: Path, anchor_prefix: str) -> str:
+        shown = self.course.shown(path)
+        try:
+            text = path.read_text("utf-8")
+        except UnicodeDecodeError:
+            self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
+            return ""
+        xhtml, refusals = lessons.render_lesson(text, anchor_prefix)
+        for message in refusals:
+            needle = message.split("'")[1] if "image '" in message else message.split(">")[0].split("<")[-1]
+            self.problems.append(Problem(shown, _line_of(text, needle), message))
+        for target in lessons.links(xhtml):
+            self._check_link(target, text, shown)
+        return xhtml
+
+    def _check_link(self, target: str, text: str, shown: str) -> None:
+        bare = target.split("#", 1)[0].split("?", 1)[0]
+        if bare.startswith(lessons.STATIC_PREFIX):
+            name = bare[len(lessons.STATIC_PREFIX):]
+            if name not in self.course.static_files:
+                self.problems.append(Problem(shown, _line_of(text, target),
+                                             f"the link {target} has no file static/{name} — add the file to course_content/static/ or fix the name"))
+        elif bare.startswith(lessons.JUMP_PREFIX):
+            name = bare[len(lessons.JUMP_PREFIX):]
+            if name not in self.url_names:
+                self.problems.append(Problem(shown, _line_of(text, target),
+                                             f"the link {target} names no unit or component id in this course — use an id from a module.yaml"))
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle and needle in line:
+            return number
+    return None

@@ -1,0 +1,125 @@
+"""Lesson Markdown -> sanitized XHTML that Open edX's HTML block imports.
+
+Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, refused)`: the body as an XHTML
+fragment (parses as XML when wrapped in one root element; only XML's own entities), and the
+author-facing messages for whatever the allow-list refused (so the build reports it instead of
+silently dropping it). Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
+`$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
+Images may come only from `/static/`; links may be relative, http(s) or mailto.
+"""
+from __future__ import annotations
+
+import re
+
+import bleach
+import markdown
+from bleach.css_sanitizer import CSSSanitizer
+from lxml import etree, html as lxml_html
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol",
+    "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+})
+_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "dir")
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+_CELL_ATTRIBUTES = ("colspan", "rowspan", "scope", "style", "headers")
+_CSS = CSSSanitizer(allowed_css_properties=["text-align"])
+STATIC_PREFIX = "/static/"
+JUMP_PREFIX = "/jump_to_id/"
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name in _COMMON_ATTRIBUTES:
+        return True
+    if tag == "a":
+        return name in ("href", "rel")
+    if tag == "img":
+        return name in ("alt", "width", "height") or (name == "src" and value.startswith(STATIC_PREFIX))
+    if tag in ("td", "th"):
+        return name in _CELL_ATTRIBUTES
+    if tag == "ol":
+        return name in ("start", "type")
+    return False
+
+
+_MARKDOWN_EXTENSIONS = ["tables", "footnotes", "admonition", "sane_lists", "pymdownx.arithmatex"]
+_MARKDOWN_CONFIG = {"pymdownx.arithmatex": {"generic": True}}
+
+
+def _markdown_to_html(text: str) -> str:
+    converter = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG,
+                                  output_format="html")
+    return converter.convert(text)
+
+
+def refusals(raw_html: str) -> list[str]:
+    """What the allow-list would silently drop from `raw_html`, phrased for the author:
+    tags that are not allowed and images that do not come from /static/ (in document order)."""
+    if not raw_html.strip():
+        return []
+    root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
+    found: list[str] = []
+    for element in root.iter():
+        if element is root or not isinstance(element.tag, str):
+            continue
+        if element.tag not in ALLOWED_TAGS:
+            message = f"the tag <{element.tag}> is not allowed in lessons — remove it (lessons allow text formatting, tables, figures, images from /static/ and links)"
+        elif element.tag == "img" and not (element.get("src") or "").startswith(STATIC_PREFIX):
+            message = f"the image '{element.get('src') or ''}' does not come from static/ — put the file in course_content/static/ and link it as /static/NAME"
+        else:
+            continue
+        if message not in found:
+            found.append(message)
+    return found
+
+
+def sanitize(raw_html: str) -> str:
+    """Apply the course-page allow-list (tags, attributes, URL schemes, CSS) with bleach."""
+    return bleach.clean(raw_html, tags=ALLOWED_TAGS, attributes=_allowed_attribute,
+                        protocols=ALLOWED_PROTOCOLS, css_sanitizer=_CSS, strip=True, strip_comments=True)
+
+
+def to_xhtml(clean_html: str, anchor_prefix: str) -> str:
+    """Serialize sanitized HTML as an XHTML fragment; prefix in-page anchors so that several
+    lessons on one page never share an id."""
+    if not clean_html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("id"):
+            element.set("id", _anchor(anchor_prefix, element.get("id")))
+        href = element.get("href")
+        if href and href.startswith("#") and len(href) > 1:
+            element.set("href", "#" + _anchor(anchor_prefix, href[1:]))
+    parts = [_escape_text(root.text or "")]
+    parts += [etree.tostring(child, encoding="unicode", method="xml") for child in root]
+    return "".join(parts).strip() + "\n"
+
+
+def _anchor(prefix: str, name: str) -> str:
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_-]', '-', name)}"
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
+    """See the module docstring."""
+    raw = _markdown_to_html(text)
+    return to_xhtml(sanitize(raw), anchor_prefix), refusals(raw)
+
+
+_LINK_ATTRIBUTES = ("href", "src")
+
+
+def links(xhtml: str) -> list[str]:
+    """Every href and src value in an XHTML fragment, in document order."""
+    if not xhtml.strip():
+        return []
+    root = etree.fromstring(f"<div>{xhtml}</div>", etree.XMLParser(resolve_entities=False, no_network=True))
+    return [element.get(name) for element in root.iter() for name in _LINK_ATTRIBUTES if element.get(name)]

@@ -1,0 +1,98 @@
+"""The validated course model: what course_content/ says, with every item's source location.
+
+Plain data only. `content.py` builds it from files; `olx.py` turns it into OLX. Each item keeps
+`where` (file shown relative to the content folder, 1-based line) so that later stages can still
+report `path:line` problems.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+Where = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    kind: str
+    title: str
+    file: Path  # absolute path of the source file
+    where: Where
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    title: str
+    components: tuple[Component, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Section:
+    """An Open edX subsection (sequential). `format` is a grader type when graded, else None."""
+
+    id: str
+    title: str
+    format: str | None
+    start: datetime | None
+    due: datetime | None
+    units: tuple[Unit, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Module:
+    """An Open edX section (chapter)."""
+
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Grader:
+    type: str
+    short_label: str
+    weight: float
+    min_count: int
+    drop_count: int
+
+
+@dataclass(frozen=True)
+class Course:
+    content_dir: Path
+    org: str
+    number: str
+    run: str
+    title: str
+    start: datetime
+    end: datetime
+    language: str
+    course_image: str | None
+    short_description: str
+    overview: Path
+    handouts: Path | None
+    updates: Path | None
+    graders: tuple[Grader, ...]
+    cutoffs: dict[str, float]
+    modules: tuple[Module, ...]
+    static_files: dict[str, Path] = field(default_factory=dict)  # name -> file
+
+    @property
+    def units(self) -> list[Unit]:
+        return [u for m in self.modules for s in m.sections for u in s.units]
+
+    @property
+    def components(self) -> list[Component]:
+        return [c for u in self.units for c in u.components]
+
+    def shown(self, path: Path) -> str:
+        """`path` as authors see it: relative to the content folder."""
+        try:
+            return path.relative_to(self.content_dir).as_posix()
+        except ValueError:
+            return str(path)

@@ -1,0 +1,34 @@
+"""Preview of a built course in the xblock-sdk workbench.
+
+The course reaches the workbench as an OLX file mapping (archive path -> bytes, as built by the
+authoring command). `set_course_files` must be called before `django.setup()` in the same
+process; the preview's Django app reads the mapping back with `course_files` whenever the
+workbench (re)builds its scenarios and whenever a course static file is requested.
+
+Modules: `scenarios` (pure: OLX mapping -> workbench scenarios), `settings`, `apps`, `urls`
+(Django wiring), `server` (start the workbench). This module imports no Django.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+_course_files: Mapping[str, bytes] | None = None
+
+
+def set_course_files(files: Mapping[str, bytes]) -> None:
+    """Make `files` (OLX archive path -> bytes) the course this process previews.
+
+    A read-only copy is kept, so later changes to `files` do not leak into the preview.
+    """
+    global _course_files
+    _course_files = MappingProxyType(dict(files))
+
+
+def course_files() -> Mapping[str, bytes]:
+    """The mapping given to `set_course_files`; RuntimeError if it was never called."""
+    if _course_files is None:
+        raise RuntimeError(
+            "no course to preview: call rpt_course.preview.set_course_files(files) before django.setup()"
+        )
+    return _course_files

@@ -1,0 +1,94 @@
+"""Check YAML data against the declared JSON Schemas in schema/, reporting every error at once.
+
+Contract: `schema_problems(schema_name, data, lines)` returns a list of `Problem`s (empty when
+the data conforms), each located at the line of the offending value and phrased for an author:
+what is wrong, then how to fix it (taken from the schema's `description`s where present).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+
+from jsonschema import Draft202012Validator
+
+from rpt_course.problems import Problem
+from rpt_course.yaml_source import LineMap
+
+
+@cache
+def _validator(schema_name: str) -> Draft202012Validator:
+    schema = json.loads(resources.files("rpt_course").joinpath("schema", schema_name).read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_problems(schema_name: str, data, lines: LineMap) -> list[Problem]:
+    """All schema violations of `data` as author-facing problems."""
+    validator = _validator(schema_name)
+    problems = []
+    for error in validator.iter_errors(data):
+        problems.extend(_explain(error, lines))
+    return problems
+
+
+def _name(location) -> str:
+    """A readable name for a location: the last key, or `item N of KEY`."""
+    for index in range(len(location) - 1, -1, -1):
+        if isinstance(location[index], str):
+            key = location[index]
+            trailing = [i for i in location[index + 1:] if isinstance(i, int)]
+            return f"item {trailing[-1] + 1} of '{key}'" if trailing else f"'{key}'"
+    return "the file"
+
+
+def _hint(schema: dict) -> str:
+    description = schema.get("description") if isinstance(schema, dict) else None
+    return f" — write {description}" if description else ""
+
+
+def _explain(error, lines: LineMap) -> list[Problem]:
+    location = tuple(error.absolute_path)
+    name = _name(location)
+    kind = error.validator
+    schema = error.schema
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = [key for key in error.instance if key not in schema.get("properties", {})]
+        found = []
+        for key in extra:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "remove it"
+            found.append(lines.problem(location + (key,),
+                                       f"unknown key '{key}' — {fix} (allowed here: {', '.join(allowed)})"))
+        return found
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        sub = schema.get("properties", {}).get(missing, {})
+        hint = sub.get("description") if isinstance(sub, dict) else None
+        how = f"add `{missing}:` with {hint}" if hint else f"add `{missing}:`"
+        return [lines.problem(location, f"{name} lacks the required key '{missing}' — {how}")]
+    if kind == "type":
+        expected = schema.get("type")
+        shown = json.dumps(error.instance) if not isinstance(error.instance, (dict, list)) else type(error.instance).__name__
+        fix = " (put text in quotes, e.g. '2027')" if expected == "string" else ""
+        return [lines.problem(location, f"{name} must be {_article(expected)}, not {shown}{fix}{_hint(schema)}")]
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in schema["enum"])
+        return [lines.problem(location, f"{name} is {json.dumps(error.instance)}, which is not one of: {choices} — use one of those")]
+    if kind in {"pattern", "minLength", "maxLength"}:
+        return [lines.problem(location, f"{name} has the value {json.dumps(error.instance)}, which is not allowed here{_hint(schema) or ' — write a non-empty value without unusual characters'}")]
+    if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        return [lines.problem(location, f"{name} is {error.instance}: {error.message.split(' is ', 1)[-1]}{_hint(schema)}")]
+    if kind in {"minItems", "minProperties"}:
+        return [lines.problem(location, f"{name} is empty — add at least one entry{_hint(schema)}")]
+    return [lines.problem(location, f"{name}: {error.message}{_hint(schema)}")]
+
+
+def _article(expected) -> str:
+    words = {"string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping of keys",
+             "array": "a list", "boolean": "true or false"}
+    if isinstance(expected, list):
+        return " or ".join(words.get(e, e) for e in expected)
+    return words.get(expected, str(expected))
