@@ -66,8 +66,7 @@ class _Renderer:
             self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
             return ""
         xhtml, refusals = lessons.render_lesson(text, anchor_prefix)
-        for message in refusals:
-            needle = message.split("'")[1] if "image '" in message else message.split(">")[0].split("<")[-1]
+        for needle, message in refusals:
             self.problems.append(Problem(shown, _line_of(text, needle), message))
         for target in lessons.links(xhtml):
             self._check_link(target, text, shown)

@@ -1,9 +1,9 @@
 """Lesson Markdown -> sanitized XHTML that Open edX's HTML block imports.
 
 Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, refused)`: the body as an XHTML
-fragment (parses as XML when wrapped in one root element; only XML's own entities), and the
-author-facing messages for whatever the allow-list refused (so the build reports it instead of
-silently dropping it). Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
+fragment (parses as XML when wrapped in one root element; only XML's own entities), and
+`refusals(...)` for whatever the allow-list dropped (so the build reports it to the author instead
+of silently losing it). Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
 `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
 """
@@ -54,25 +54,41 @@ def _markdown_to_html(text: str) -> str:
     return converter.convert(text)
 
 
-def refusals(raw_html: str) -> list[str]:
-    """What the allow-list would silently drop from `raw_html`, phrased for the author:
-    tags that are not allowed and images that do not come from /static/ (in document order)."""
+def refusals(raw_html: str) -> list[tuple[str, str]]:
+    """What the allow-list would silently drop from `raw_html`, as `(text to find in the source,
+    message for the author)` in document order: tags that are not allowed, images that do not
+    come from /static/, links with other schemes, event-handler attributes."""
     if not raw_html.strip():
         return []
     root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for element in root.iter():
         if element is root or not isinstance(element.tag, str):
             continue
         if element.tag not in ALLOWED_TAGS:
+            needle = f"<{element.tag}"
             message = f"the tag <{element.tag}> is not allowed in lessons — remove it (lessons allow text formatting, tables, figures, images from /static/ and links)"
         elif element.tag == "img" and not (element.get("src") or "").startswith(STATIC_PREFIX):
+            needle = element.get("src") or "<img"
             message = f"the image '{element.get('src') or ''}' does not come from static/ — put the file in course_content/static/ and link it as /static/NAME"
+        elif element.tag == "a" and _scheme(element.get("href") or "") not in ALLOWED_PROTOCOLS | {""}:
+            needle = element.get("href").strip()
+            message = f"the link '{element.get('href')}' uses a scheme that is not allowed — link with http, https or mailto, or to /static/ or /jump_to_id/"
+        elif any(name.lower().startswith("on") for name in element.attrib):
+            needle = next(name for name in element.attrib if name.lower().startswith("on"))
+            message = f"event-handler attributes (on...) are not allowed on <{element.tag}> — remove them; lessons cannot run scripts"
         else:
             continue
-        if message not in found:
-            found.append(message)
+        if all(message != seen for _, seen in found):
+            found.append((needle, message))
     return found
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme in lower case ('' for a relative URL), ignoring characters browsers ignore."""
+    compact = re.sub(r"[\x00-\x20]", "", url)
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", compact)
+    return match.group(1).lower() if match else ""
 
 
 def sanitize(raw_html: str) -> str:

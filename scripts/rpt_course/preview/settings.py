@@ -1,0 +1,65 @@
+"""Django settings for the course preview: the xblock-sdk workbench's settings, with these changes.
+
+- State (SQLite database, log, the `fs` service's files) lives in one folder: `$RPT_PREVIEW_STATE_DIR`,
+  default `var/preview` under the current folder. The folder is created on import, because the
+  log handler opens its file while Django configures logging.
+- The index lists only the course: every installed XBlock class's own demo scenarios are hidden
+  (the SDK's sample blocks, which `EXCLUDE_SAMPLE_XBLOCKS=yes` would hide, and any other
+  `xblock.v1` entry point, e.g. our own blocks' `workbench_scenarios`).
+- Django's own log records go to the log file only, not to the terminal.
+- Our app is installed (it registers the course scenarios) and our URLconf serves the course's
+  static files next to the workbench's own routes.
+- Only loopback host names are accepted in the Host header (`ALLOWED_HOSTS`), plus
+  `$RPT_PREVIEW_HOST` when the server binds another loopback address.
+"""
+# pylint: disable=wildcard-import,unused-wildcard-import
+from __future__ import annotations
+
+import copy
+import importlib.metadata
+import os
+from pathlib import Path
+
+from workbench.settings import *  # noqa: F401,F403  (the base settings, overridden below)
+from workbench.settings import DJFS, INSTALLED_APPS, LOGGING
+
+from rpt_course.preview.scenarios import SCENARIO_PREFIX
+
+STATE_DIR = Path(os.environ.get("RPT_PREVIEW_STATE_DIR", "var/preview")).resolve()
+STATE_DIR.mkdir(parents=True, exist_ok=True)
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(STATE_DIR / "workbench.db"),
+    }
+}
+
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["handlers"]["logfile"]["filename"] = str(STATE_DIR / "workbench.log")
+# XBlock calls `logging.warning()` on the root logger, which installs a stderr handler there;
+# without this, every DEBUG record of the `django` loggers (each SQL query, full error reports
+# with all settings) would propagate to it and flood the terminal. They stay in the log file.
+for _logger in ("django", "django.request"):
+    LOGGING["loggers"][_logger]["propagate"] = False
+
+DJFS = {**DJFS, "directory_root": str(STATE_DIR / "djpyfs")}
+
+SDK_SAMPLE_XBLOCKS = frozenset({
+    # The list workbench/settings.py applies under EXCLUDE_SAMPLE_XBLOCKS=yes (xblock-sdk 0.15.2).
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo",
+    "html_demo", "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs",
+    "view_counter_demo",
+})
+EXCLUDED_XBLOCKS = (set(SDK_SAMPLE_XBLOCKS) | {
+    entry_point.name for entry_point in importlib.metadata.entry_points(group="xblock.v1")
+}) - {SCENARIO_PREFIX}  # the index filters on the name before the first dot: never hide the course
+
+_extra_host = os.environ.get("RPT_PREVIEW_HOST", "")
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + (
+    [f"[{_extra_host}]" if ":" in _extra_host else _extra_host] if _extra_host else []
+)
+
+INSTALLED_APPS = [*INSTALLED_APPS, "rpt_course.preview.apps.PreviewConfig"]
+
+ROOT_URLCONF = "rpt_course.preview.urls"

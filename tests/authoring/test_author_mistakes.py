@@ -1,0 +1,84 @@
+"""Every author mistake is reported as `path:line: what — how`, all at once, exit 1, no
+traceback, and the earlier archive stays as it was (cases in fixtures/author_mistakes.yaml)."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from pathlib import Path
+from rpt_course.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CASES = yaml.safe_load((FIXTURES / "author_mistakes.yaml").read_text("utf-8"))
+
+
+def _mutate(content, case):
+    for name, (find, replace) in case.get("edits", {}).items():
+        path = content / name
+        text = path.read_text("utf-8")
+        assert find in text, f"fixture edit for {name} no longer matches"
+        path.write_text(text.replace(find, replace, 1), "utf-8")
+    for name, text in case.get("write", {}).items():
+        (content / name).write_text(text, "utf-8")
+    for name in case.get("delete", []):
+        (content / name).unlink()
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_mistake_is_reported_at_its_line_and_nothing_is_written(name, good_course, tmp_path, capsys):
+    out = tmp_path / "dist"
+    assert main(["build", str(good_course), "-o", str(out)]) == 0
+    (archive,) = out.glob("*.tar.gz")
+    before = _digest(archive)
+    capsys.readouterr()
+
+    _mutate(good_course, CASES[name])
+    assert main(["build", str(good_course), "-o", str(out)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    for expected in CASES[name]["expect"]:
+        location, text = expected.split(": ", 1)
+        matching = [line for line in errors if line.startswith(location + ": ") and text in line]
+        assert matching, f"expected {expected!r} in:\n" + "\n".join(errors)
+    assert all(" — " in line for line in errors[:-1]), "every problem says how to fix it"
+    assert "Traceback" not in "\n".join(errors)
+    assert _digest(archive) == before
+    assert sorted(p.name for p in out.iterdir()) == [archive.name], "no partial file left behind"
+
+
+@pytest.mark.parametrize("name", ["malformed_yaml", "graded_format_without_grader"])
+def test_validate_reports_the_same_mistakes(name, good_course, capsys):
+    _mutate(good_course, CASES[name])
+    assert main(["validate", str(good_course)]) == 1
+    err = capsys.readouterr().err
+    for expected in CASES[name]["expect"]:
+        location, text = expected.split(": ", 1)
+        assert f"{location}: " in err and text in err
+
+
+def test_a_real_process_exits_1_without_traceback(good_course, tmp_path):
+    _mutate(good_course, CASES["many_mistakes_at_once"])
+    result = subprocess.run([sys.executable, "-m", "rpt_course.cli", "build", str(good_course), "-o", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "3 problems found; nothing was written." in result.stderr
+    assert not list(tmp_path.glob("*.tar.gz"))
+
+
+def test_not_a_content_folder(tmp_path, capsys):
+    assert main(["build", str(tmp_path)]) == 1
+    assert "no course.yaml here — point the command at the course_content folder" in capsys.readouterr().err
+
+
+def test_non_utf8_yaml(good_course, capsys):
+    (good_course / "intro" / "module.yaml").write_bytes(b"id: intro\ntitle: Caf\xe9\n")
+    assert main(["build", str(good_course)]) == 1
+    assert "intro/module.yaml:2: this file is not UTF-8 text" in capsys.readouterr().err
