@@ -71,14 +71,14 @@ def _explain(error, lines: LineMap) -> list[Problem]:
         return [lines.problem(location, f"{name} lacks the required key '{missing}' — {how}")]
     if kind == "type":
         expected = schema.get("type")
-        shown = json.dumps(error.instance) if not isinstance(error.instance, (dict, list)) else type(error.instance).__name__
+        shown = json.dumps(error.instance, default=str) if not isinstance(error.instance, (dict, list)) else type(error.instance).__name__
         fix = " (put text in quotes, e.g. '2027')" if expected == "string" else ""
         return [lines.problem(location, f"{name} must be {_article(expected)}, not {shown}{fix}{_hint(schema)}")]
     if kind == "enum":
         choices = ", ".join(str(c) for c in schema["enum"])
-        return [lines.problem(location, f"{name} is {json.dumps(error.instance)}, which is not one of: {choices} — use one of those")]
+        return [lines.problem(location, f"{name} is {json.dumps(error.instance, default=str)}, which is not one of: {choices} — use one of those")]
     if kind in {"pattern", "minLength", "maxLength"}:
-        return [lines.problem(location, f"{name} has the value {json.dumps(error.instance)}, which is not allowed here{_hint(schema) or ' — write a non-empty value without unusual characters'}")]
+        return [lines.problem(location, f"{name} has the value {json.dumps(error.instance, default=str)}, which is not allowed here{_hint(schema) or ' — write a non-empty value without unusual characters'}")]
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         return [lines.problem(location, f"{name} is {error.instance}: {error.message.split(' is ', 1)[-1]}{_hint(schema)}")]
     if kind in {"minItems", "minProperties"}:
