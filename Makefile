@@ -23,7 +23,8 @@ build: $(BIN)/.installed
 	$(BIN)/rpt-course build $(CONTENT) -o $(DIST)
 
 validate: build
-	$(BIN)/rpt-course validate $(DIST)/*.tar.gz
+	$(BIN)/rpt-course validate $(CONTENT)
+	$(BIN)/rpt-course validate "$$(ls -t $(DIST)/*.tar.gz | head -n 1)"
 
 preview: $(BIN)/.installed
 	$(BIN)/rpt-course preview $(CONTENT) --port $(PORT)

@@ -22,7 +22,7 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
                 progress: Progress | None = None) -> tuple[Course, dict[str, bytes]]:
     course = load_course(Path(content_dir), overrides)
     problems: list[Problem] = []
-    url_names = {item.id for m in course.modules for item in _ids(m)}
+    url_names = {block.id for module in course.modules for block in module.blocks()}
     render = _Renderer(course, url_names, problems)
     lesson_components = [c for c in course.components if c.kind == "lesson"]
     rendered = {}
@@ -39,15 +39,6 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
     if problems:
         raise ProblemsFound(problems)
     return course, olx_files(course, pages)
-
-
-def _ids(module):
-    yield module
-    for section in module.sections:
-        yield section
-        for unit in section.units:
-            yield unit
-            yield from unit.components
 
 
 class _Renderer:

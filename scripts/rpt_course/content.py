@@ -247,19 +247,10 @@ def _component_file(content_dir, base, component, location, lines: LineMap, prob
 
 def _check_unique_ids(modules: list[Module], problems) -> None:
     first_seen: dict[str, tuple[str, int]] = {}
-    for item in _all_items(modules):
+    for item in (block for module in modules for block in module.blocks()):
         if item.id in first_seen:
             path, line = first_seen[item.id]
             problems.append(Problem(item.where[0], item.where[1], f"the id '{item.id}' is already used at {path}:{line} — ids become url_names and must be unique in the course; rename this one"))
         else:
             first_seen[item.id] = item.where
 
-
-def _all_items(modules):
-    for module in modules:
-        yield module
-        for section in module.sections:
-            yield section
-            for unit in section.units:
-                yield unit
-                yield from unit.components

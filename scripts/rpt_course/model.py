@@ -52,6 +52,15 @@ class Module:
     sections: tuple[Section, ...]
     where: Where
 
+    def blocks(self):
+        """This module and every section, unit and component in it, in course order."""
+        yield self
+        for section in self.sections:
+            yield section
+            for unit in section.units:
+                yield unit
+                yield from unit.components
+
 
 @dataclass(frozen=True)
 class Grader:
