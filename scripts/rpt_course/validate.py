@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rpt_course.build import build_files
 from rpt_course.content import Overrides
-from rpt_course.olx_checks import olx_problems
+from rpt_course.olx_checks import olx_problems, unsafe_xml
 from rpt_course.olxcleaner_check import olxcleaner_problems
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.untrusted_archive import unpack_untrusted
@@ -25,10 +25,6 @@ def write_tree(files: dict[str, bytes], dest: Path) -> None:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-
-
-def _unsafe_xml(problems: list[Problem]) -> bool:
-    return any("DOCTYPE" in p.message for p in problems)
 
 
 def validate_content(content_dir: Path, overrides: Overrides = Overrides()) -> list[Problem]:
@@ -51,6 +47,6 @@ def validate_archive(archive: Path) -> list[Problem]:
             return problems
         problems += olx_problems(files, archive.name)
         top = {name.split("/", 1)[0] for name in files}
-        if not _unsafe_xml(problems) and len(top) == 1:
+        if not unsafe_xml(problems) and len(top) == 1:
             problems += olxcleaner_problems(Path(temporary) / top.pop(), archive.name)
         return problems
