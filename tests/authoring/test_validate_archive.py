@@ -90,7 +90,7 @@ def test_decompression_bomb_is_refused(sandbox, capsys):
     bomb.write_bytes(gzip.compress(info.tobuf(), mtime=0) + zeros * 600)
     assert bomb.stat().st_size < 2 * 2**20
     assert main(["validate", str(bomb)]) == 1
-    assert "bomb.tar.gz" in capsys.readouterr().err
+    assert "possible decompression bomb" in capsys.readouterr().err
     bomb.unlink()
 
 
