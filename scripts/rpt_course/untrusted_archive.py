@@ -12,15 +12,17 @@ Contract: `unpack_untrusted(archive, dest)` returns `(files, problems)`.
   decompressed tar stream: headers, file data and padding) is passed, and reading stops when the
   archive holds more than `max_members` members. Past either limit nothing more is read.
 - Refused (the mapping is None): absolute paths; `..`, `.` or empty path components; backslashes,
-  NUL and other control characters, names that are not UTF-8, empty names, over-long components;
+  NUL and other control characters, names that are not UTF-8, empty names, components over 255
+  bytes, paths over 1024 bytes or 32 folders deep;
   symbolic and hard links; character and block devices, FIFOs, sparse files and every other
   member that is neither a regular file nor a folder; files outside a top folder or members spread
   over several top folders; duplicate names; a name used for both a file and a folder; names
-  that differ only in letter case (they collide on case-insensitive file systems).
+  that differ only in letter case (they collide on case-insensitive file systems); extended
+  headers (PAX, GNU long names) over 64 KiB, and malformed PAX headers (see `_GuardedTarInfo`).
 - Reported but not refused (the mapping is returned): a single top folder not named `course/`,
   junk files (`.DS_Store`, `._*`, `*~`), an archive with no members.
 - Every header is checked, also after a refusal, so that all problems are reported at once; the
-  byte and member limits and unreadable data stop the reading at once.
+  byte and member limits, a hostile extended header and unreadable data stop the reading at once.
 - Regular files are written under `dest` (an existing, empty folder the caller owns and deletes)
   so that olxcleaner can read them, until the first refusal. Nothing is ever created outside
   `dest`: every target is checked to resolve inside it, folders are entered one at a time without
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import tarfile
 import unicodedata
 import zlib
@@ -43,6 +46,11 @@ MAX_UNPACKED_BYTES = 512 * 2**20
 MAX_MEMBERS = 20_000
 TOP_FOLDER = "course"
 MAX_NAME_COMPONENT_BYTES = 255
+MAX_PATH_BYTES = 1024
+MAX_PATH_DEPTH = 32
+
+MAX_EXTENDED_HEADER_BYTES = 64 * 2**10
+MAX_DIGIT_RUN = 64
 
 GZIP_MAGIC = b"\x1f\x8b"
 TAR_MAGIC_OFFSET = 257
@@ -53,9 +61,12 @@ FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
 REGULAR_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
+PAX_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
+EXTENDED_TYPES = PAX_TYPES + (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 JUNK_NAMES = (".DS_Store",)
 
 REBUILD = "rebuild the archive from the folder that holds course/ with `tar -czf NAME.tar.gz course`"
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 _TYPE_NAMES = {
     tarfile.CHRTYPE: "a character device",
     tarfile.BLKTYPE: "a block device",
@@ -101,6 +112,7 @@ class _Report:
     def __init__(self, archive_name: str):
         self.archive_name = archive_name
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
         self.refused = False
 
     def refuse(self, message: str) -> None:
@@ -112,7 +124,8 @@ class _Report:
 
     def _add(self, message: str) -> None:
         problem = Problem(self.archive_name, None, message)
-        if problem not in self.problems:
+        if problem not in self._seen:
+            self._seen.add(problem)
             self.problems.append(problem)
 
 
@@ -138,6 +151,9 @@ def unpack_untrusted(archive: Path, dest: Path, *, max_unpacked_bytes: int = MAX
         report.refuse(_too_big(max_unpacked_bytes))
     except (tarfile.TarError, gzip.BadGzipFile, EOFError, zlib.error, OSError) as error:
         report.refuse(_unreadable(error))
+    except RecursionError:
+        report.refuse("the archive chains too many extended headers one after another; refused as "
+                      "possibly hostile — " + REBUILD)
     return (None if report.refused else files), report.problems
 
 
@@ -172,7 +188,8 @@ def _read_members(stream: _LimitedReader, root: Path, report: _Report, files: di
                   max_bytes: int, max_members: int) -> None:
     ledger = _Ledger()
     declared = 0
-    with tarfile.open(fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape") as tar:
+    with tarfile.open(fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape",
+                      tarinfo=_GuardedTarInfo) as tar:
         for count, member in enumerate(tar, start=1):
             if count > max_members:
                 raise _Refused(f"the archive holds more than {max_members} members; reading stopped "
@@ -200,12 +217,10 @@ def _read_members(stream: _LimitedReader, root: Path, report: _Report, files: di
 
 def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, root: Path, files: dict[str, bytes]) -> None:
     if member.isdir():
+        _check_inside(root, member.name)
         os.close(_make_folders(root, member.name.split("/")))
         return
-    data = tar.extractfile(member).read()
-    if len(data) != member.size:
-        raise _Refused(f"member {member.name!r} is cut short — the archive is truncated; "
-                       "download or build it again")
+    data = tar.extractfile(member).read()  # tarfile raises ReadError if the data is cut short
     files[member.name] = data
     _write_file(root, member.name, data)
 
@@ -214,6 +229,88 @@ def _drain(stream: _LimitedReader) -> None:
     """Read to the end, so that gzip checks its checksum and a truncated end is noticed."""
     while stream.read(DRAIN_CHUNK):
         pass
+
+
+# --- extended headers, checked before tarfile parses them -----------------------------------
+
+class _GuardedTarInfo(tarfile.TarInfo):
+    """TarInfo that checks GNU long-name and PAX extended headers before tarfile reads them.
+
+    tarfile keeps an extended header in memory and, in the Python 3.12.1 this project runs on,
+    parses PAX headers with regular expressions that take quadratic time on crafted input
+    (CVE-2024-6232, fixed in later 3.12 releases): a 32 KiB header of digits takes seconds, 1 MiB
+    about an hour. So every extended header must be at most MAX_EXTENDED_HEADER_BYTES, and a PAX
+    header must be well-formed records with no run of more than MAX_DIGIT_RUN digits, which keeps
+    tarfile's parsing linear. `_proc_member` is the hook
+    tarfile documents for subclasses; the checked bytes are handed back to tarfile through
+    `_Replay`, so tarfile's own parsing is unchanged.
+    """
+
+    def _proc_member(self, tar):
+        if self.type not in EXTENDED_TYPES:
+            return super()._proc_member(tar)
+        if self.size > MAX_EXTENDED_HEADER_BYTES:
+            raise _Refused(f"an extended tar header of {self.size} bytes (at byte {self.offset} of the "
+                           f"unpacked archive) is over the limit of {_size(MAX_EXTENDED_HEADER_BYTES)}; "
+                           "refused as possibly hostile — " + _NO_EXTRAS)
+        if self.type not in PAX_TYPES:
+            return super()._proc_member(tar)
+        stream = tar.fileobj
+        padded = stream.read(self._block(self.size))
+        reason = _pax_fault(padded[:self.size])
+        if reason:
+            raise _Refused(f"the PAX extended tar header at byte {self.offset} of the unpacked archive "
+                           f"{reason}; refused as possibly hostile — " + _NO_EXTRAS)
+        tar.fileobj = _Replay(padded, stream)
+        try:
+            return super()._proc_member(tar)
+        finally:
+            tar.fileobj = stream
+
+
+_NO_EXTRAS = ("rebuild the archive without extended attributes (`tar --no-xattrs -czf NAME.tar.gz course`; "
+              "on macOS set COPYFILE_DISABLE=1)")
+
+
+def _pax_fault(body: bytes) -> str | None:
+    """Why a PAX header body is unsafe to hand to tarfile, or None. Linear time."""
+    if max(map(len, re.findall(rb"[0-9]+", body)), default=0) > MAX_DIGIT_RUN:
+        return f"holds a run of more than {MAX_DIGIT_RUN} digits"
+    pos = 0
+    while pos < len(body):
+        space = body.find(b" ", pos, pos + 21)
+        if space <= pos or not body[pos:space].isdigit():
+            return "is malformed (a record does not start with its length)"
+        end = pos + int(body[pos:space])
+        equals = body.find(b"=", space + 1, end)
+        if end > len(body) or body[end - 1:end] != b"\n" or equals <= space + 1:
+            return "is malformed (a record is not `LENGTH KEYWORD=VALUE` and a newline)"
+        if body.startswith(b"GNU.sparse", space + 1):
+            return "describes a sparse file, which is not accepted"
+        pos = end
+    return None
+
+
+class _Replay:
+    """Read-only stream that first gives back bytes already read from `stream`, then reads on."""
+
+    def __init__(self, head: bytes, stream):
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int) -> bytes:
+        taken, self._head = self._head[:size], self._head[size:]
+        if len(taken) < size:
+            taken += self._stream.read(size - len(taken))
+        return taken
+
+    def tell(self) -> int:
+        return self._stream.tell() - len(self._head)
+
+    def seek(self, position: int) -> None:
+        if self._head:
+            raise OSError("cannot seek while replaying an extended header")
+        self._stream.seek(position)
 
 
 # --- checks on one member -------------------------------------------------------------------
@@ -242,7 +339,7 @@ def _name_reasons(name: str) -> list[str]:
     if "\\" in name:
         reasons.append(f"member {shown} contains a backslash — use '/' as the only path separator: "
                        + REBUILD)
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name):
+    if _CONTROL_CHARACTER.search(name):
         reasons.append(f"member {shown} contains a NUL or another control character — rename the file "
                        "and " + REBUILD)
     if any(part in ("", ".") for part in name.lstrip("/").split("/")):
@@ -250,6 +347,10 @@ def _name_reasons(name: str) -> list[str]:
     if any(len(part) > MAX_NAME_COMPONENT_BYTES for part in encoded_parts):
         reasons.append(f"member {shown} has a path component longer than {MAX_NAME_COMPONENT_BYTES} "
                        "bytes — shorten the file or folder name")
+    if len(name.encode("utf-8")) > MAX_PATH_BYTES or len(encoded_parts) > MAX_PATH_DEPTH:
+        start = shown if len(shown) <= 100 else shown[:100] + "…"
+        reasons.append(f"member {start} is longer than {MAX_PATH_BYTES} bytes or deeper than "
+                       f"{MAX_PATH_DEPTH} folders — shorten the path")
     return reasons
 
 
@@ -266,8 +367,7 @@ def _type_reason(member: tarfile.TarInfo) -> str | None:
                 "rebuild the archive without --sparse")
     if member.type in REGULAR_TYPES or member.isdir():
         return None
-    kind = _TYPE_NAMES.get(member.type, f"of tar type {member.type!r}")
-    kind = kind if kind.startswith("a ") else f"a member {kind}"
+    kind = _TYPE_NAMES.get(member.type) or f"of unsupported tar type {member.type.decode('latin-1')!r}"
     return (f"member {shown} is {kind}; only regular files and folders are accepted — "
             "remove it and " + REBUILD)
 
@@ -363,7 +463,6 @@ def _make_folders(root: Path, folders: list[str]) -> int:
 
     Returns an open descriptor of the last folder; the caller closes it.
     """
-    _check_inside(root, "/".join(folders))
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for folder in folders:
@@ -385,15 +484,18 @@ def _enter_folder(parent_fd: int, folder: str) -> int:
 
 
 def _check_inside(root: Path, relative: str) -> None:
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root):
+    target = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, target]) != str(root):
         raise _Refused(f"member path {relative!r} resolves outside the unpacking folder — " + REBUILD)
 
 
 # --- messages -------------------------------------------------------------------------------
 
 def _size(count: int) -> str:
-    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count} bytes"
+    for unit, scale in (("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
 
 
 def _too_big(limit: int) -> str:
