@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="serve the course's units in the xblock-sdk workbench")
     preview.add_argument("content", nargs="?", default=DEFAULT_CONTENT)
     preview.add_argument("--port", type=int, default=8000)
-    preview.add_argument("--state-dir", default="var/preview", help="where the preview keeps its SQLite state")
+    preview.add_argument("--state-dir", help="where the preview keeps its SQLite state (default: $RPT_PREVIEW_STATE_DIR or var/preview)")
     return parser
 
 
@@ -120,9 +120,11 @@ def _preview(args) -> int:
         return 1
     try:
         _course, files = build_files(Path(args.content))
+        serve(files, port=args.port, state_dir=args.state_dir)
     except ProblemsFound as found:
         return _report(found.problems)
-    serve(files, port=args.port, state_dir=args.state_dir)
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -48,6 +48,10 @@ _PARSER = etree.XMLParser(
 )
 
 
+Component = tuple[etree._Element, str]
+"""A component element (pointer already replaced by its file where needed) and the file it came from."""
+
+
 @dataclass(frozen=True)
 class _Unit:
     """One vertical, with the display names and url_names of its module and section."""
@@ -94,8 +98,8 @@ def _units(files: Mapping[str, bytes]) -> Iterator[_Unit]:
     if not run:
         raise ProblemsFound([Problem(_ROOT + "course.xml", None, "<course> has no url_name — set it to the run")])
     course, _ = _resolve(files, etree.Element("course", url_name=run), _ROOT + "course.xml")
-    for chapter, chapter_path in _children(files, course, "chapter"):
-        for sequential, sequential_path in _children(files, chapter, "sequential"):
+    for chapter, _ in _children(files, course, "chapter"):
+        for sequential, _ in _children(files, chapter, "sequential"):
             for vertical, vertical_path in _children(files, sequential, "vertical"):
                 yield _Unit(
                     titles=(_title(chapter), _title(sequential), _title(vertical)),
@@ -105,15 +109,15 @@ def _units(files: Mapping[str, bytes]) -> Iterator[_Unit]:
                 )
 
 
-def _children(files: Mapping[str, bytes], parent: etree._Element, tag: str) -> Iterator[tuple[etree._Element, str]]:
+def _children(files: Mapping[str, bytes], parent: etree._Element, tag: str) -> Iterator[Component]:
     """The `tag` children of `parent`, pointers replaced by their files (other tags are skipped)."""
     for child in parent:
         if child.tag == tag:
             yield _resolve(files, child, child.base or "")
 
 
-def _components(files: Mapping[str, bytes], unit: _Unit) -> Iterator[tuple[etree._Element, str]]:
-    """The components of a unit: element (pointer resolved where needed) and the file it came from."""
+def _components(files: Mapping[str, bytes], unit: _Unit) -> Iterator[Component]:
+    """The components of a unit, in order; pointers of uninstalled custom tags are left as they are."""
     for child in unit.element:
         if not isinstance(child.tag, str):
             continue  # comments, processing instructions
@@ -123,7 +127,7 @@ def _components(files: Mapping[str, bytes], unit: _Unit) -> Iterator[tuple[etree
             yield child, unit.path
 
 
-def _resolve(files: Mapping[str, bytes], element: etree._Element, path: str) -> tuple[etree._Element, str]:
+def _resolve(files: Mapping[str, bytes], element: etree._Element, path: str) -> Component:
     """Replace a pointer tag (only `url_name`, no children) by the root of `course/TAG/URL_NAME.xml`."""
     url_name = element.get("url_name")
     if url_name is None or len(element) or set(element.attrib) != {"url_name"}:
@@ -144,7 +148,7 @@ def _title(element: etree._Element) -> str:
     return element.get("display_name") or element.get("url_name") or element.tag
 
 
-def _jump_targets(units: list[_Unit], components, names: list[str]) -> dict[str, str]:
+def _jump_targets(units: list[_Unit], components: list[list[Component]], names: list[str]) -> dict[str, str]:
     """url_name of every chapter, sequential, vertical and component -> first scenario showing it."""
     targets: dict[str, str] = {}
     for name, unit, unit_components in zip(names, units, components):
@@ -159,13 +163,13 @@ def _jump_targets(units: list[_Unit], components, names: list[str]) -> dict[str,
 # ---- building one scenario ----------------------------------------------------------------------
 
 
-def _scenario_xml(files: Mapping[str, bytes], components, jump_targets: Mapping[str, str]) -> str:
+def _scenario_xml(files: Mapping[str, bytes], components: list[Component], jump_targets: Mapping[str, str]) -> str:
     vertical_demo = etree.Element("vertical_demo")
     for element, path in components:
         if element.tag == "html":
-            vertical_demo.append(_html_demo(_html_body(files, element, path), jump_targets))
+            vertical_demo.append(_point_links_and_escape(_html_body(files, element, path), jump_targets))
         elif xblock_installed(element.tag):
-            vertical_demo.append(_copy_without_base(element))
+            vertical_demo.append(_detached_copy(element))
         else:
             vertical_demo.append(_missing_component_note(element.tag))
     return etree.tostring(vertical_demo, encoding="unicode")
@@ -175,7 +179,7 @@ def _html_body(files: Mapping[str, bytes], element: etree._Element, path: str) -
     """The lesson body of an html component, as the children (and text) of an `<html_demo>` element."""
     filename = element.get("filename")
     if filename is None:  # inline html: the body is the element's own content
-        body = copy.deepcopy(element)
+        body = _detached_copy(element)
         body.attrib.clear()
         body.tag = "html_demo"
         return body
@@ -186,7 +190,8 @@ def _html_body(files: Mapping[str, bytes], element: etree._Element, path: str) -
     return _parse(files, body_path, wrap_in="html_demo")
 
 
-def _html_demo(body: etree._Element, jump_targets: Mapping[str, str]) -> etree._Element:
+def _point_links_and_escape(body: etree._Element, jump_targets: Mapping[str, str]) -> etree._Element:
+    """Point the links of an `<html_demo>` body into the preview, then double its `$` (in place)."""
     for node in body.iter(etree.Element):
         for attribute, value in node.attrib.items():
             local_name = etree.QName(attribute).localname
@@ -228,7 +233,8 @@ def _missing_component_note(tag: str) -> etree._Element:
     return demo
 
 
-def _copy_without_base(element: etree._Element) -> etree._Element:
+def _detached_copy(element: etree._Element) -> etree._Element:
+    """A deep copy of `element` without the text that followed it in its file."""
     copied = copy.deepcopy(element)
     copied.tail = None
     return copied
@@ -247,8 +253,14 @@ def _parse(files: Mapping[str, bytes], path: str, wrap_in: str | None = None) ->
     try:
         root = etree.fromstring(data, _PARSER, base_url=path)
     except etree.XMLSyntaxError as error:
+        if b"<!DOCTYPE" in data:  # entity errors are confusing: name the real cause
+            raise ProblemsFound([_doctype_problem(path)]) from None
         line = error.lineno if error.lineno else None
         raise ProblemsFound([Problem(path, line, f"not well-formed XML ({error.msg}) — fix the markup")]) from None
     if root.getroottree().docinfo.doctype:
-        raise ProblemsFound([Problem(path, 1, "has a DOCTYPE — OLX files must not declare a DTD")])
+        raise ProblemsFound([_doctype_problem(path)])
     return root
+
+
+def _doctype_problem(path: str) -> Problem:
+    return Problem(path, 1, "has a DOCTYPE — OLX files must not declare a DTD or entities; remove it")

@@ -1,8 +1,8 @@
 """Start the workbench on a built course: `serve` (Django's development server) or `wsgi_application`.
 
-Both configure Django in the current process, once: the course mapping is set, then
-`DJANGO_SETTINGS_MODULE=rpt_course.preview.settings`, `django.setup()` and `migrate`. A process
-can therefore preview one course with one state folder; start a new process for another.
+Both go through `prepare`: set the course mapping, `DJANGO_SETTINGS_MODULE=rpt_course.preview.settings`,
+`django.setup()`, `migrate`, register the scenarios. Django is configured once per process, so a
+process keeps one state folder (a later `prepare` may swap the course, not the folder).
 """
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ def serve(
     `var/preview` under the current folder. Runs without the autoreloader: the reloader's child
     process would not have the course mapping.
     """
+    ip_version = _loopback_ip_version(host)
+
     from django.core.management import call_command
 
-    ip_version = _loopback_ip_version(host)
     os.environ["RPT_PREVIEW_HOST"] = host
     prepare(files, state_dir)
     if ip_version == 6:

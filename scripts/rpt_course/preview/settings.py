@@ -6,7 +6,7 @@
 - The index lists only the course: every installed XBlock class's own demo scenarios are hidden
   (the SDK's sample blocks, which `EXCLUDE_SAMPLE_XBLOCKS=yes` would hide, and any other
   `xblock.v1` entry point, e.g. our own blocks' `workbench_scenarios`).
-- Django's own log records go to the log file only, not to the terminal.
+- Django's own log records go to the log file only; the terminal shows one line per request.
 - Our app is installed (it registers the course scenarios) and our URLconf serves the course's
   static files next to the workbench's own routes.
 - Only loopback host names are accepted in the Host header (`ALLOWED_HOSTS`), plus
@@ -42,6 +42,9 @@ LOGGING["handlers"]["logfile"]["filename"] = str(STATE_DIR / "workbench.log")
 # with all settings) would propagate to it and flood the terminal. They stay in the log file.
 for _logger in ("django", "django.request"):
     LOGGING["loggers"][_logger]["propagate"] = False
+# One line per request on the terminal (as plain `runserver` does), and in the log file.
+LOGGING["handlers"]["requests"] = {"level": "INFO", "class": "logging.StreamHandler"}
+LOGGING["loggers"]["django.server"] = {"handlers": ["requests", "logfile"], "level": "INFO", "propagate": False}
 
 DJFS = {**DJFS, "directory_root": str(STATE_DIR / "djpyfs")}
 

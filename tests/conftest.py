@@ -1,0 +1,126 @@
+"""Shared fixtures: live previews in a subprocess: the small OLX course under tests/preview/fixtures/olx/
+(`fixture_course_files`, `preview_server`, started through `serve`) and the real course_content/
+(`course_preview`, started through the `rpt-course preview` command, as `make run` does); and
+`good_course`, a writable copy of the small valid content folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_OLX = Path(__file__).parent / "preview" / "fixtures" / "olx"
+COURSE_CONTENT = Path(__file__).parent.parent / "course_content"
+GOOD_COURSE = Path(__file__).parent / "fixtures" / "courses" / "good"
+
+
+@pytest.fixture
+def good_course(tmp_path) -> Path:
+    """A fresh copy of the small valid content folder tests/fixtures/courses/good, free to change."""
+    return Path(shutil.copytree(GOOD_COURSE, tmp_path / "content"))
+
+
+# The fixture OLX is previewed through `serve` itself (it is OLX, not content, so the command cannot build it).
+_SERVE_FOLDER = """
+import sys
+from pathlib import Path
+from rpt_course.preview.server import serve
+root = Path(sys.argv[1])
+files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+serve(files, port=int(sys.argv[2]), state_dir=sys.argv[3])
+"""
+
+
+def olx_files(folder: Path) -> dict[str, bytes]:
+    """An OLX file mapping (archive path -> bytes) of every file under `folder`."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def _preview_command(port: int, state_dir: Path) -> list[str]:
+    return [sys.executable, "-c", _SERVE_FOLDER, str(FIXTURE_OLX), str(port), str(state_dir)]
+
+
+@dataclass(frozen=True)
+class PreviewServer:
+    """A preview running in a subprocess: its base URL (no trailing slash), state folder and output."""
+
+    base_url: str
+    state_dir: Path
+    working_dir: Path
+    output: Path
+
+
+@pytest.fixture(scope="session")
+def fixture_course_files() -> dict[str, bytes]:
+    return olx_files(FIXTURE_OLX)
+
+
+@pytest.fixture(scope="session")
+def preview_server(tmp_path_factory) -> PreviewServer:
+    """The fixture course served on a free loopback port for the whole session, then stopped."""
+    yield from _run_preview(tmp_path_factory.mktemp("preview"),
+                            lambda port, state: _preview_command(port, state))
+
+
+@pytest.fixture(scope="session")
+def course_preview(tmp_path_factory) -> PreviewServer:
+    """course_content/ served by `rpt-course preview` (the command `make run` uses), then stopped."""
+    yield from _run_preview(tmp_path_factory.mktemp("course-preview"), lambda port, state: [
+        sys.executable, "-m", "rpt_course.cli", "preview", str(COURSE_CONTENT),
+        "--port", str(port), "--state-dir", str(state)])
+
+
+def _run_preview(working_dir: Path, command):
+    server = PreviewServer(
+        base_url=f"http://127.0.0.1:{_free_port()}",
+        state_dir=working_dir / "state",
+        working_dir=working_dir,
+        output=working_dir / "server-output.txt",
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST"):
+        env.pop(inherited, None)
+    with open(server.output, "wb") as output:
+        process = subprocess.Popen(
+            command(int(server.base_url.rsplit(":", 1)[1]), server.state_dir),
+            cwd=working_dir, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_answering(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_answering(server: PreviewServer, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"preview exited with {process.returncode}:\n{server.output.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(server.base_url + "/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    pytest.fail(f"preview did not answer within {timeout} s:\n{server.output.read_text(errors='replace')}")
