@@ -16,6 +16,8 @@ import markdown
 from bleach.css_sanitizer import CSSSanitizer
 from lxml import etree, html as lxml_html
 
+from rpt_course import safe_xml
+
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol",
@@ -137,5 +139,5 @@ def links(xhtml: str) -> list[str]:
     """Every href and src value in an XHTML fragment, in document order."""
     if not xhtml.strip():
         return []
-    root = etree.fromstring(f"<div>{xhtml}</div>", etree.XMLParser(resolve_entities=False, no_network=True))
+    root = safe_xml.parse(f"<div>{xhtml}</div>".encode("utf-8"))
     return [element.get(name) for element in root.iter() for name in _LINK_ATTRIBUTES if element.get(name)]

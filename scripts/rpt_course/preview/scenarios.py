@@ -28,6 +28,7 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.plugin import PluginMissingError
 
+from rpt_course import safe_xml
 from rpt_course.problems import Problem, ProblemsFound
 
 SCENARIO_PREFIX = "course"
@@ -42,10 +43,6 @@ _ROOT = "course/"
 _STATIC_LINK = "/static/"
 _JUMP_LINK = re.compile(r"/jump_to_id/(?P<url_name>[A-Za-z0-9_-]+)/?(?P<rest>[?#].*)?")
 _LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "data"})
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=False
-)
 
 
 Component = tuple[etree._Element, str]
@@ -251,15 +248,12 @@ def _parse(files: Mapping[str, bytes], path: str, wrap_in: str | None = None) ->
     if wrap_in is not None:
         data = f"<{wrap_in}>".encode() + data + f"</{wrap_in}>".encode()
     try:
-        root = etree.fromstring(data, _PARSER, base_url=path)
+        return safe_xml.parse(data, base_url=path)
+    except safe_xml.DtdRefused:
+        raise ProblemsFound([_doctype_problem(path)]) from None
     except etree.XMLSyntaxError as error:
-        if b"<!DOCTYPE" in data:  # entity errors are confusing: name the real cause
-            raise ProblemsFound([_doctype_problem(path)]) from None
         line = error.lineno if error.lineno else None
         raise ProblemsFound([Problem(path, line, f"not well-formed XML ({error.msg}) — fix the markup")]) from None
-    if root.getroottree().docinfo.doctype:
-        raise ProblemsFound([_doctype_problem(path)])
-    return root
 
 
 def _doctype_problem(path: str) -> Problem:
