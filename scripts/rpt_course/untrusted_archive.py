@@ -18,7 +18,7 @@ Contract: `unpack_untrusted(archive, dest)` returns `(files, problems)`.
   member that is neither a regular file nor a folder; files outside a top folder or members spread
   over several top folders; duplicate names; a name used for both a file and a folder; names
   that differ only in letter case (they collide on case-insensitive file systems); extended
-  headers (PAX, GNU long names) over 64 KiB, and malformed PAX headers (see `_GuardedTarInfo`).
+  headers (PAX, GNU long names) over 64 KiB, and malformed PAX headers (see `tar_header_guard`).
 - Reported but not refused (the mapping is returned): a single top folder not named `course/`,
   junk files (`.DS_Store`, `._*`, `*~`), an archive with no members.
 - Every header is checked, also after a refusal, so that all problems are reported at once; the
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rpt_course.problems import Problem
+from rpt_course.tar_header_guard import GuardedTarInfo, HeaderRefused
 
 MAX_UNPACKED_BYTES = 512 * 2**20
 MAX_MEMBERS = 20_000
@@ -49,8 +50,6 @@ MAX_NAME_COMPONENT_BYTES = 255
 MAX_PATH_BYTES = 1024
 MAX_PATH_DEPTH = 32
 
-MAX_EXTENDED_HEADER_BYTES = 64 * 2**10
-MAX_DIGIT_RUN = 64
 
 GZIP_MAGIC = b"\x1f\x8b"
 TAR_MAGIC_OFFSET = 257
@@ -61,8 +60,6 @@ FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
 REGULAR_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
-PAX_TYPES = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
-EXTENDED_TYPES = PAX_TYPES + (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 JUNK_NAMES = (".DS_Store",)
 
 REBUILD = "rebuild the archive from the folder that holds course/ with `tar -czf NAME.tar.gz course`"
@@ -145,7 +142,7 @@ def unpack_untrusted(archive: Path, dest: Path, *, max_unpacked_bytes: int = MAX
             _read_members(stream, root, report, files, max_unpacked_bytes, max_members)
             if not report.refused:
                 _drain(stream)
-    except _Refused as refusal:
+    except (_Refused, HeaderRefused) as refusal:
         report.refuse(str(refusal))
     except _LimitExceeded:
         report.refuse(_too_big(max_unpacked_bytes))
@@ -189,7 +186,7 @@ def _read_members(stream: _LimitedReader, root: Path, report: _Report, files: di
     ledger = _Ledger()
     declared = 0
     with tarfile.open(fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape",
-                      tarinfo=_GuardedTarInfo) as tar:
+                      tarinfo=GuardedTarInfo) as tar:
         for count, member in enumerate(tar, start=1):
             if count > max_members:
                 raise _Refused(f"the archive holds more than {max_members} members; reading stopped "
@@ -229,88 +226,6 @@ def _drain(stream: _LimitedReader) -> None:
     """Read to the end, so that gzip checks its checksum and a truncated end is noticed."""
     while stream.read(DRAIN_CHUNK):
         pass
-
-
-# --- extended headers, checked before tarfile parses them -----------------------------------
-
-class _GuardedTarInfo(tarfile.TarInfo):
-    """TarInfo that checks GNU long-name and PAX extended headers before tarfile reads them.
-
-    tarfile keeps an extended header in memory and, in the Python 3.12.1 this project runs on,
-    parses PAX headers with regular expressions that take quadratic time on crafted input
-    (CVE-2024-6232, fixed in later 3.12 releases): a 32 KiB header of digits takes seconds, 1 MiB
-    about an hour. So every extended header must be at most MAX_EXTENDED_HEADER_BYTES, and a PAX
-    header must be well-formed records with no run of more than MAX_DIGIT_RUN digits, which keeps
-    tarfile's parsing linear. `_proc_member` is the hook
-    tarfile documents for subclasses; the checked bytes are handed back to tarfile through
-    `_Replay`, so tarfile's own parsing is unchanged.
-    """
-
-    def _proc_member(self, tar):
-        if self.type not in EXTENDED_TYPES:
-            return super()._proc_member(tar)
-        if self.size > MAX_EXTENDED_HEADER_BYTES:
-            raise _Refused(f"an extended tar header of {self.size} bytes (at byte {self.offset} of the "
-                           f"unpacked archive) is over the limit of {_size(MAX_EXTENDED_HEADER_BYTES)}; "
-                           "refused as possibly hostile — " + _NO_EXTRAS)
-        if self.type not in PAX_TYPES:
-            return super()._proc_member(tar)
-        stream = tar.fileobj
-        padded = stream.read(self._block(self.size))
-        reason = _pax_fault(padded[:self.size])
-        if reason:
-            raise _Refused(f"the PAX extended tar header at byte {self.offset} of the unpacked archive "
-                           f"{reason}; refused as possibly hostile — " + _NO_EXTRAS)
-        tar.fileobj = _Replay(padded, stream)
-        try:
-            return super()._proc_member(tar)
-        finally:
-            tar.fileobj = stream
-
-
-_NO_EXTRAS = ("rebuild the archive without extended attributes (`tar --no-xattrs -czf NAME.tar.gz course`; "
-              "on macOS set COPYFILE_DISABLE=1)")
-
-
-def _pax_fault(body: bytes) -> str | None:
-    """Why a PAX header body is unsafe to hand to tarfile, or None. Linear time."""
-    if max(map(len, re.findall(rb"[0-9]+", body)), default=0) > MAX_DIGIT_RUN:
-        return f"holds a run of more than {MAX_DIGIT_RUN} digits"
-    pos = 0
-    while pos < len(body):
-        space = body.find(b" ", pos, pos + 21)
-        if space <= pos or not body[pos:space].isdigit():
-            return "is malformed (a record does not start with its length)"
-        end = pos + int(body[pos:space])
-        equals = body.find(b"=", space + 1, end)
-        if end > len(body) or body[end - 1:end] != b"\n" or equals <= space + 1:
-            return "is malformed (a record is not `LENGTH KEYWORD=VALUE` and a newline)"
-        if body.startswith(b"GNU.sparse", space + 1):
-            return "describes a sparse file, which is not accepted"
-        pos = end
-    return None
-
-
-class _Replay:
-    """Read-only stream that first gives back bytes already read from `stream`, then reads on."""
-
-    def __init__(self, head: bytes, stream):
-        self._head = head
-        self._stream = stream
-
-    def read(self, size: int) -> bytes:
-        taken, self._head = self._head[:size], self._head[size:]
-        if len(taken) < size:
-            taken += self._stream.read(size - len(taken))
-        return taken
-
-    def tell(self) -> int:
-        return self._stream.tell() - len(self._head)
-
-    def seek(self, position: int) -> None:
-        if self._head:
-            raise OSError("cannot seek while replaying an extended header")
-        self._stream.seek(position)
 
 
 # --- checks on one member -------------------------------------------------------------------
