@@ -42,7 +42,7 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
 
 
 class _Renderer:
-    """Renders one Markdown file and reports its refused markup and broken links at their lines."""
+    """Renders one Markdown file and reports its markup problems and broken links at their lines."""
 
     def __init__(self, course: Course, url_names: set[str], problems: list[Problem]):
         self.course = course
@@ -56,8 +56,8 @@ class _Renderer:
         except UnicodeDecodeError:
             self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
             return ""
-        xhtml, refusals = lessons.render_lesson(text, anchor_prefix)
-        for needle, message in refusals:
+        xhtml, markup_problems = lessons.render_lesson(text, anchor_prefix)
+        for needle, message in markup_problems:
             self.problems.append(Problem(shown, _line_of(text, needle), message))
         for target in lessons.links(xhtml):
             self._check_link(target, text, shown)

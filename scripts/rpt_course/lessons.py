@@ -1,9 +1,9 @@
 """Lesson Markdown -> sanitized XHTML that Open edX's HTML block imports.
 
-Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, refused)`: the body as an XHTML
+Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, problems)`: the body as an XHTML
 fragment (parses as XML when wrapped in one root element; only XML's own entities), and
-`refusals(...)` for whatever the allow-list dropped (so the build reports it to the author instead
-of silently losing it). Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
+`markup_problems(...)`: whatever the allow-list dropped (so the build reports it to the author
+instead of silently losing it) and images without alt text. Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
 `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
 """
@@ -56,10 +56,11 @@ def _markdown_to_html(text: str) -> str:
     return converter.convert(text)
 
 
-def refusals(raw_html: str) -> list[tuple[str, str]]:
-    """What the allow-list would silently drop from `raw_html`, as `(text to find in the source,
-    message for the author)` in document order: tags that are not allowed, images that do not
-    come from /static/, links with other schemes, event-handler attributes."""
+def markup_problems(raw_html: str) -> list[tuple[str, str]]:
+    """What the author must fix in `raw_html`, as `(text to find in the source, message)` in
+    document order: what the allow-list would silently drop (tags that are not allowed, images that
+    do not come from /static/, links with other schemes, event-handler attributes) and images
+    without a text alternative (WCAG 2.1, 1.1.1)."""
     if not raw_html.strip():
         return []
     root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
@@ -73,6 +74,9 @@ def refusals(raw_html: str) -> list[tuple[str, str]]:
         elif element.tag == "img" and not (element.get("src") or "").startswith(STATIC_PREFIX):
             needle = element.get("src") or "<img"
             message = f"the image '{element.get('src') or ''}' does not come from static/ — put the file in course_content/static/ and link it as /static/NAME"
+        elif element.tag == "img" and not (element.get("alt") or "").strip():
+            needle = element.get("src")
+            message = f"the image '{element.get('src')}' has no alt text — describe it for readers who cannot see it: ![what the image shows]({element.get('src')})"
         elif element.tag == "a" and _scheme(element.get("href") or "") not in ALLOWED_PROTOCOLS | {""}:
             needle = element.get("href").strip()
             message = f"the link '{element.get('href')}' uses a scheme that is not allowed — link with http, https or mailto, or to /static/ or /jump_to_id/"
@@ -129,7 +133,7 @@ def _escape_text(text: str) -> str:
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    return to_xhtml(sanitize(raw), anchor_prefix), refusals(raw)
+    return to_xhtml(sanitize(raw), anchor_prefix), markup_problems(raw)
 
 
 _LINK_ATTRIBUTES = ("href", "src")
