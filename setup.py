@@ -30,6 +30,7 @@ setup(
         "bleach[css]>=6.1",
         "jsonschema>=4.20",
         "olxcleaner>=0.3",
+        "Pint>=0.24",
     ],
     extras_require={
         "dev": [
