@@ -11,39 +11,13 @@ from __future__ import annotations
 
 import re
 
-import bleach
 import markdown
-from bleach.css_sanitizer import CSSSanitizer
 from lxml import etree, html as lxml_html
 
 from rpt_course import safe_xml
+from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, sanitize
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol",
-    "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "ul",
-})
-_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "dir")
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_CELL_ATTRIBUTES = ("colspan", "rowspan", "scope", "style", "headers")
-_CSS = CSSSanitizer(allowed_css_properties=["text-align"])
-STATIC_PREFIX = "/static/"
 JUMP_PREFIX = "/jump_to_id/"
-
-
-def _allowed_attribute(tag: str, name: str, value: str) -> bool:
-    if name in _COMMON_ATTRIBUTES:
-        return True
-    if tag == "a":
-        return name in ("href", "rel")
-    if tag == "img":
-        return name in ("alt", "width", "height") or (name == "src" and value.startswith(STATIC_PREFIX))
-    if tag in ("td", "th"):
-        return name in _CELL_ATTRIBUTES
-    if tag == "ol":
-        return name in ("start", "type")
-    return False
 
 
 _MARKDOWN_EXTENSIONS = ["tables", "footnotes", "admonition", "sane_lists", "pymdownx.arithmatex"]
@@ -95,12 +69,6 @@ def _scheme(url: str) -> str:
     compact = re.sub(r"[\x00-\x20]", "", url)
     match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", compact)
     return match.group(1).lower() if match else ""
-
-
-def sanitize(raw_html: str) -> str:
-    """Apply the course-page allow-list (tags, attributes, URL schemes, CSS) with bleach."""
-    return bleach.clean(raw_html, tags=ALLOWED_TAGS, attributes=_allowed_attribute,
-                        protocols=ALLOWED_PROTOCOLS, css_sanitizer=_CSS, strip=True, strip_comments=True)
 
 
 def to_xhtml(clean_html: str, anchor_prefix: str) -> str:

@@ -1,0 +1,44 @@
+"""The one HTML allow-list for everything authors write: lesson pages (built by rpt-course) and the
+text inside our blocks (prompts, choices, feedback, explanations), which the blocks sanitize again
+when they render, since Studio lets staff edit OLX by hand.
+
+Contract: `sanitize(html)` returns `html` with only the tags, attributes, URL schemes and CSS
+below (text formatting, tables, figures, `/static/` images, links); scripts, event handlers,
+styles other than `text-align`, iframes and forms are removed, their text kept as plain text.
+"""
+from __future__ import annotations
+
+import bleach
+from bleach.css_sanitizer import CSSSanitizer
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol",
+    "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+})
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+STATIC_PREFIX = "/static/"
+_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "dir")
+_CELL_ATTRIBUTES = ("colspan", "rowspan", "scope", "style", "headers")
+_CSS = CSSSanitizer(allowed_css_properties=["text-align"])
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name in _COMMON_ATTRIBUTES:
+        return True
+    if tag == "a":
+        return name in ("href", "rel")
+    if tag == "img":
+        return name in ("alt", "width", "height") or (name == "src" and value.startswith(STATIC_PREFIX))
+    if tag in ("td", "th"):
+        return name in _CELL_ATTRIBUTES
+    if tag == "ol":
+        return name in ("start", "type")
+    return False
+
+
+def sanitize(html: str) -> str:
+    """See the module docstring."""
+    return bleach.clean(html, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS,
+                        css_sanitizer=_CSS, strip=True, strip_comments=True)
