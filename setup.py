@@ -20,7 +20,10 @@ setup(
         **{p: "scripts/" + p.replace(".", "/") for p in PACKAGES if p.startswith("rpt_course")},
     },
     packages=PACKAGES,
-    package_data={"rpt_course": ["schema/*.json"]},
+    package_data={
+        "rpt_course": ["schema/*.json"],
+        "rpt_xblocks": ["units.txt", "quiz/static/*", "quiz/scenarios/*"],
+    },
     install_requires=[
         "XBlock>=6,<7",
         "lxml>=5",
@@ -43,7 +46,7 @@ setup(
     },
     entry_points={
         "console_scripts": ["rpt-course = rpt_course.cli:main"],
-        "xblock.v1": [],
+        "xblock.v1": ["rpt_quiz = rpt_xblocks.quiz.block:QuizBlock"],
     },
     classifiers=[
         "Framework :: Django",

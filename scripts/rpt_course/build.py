@@ -14,6 +14,7 @@ from rpt_course.content import Overrides, load_course
 from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
+from rpt_course.quizzes import compile_quiz
 
 Progress = Callable[[int, int], None]
 
@@ -30,8 +31,16 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
         rendered[component.id] = render(component.file, component.id)
         if progress:
             progress(done, len(lesson_components))
+    unit_ids = {unit.id for unit in course.units}
+    quizzes = {}
+    for component in (c for c in course.components if c.kind == "quiz"):
+        compiled = compile_quiz(component.file, course.shown(component.file), component.id, unit_ids,
+                                render.markdown, problems)
+        if compiled is not None:
+            quizzes[component.id] = compiled
     pages = Pages(
         lessons=rendered,
+        quizzes=quizzes,
         overview=render(course.overview, "overview"),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",
@@ -50,30 +59,35 @@ class _Renderer:
         self.problems = problems
 
     def __call__(self, path: Path, anchor_prefix: str) -> str:
+        """Render a Markdown file; problems are located at the line that holds their text."""
         shown = self.course.shown(path)
         try:
             text = path.read_text("utf-8")
         except UnicodeDecodeError:
             self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
             return ""
+        return self.markdown(text, anchor_prefix, shown, lambda needle: _line_of(text, needle))
+
+    def markdown(self, text: str, anchor_prefix: str, shown: str, locate) -> str:
+        """Render Markdown `text` from `shown`; `locate(needle)` gives the line of a problem's text."""
         xhtml, markup_problems = lessons.render_lesson(text, anchor_prefix)
         for needle, message in markup_problems:
-            self.problems.append(Problem(shown, _line_of(text, needle), message))
+            self.problems.append(Problem(shown, locate(needle), message))
         for target in lessons.links(xhtml):
-            self._check_link(target, text, shown)
+            self._check_link(target, shown, locate)
         return xhtml
 
-    def _check_link(self, target: str, text: str, shown: str) -> None:
+    def _check_link(self, target: str, shown: str, locate) -> None:
         bare = target.split("#", 1)[0].split("?", 1)[0]
         if bare.startswith(lessons.STATIC_PREFIX):
             name = bare[len(lessons.STATIC_PREFIX):]
             if name not in self.course.static_files:
-                self.problems.append(Problem(shown, _line_of(text, target),
+                self.problems.append(Problem(shown, locate(target),
                                              f"the link {target} has no file static/{name} — add the file to course_content/static/ or fix the name"))
         elif bare.startswith(lessons.JUMP_PREFIX):
             name = bare[len(lessons.JUMP_PREFIX):]
             if name not in self.url_names:
-                self.problems.append(Problem(shown, _line_of(text, target),
+                self.problems.append(Problem(shown, locate(target),
                                              f"the link {target} names no unit or component id in this course — use an id from a module.yaml"))
 
 

@@ -14,7 +14,7 @@ import re
 import markdown
 from lxml import etree, html as lxml_html
 
-from rpt_course import safe_xml
+from rpt_xblocks import safe_xml
 from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, sanitize
 
 JUMP_PREFIX = "/jump_to_id/"

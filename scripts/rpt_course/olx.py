@@ -16,15 +16,18 @@ from lxml import etree
 from rpt_course.dates import olx_date
 from rpt_course.model import Component, Course
 from rpt_xblocks import OLX_TAGS
+from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG, quiz_to_xml
 
 TOP = "course"
 
 
 @dataclass(frozen=True)
 class Pages:
-    """Rendered XHTML: one body per lesson component id, and the about/info pages."""
+    """Rendered XHTML: one body per lesson component id, each quiz's (settings, questions), and the
+    about/info pages."""
 
     lessons: dict[str, str]
+    quizzes: dict[str, tuple]
     overview: str
     handouts: str
     updates: str
@@ -74,7 +77,7 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
         files[f"{TOP}/chapter/{module.id}.xml"] = _xml(chapter)
     files[f"{TOP}/course/{run}.xml"] = _xml(root)
 
-    used_tags = sorted({c.kind for c in course.components} & set(OLX_TAGS))
+    used_tags = sorted({QUIZ_TAG for c in course.components if c.kind == "quiz"} & set(OLX_TAGS))
     files[f"{TOP}/policies/{run}/policy.json"] = _json({f"course/{run}": {"advanced_modules": used_tags}})
     files[f"{TOP}/policies/{run}/grading_policy.json"] = _json({
         "GRADER": [{"type": g.type, "short_label": g.short_label, "weight": g.weight,
@@ -97,6 +100,9 @@ def _component(component: Component, pages: Pages, files: dict[str, bytes]) -> e
                                                                 display_name=component.title))
         files[f"{TOP}/html/{component.id}.html"] = pages.lessons[component.id].encode("utf-8")
         return _element("html", url_name=component.id)
+    if component.kind == "quiz":
+        settings, questions = pages.quizzes[component.id]
+        return quiz_to_xml(settings, questions, url_name=component.id)
     raise ValueError(f"no OLX writer for component kind {component.kind!r}")
 
 

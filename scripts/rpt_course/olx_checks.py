@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from rpt_course import safe_xml
+from rpt_xblocks import safe_xml
 from rpt_course.dates import parse_date
 from rpt_course.lessons import JUMP_PREFIX, STATIC_PREFIX, links
 from rpt_course.problems import Problem

@@ -1,5 +1,5 @@
 """Every unit of the real course, as the preview presents it, parses into XBlock's TestRuntime and
-each component's student_view shows its lesson, word for word: the OLX our build writes is usable by a real runtime."""
+each lesson's student_view shows its text word for word, each quiz renders as the quiz block: the OLX our build writes is usable by a real runtime."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,5 +25,10 @@ def test_unit_renders_every_lesson(load_olx, unit, scenario):
     block = load_olx(xml)
     assert len(block.children) == len(unit.components)
     for child_id, component in zip(block.children, unit.components):
-        shown = _words(block.runtime.get_block(child_id).render("student_view", {}).content)
-        assert shown == _words(FILES[f"course/html/{component.id}.html"].decode()), component.id
+        child = block.runtime.get_block(child_id)
+        fragment = child.render("student_view", {})
+        if component.kind == "lesson":
+            assert _words(fragment.content) == _words(FILES[f"course/html/{component.id}.html"].decode()), component.id
+        else:
+            assert child.scope_ids.block_type == "rpt_quiz"
+            assert 'class="rpt-quiz"' in fragment.content and "data-init='RptQuizBlock'" in fragment.content

@@ -28,7 +28,7 @@ from lxml import etree
 from xblock.core import XBlock
 from xblock.plugin import PluginMissingError
 
-from rpt_course import safe_xml
+from rpt_xblocks import safe_xml
 from rpt_course.problems import Problem, ProblemsFound
 
 SCENARIO_PREFIX = "course"

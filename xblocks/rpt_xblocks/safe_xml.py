@@ -1,4 +1,5 @@
-"""The one way rpt_course parses XML: no DTD, no entity expansion, no network.
+"""The one way this project parses XML (OLX, lesson XHTML, block content): no DTD, no entity
+expansion, no network.
 
 Contract: `parse(data, base_url=None)` returns the root element of `data` (bytes). It raises
 `DtdRefused` when the document declares a DOCTYPE or entities (checked on the bytes before

@@ -1,0 +1,278 @@
+"""The rpt_quiz XBlock: a radiation-safety quiz graded on the server.
+
+A thin shell: fields hold the bank (`bank.py`) and the learner's state; grading (`grading.py`),
+draws (`pool.py`), policies (`policy.py`) and what the browser may see (`learner_view.py`) are
+plain functions. Every handler validates its input and changes no field before it has accepted it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timezone
+from importlib import resources
+
+from web_fragments.fragment import Fragment
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
+
+from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.quiz import bank, grading, learner_view, policy
+from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
+from rpt_xblocks.sanitizing import sanitize
+
+_ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n service translates at run time
+
+
+def _resource(name: str) -> str:
+    return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+    """A pool of cited questions with attempts, policies and server-side grading."""
+
+    display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
+                          help=_("The quiz's heading, shown to learners."))
+    max_attempts = Integer(display_name=_("Maximum attempts"), scope=Scope.settings, default=1,
+                           help=_("How many times a learner may submit; 0 for unlimited."))
+    show_answer = String(display_name=_("Show answer"), scope=Scope.settings, default="finished",
+                         values=list(bank.SHOW_ANSWER),
+                         help=_("When learners may see the answers: never, finished (after a correct submission or "
+                                "the last attempt), always, or past_due."))
+    show_correctness = String(display_name=_("Show correctness"), scope=Scope.settings, default="always",
+                              values=list(bank.SHOW_CORRECTNESS), help=_("When learners see right and wrong."))
+    grading_method = String(display_name=_("Grading method"), scope=Scope.settings, default="best",
+                            values=list(bank.GRADING_METHODS), help=_("Which attempt counts: best or last."))
+    weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
+                   help=_("The quiz's weight in its assignment type."))
+    draw = Integer(display_name=_("Questions per learner"), scope=Scope.settings, default=0,
+                   help=_("How many questions each learner draws from the bank; 0 for all."))
+    shuffle_choices = Boolean(display_name=_("Shuffle choices"), scope=Scope.settings, default=True,
+                              help=_("Show choices in a different order to each learner (pinned ones stay put)."))
+    questions = List(display_name=_("Questions"), scope=Scope.content, default=[],
+                     help=_("The question bank (edit the OLX or the course_content YAML)."))
+
+    attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")
+    answers = Dict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
+    results = Dict(scope=Scope.user_state, default={}, help="Question id -> earned and status of the last answers.")
+    graded_answers = Dict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
+    raw_earned = Float(scope=Scope.user_state, default=None, help="The graded raw score (best or last).")
+    raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
+
+    has_custom_completion = True
+    icon_class = "problem"
+    show_in_read_only_mode = True
+
+    # ---- the model -----------------------------------------------------------------------------
+
+    def bank_questions(self) -> list[bank.Question]:
+        return [bank.Question.from_dict(data) for data in self.questions]
+
+    def settings(self) -> bank.QuizSettings:
+        return bank.QuizSettings(display_name=self.display_name, max_attempts=self.max_attempts,
+                                 show_answer=self.show_answer, show_correctness=self.show_correctness,
+                                 grading_method=self.grading_method, weight=self.weight, draw=self.draw,
+                                 shuffle_choices=self.shuffle_choices)
+
+    def ugettext(self, text: str) -> str:
+        return self.runtime.service(self, "i18n").ugettext(text)
+
+    def _seed_key(self) -> str:
+        user_service = self.runtime.service(self, "user")
+        learner = None
+        if user_service is not None:
+            learner = user_service.get_current_user().opt_attrs.get("edx-platform.anonymous_user_id")
+        return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
+
+    def _drawn(self) -> list[bank.Question]:
+        return learner_view.drawn_questions(self.bank_questions(), self.draw, self._seed_key())
+
+    def _past_due(self) -> bool:
+        due = getattr(self, "due", None)
+        if due is None:
+            return False
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        return datetime.now(timezone.utc) > due
+
+    def _all_correct(self) -> bool:
+        return bool(self.results) and all(r["status"] == grading.CORRECT for r in self.results.values())
+
+    def _situation(self) -> learner_view.Situation:
+        left = policy.attempts_left(self.max_attempts, self.attempts)
+        past_due = self._past_due()
+        return learner_view.Situation(
+            seed_key=self._seed_key(), attempts=self.attempts, attempts_left=left, answers=self.answers,
+            results=self.results,
+            correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
+            answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(),
+                                                 out_of_attempts=left == 0, past_due=past_due),
+            score=(self.raw_earned, self.raw_possible) if self.raw_earned is not None else None)
+
+    def _learner_state(self) -> dict:
+        state = learner_view.learner_state(
+            self.bank_questions(), title=self.display_name, draw=self.draw, shuffle=self.shuffle_choices,
+            situation=self._situation(), jump_url=lambda url_name: f"/jump_to_id/{url_name}")
+        state["can_reset"] = bool(self.answers) and state["attempts_left"] != 0 and not self._all_correct()
+        state["can_submit"] = not self.answers and state["attempts_left"] != 0
+        return state
+
+    def _labels(self) -> dict:
+        t = self.ugettext
+        return {
+            "submit": t("Submit"), "reset": t("Try again"), "show_answer": t("Show answer"), "hint": t("Hint"),
+            "attempts": t("Attempts used: {used} of {max}"), "attempts_unlimited": t("Attempts used: {used}"),
+            "score": t("Score: {earned} of {possible}"), "correct": t("Correct"), "incorrect": t("Incorrect"),
+            "partially_correct": t("Partially correct"), "true": t("True"), "false": t("False"),
+            "answer": t("Answer"), "explanation": t("Explanation"), "source": t("Source"),
+            "review": t("Review the lesson"), "move_up": t("Move up"), "move_down": t("Move down"),
+            "position": t("Step {n}"), "numeric_label": t("Your answer, with its unit (e.g. {unit})"),
+            "numeric_label_plain": t("Your answer"), "error": t("Something went wrong: {message}"),
+            "submitted": t("Your answers were submitted."), "order_help": t("Use the buttons to put the steps in order."),
+            "answer_not_yet": t("The answer is not available yet."), "question": t("Question {n} of {total}"),
+        }
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        """The quiz: a labelled region that quiz.js fills from the learner's public state."""
+        fragment = Fragment(
+            '<div class="rpt-quiz" role="region" aria-label="{label}"><div class="rpt-quiz-body"></div>'
+            '<div class="rpt-quiz-status" role="status" aria-live="polite"></div></div>'.format(
+                label=self.display_name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")))
+        fragment.add_css(_resource("static/quiz.css"))
+        fragment.add_javascript(_resource("static/quiz.js"))
+        fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels()})
+        return fragment
+
+    student_view.supports = ("multi_device",)  # type: ignore[attr-defined]
+
+    def student_view_data(self, context=None):  # pylint: disable=unused-argument
+        """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
+        state = self._learner_state()
+        return {"title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
+                "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "citation", "choices",
+                                                                     "items", "unit_hint", "hint_count")}
+                              for q in state["questions"]]}
+
+    # ---- handlers ------------------------------------------------------------------------------
+
+    @json_handler()
+    def state(self, data):  # pylint: disable=unused-argument
+        """The learner's public state (for the mobile app and reloads)."""
+        return self._learner_state()
+
+    @json_handler()
+    def submit(self, data):
+        left = policy.attempts_left(self.max_attempts, self.attempts)
+        if left == 0:
+            raise HandlerError(403, self.ugettext("You have used all your attempts."))
+        if self.answers:
+            raise HandlerError(409, self.ugettext("Choose Try again before submitting new answers."))
+        answers = data.get("answers")
+        drawn = self._drawn()
+        if not isinstance(answers, dict) or set(answers) != {q.id for q in drawn}:
+            raise HandlerError(400, self.ugettext("Answer every question of this quiz, and only those."))
+        results, refused = {}, {}
+        for question in drawn:
+            try:
+                result = grading.grade(question, answers[question.id], numeric_answer_matches)
+                results[question.id] = {"earned": result.earned, "status": result.status}
+            except grading.AnswerRejected as rejection:
+                refused[question.id] = self.ugettext(str(rejection))
+        if refused:
+            raise HandlerError(400, self.ugettext("Some answers could not be graded; nothing was recorded."),
+                               questions=refused)
+        earned = sum(r["earned"] for r in results.values())
+        score = Score(raw_earned=earned, raw_possible=float(len(drawn)))
+        self.attempts += 1
+        self.answers = copy.deepcopy(answers)
+        self.results = results
+        better = self.raw_earned is None or earned >= self.raw_earned
+        if self.grading_method == "last" or better:
+            self.graded_answers = copy.deepcopy(answers)
+            self.set_score(score)
+        self._publish_grade(self.get_score(), only_if_higher=self.grading_method == "best")
+        self.emit_completion(1.0)
+        self.runtime.publish(self, "edx.rpt_quiz.submitted", {
+            "attempt": self.attempts, "earned": earned, "possible": score.raw_possible,
+            "results": {qid: r["status"] for qid, r in results.items()}})
+        return self._learner_state()
+
+    @json_handler()
+    def reset(self, data):  # pylint: disable=unused-argument
+        if not self.answers:
+            raise HandlerError(409, self.ugettext("There is nothing to reset yet."))
+        if policy.attempts_left(self.max_attempts, self.attempts) == 0:
+            raise HandlerError(403, self.ugettext("You have used all your attempts."))
+        self.answers = {}
+        self.results = {}
+        return self._learner_state()
+
+    @json_handler()
+    def hint(self, data):
+        question_id, index = data.get("question"), data.get("index")
+        question = next((q for q in self._drawn() if q.id == question_id), None)
+        if question is None or not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(question.hints):
+            raise HandlerError(400, self.ugettext("There is no such hint."))
+        return {"question": question.id, "index": index, "hint": sanitize(question.hints[index]),
+                "hint_count": len(question.hints)}
+
+    # ---- scoring -------------------------------------------------------------------------------
+
+    def max_score(self):
+        return float(len(self._drawn())) if self.questions else 0.0
+
+    def has_submitted_answer(self):
+        return self.attempts > 0
+
+    def get_score(self):
+        if self.raw_earned is None:
+            return Score(raw_earned=0.0, raw_possible=self.max_score())
+        return Score(raw_earned=self.raw_earned, raw_possible=self.raw_possible)
+
+    def set_score(self, score):
+        self.raw_earned = float(score.raw_earned)
+        self.raw_possible = float(score.raw_possible)
+
+    def calculate_score(self):
+        """The score of the graded answers against the current bank (for Open edX rescoring)."""
+        earned = 0.0
+        drawn = self._drawn()
+        for question in drawn:
+            answer = self.graded_answers.get(question.id)
+            try:
+                earned += grading.grade(question, answer, numeric_answer_matches).earned
+            except grading.AnswerRejected:
+                pass  # an answer the bank no longer accepts earns nothing
+        return Score(raw_earned=earned, raw_possible=float(len(drawn)))
+
+    # ---- OLX -----------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
+        block = runtime.construct_xblock_from_class(cls, keys)
+        settings, questions, errors = bank.quiz_from_xml(node)
+        errors += bank.bank_errors(settings, questions, unit_problem)
+        if errors:
+            raise ValueError("; ".join(message for _, message in errors))
+        for name in ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method",
+                     "weight", "draw", "shuffle_choices"):
+            setattr(block, name, getattr(settings, name))
+        block.questions = [q.to_dict() for q in questions]
+        return block
+
+    def add_xml_to_node(self, node):
+        element = bank.quiz_to_xml(self.settings(), self.bank_questions())
+        node.tag = element.tag
+        for name, value in element.attrib.items():
+            node.set(name, value)
+        for child in element:
+            node.append(child)
+
+    @staticmethod
+    def workbench_scenarios():
+        return [("rpt_quiz: a two-question example", _resource("scenarios/example.xml"))]

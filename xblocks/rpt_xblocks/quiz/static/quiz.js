@@ -1,0 +1,224 @@
+/* rpt_quiz: renders the learner's public state (sent by the server) and talks to the handlers.
+ * Every learner-facing string comes translated from the server in `labels`; HTML fragments in the
+ * state (prompts, choices, feedback, explanations) were sanitized on the server. */
+function RptQuizBlock(runtime, element, init) {
+  "use strict";
+  var root = element.querySelector(".rpt-quiz") || element;
+  var body = root.querySelector(".rpt-quiz-body");
+  var status = root.querySelector(".rpt-quiz-status");
+  var labels = init.labels;
+  var state = init.state;
+  var uid = "rptq-" + Math.random().toString(36).slice(2, 9);
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return values[key] !== undefined ? values[key] : m; });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function html(tag, attrs, markup) { var node = el(tag, attrs); node.innerHTML = markup; return node; }
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function call(handler, data) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(), "X-Requested-With": "XMLHttpRequest"},
+      body: JSON.stringify(data || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {error: response.statusText}; }).then(function (reply) {
+        if (!response.ok) { var error = new Error(reply.error || response.statusText); error.reply = reply; throw error; }
+        return reply;
+      });
+    });
+  }
+  function announce(text) { status.textContent = ""; window.setTimeout(function () { status.textContent = text; }, 50); }
+
+  function choiceInputs(fieldset, q, type, locked) {
+    var list = el("div", {"class": "rpt-quiz-choices"});
+    var options = q.type === "truefalse"
+      ? [{id: true, text: null, label: labels["true"]}, {id: false, text: null, label: labels["false"]}]
+      : q.choices;
+    options.forEach(function (choice, n) {
+      var id = uid + "-" + q.id + "-" + n;
+      var input = el("input", {type: type, id: id, name: uid + "-" + q.id, value: String(choice.id)});
+      var chosen = q.answer !== undefined && (Array.isArray(q.answer) ? q.answer.indexOf(choice.id) >= 0 : q.answer === choice.id);
+      input.checked = chosen;
+      input.disabled = locked;
+      var label = el("label", {"for": id});
+      if (choice.text !== null && choice.text !== undefined) { label.innerHTML = choice.text; } else { label.textContent = choice.label; }
+      var row = el("div", {"class": "rpt-quiz-choice"});
+      row.appendChild(input); row.appendChild(label); list.appendChild(row);
+    });
+    fieldset.appendChild(list);
+  }
+
+  function orderingInputs(fieldset, q, locked) {
+    var help = el("p", {"class": "rpt-quiz-help", id: uid + "-" + q.id + "-help"}, labels.order_help);
+    var list = el("ol", {"class": "rpt-quiz-order", "aria-describedby": help.id});
+    var items = q.items.slice();
+    if (Array.isArray(q.answer)) {
+      items.sort(function (a, b) { return q.answer.indexOf(a.id) - q.answer.indexOf(b.id); });
+    }
+    function draw() {
+      list.innerHTML = "";
+      items.forEach(function (item, n) {
+        var li = el("li", {"data-id": item.id});
+        var text = html("span", {"class": "rpt-quiz-step"}, item.text);
+        li.appendChild(text);
+        [["move_up", -1], ["move_down", 1]].forEach(function (pair) {
+          var button = el("button", {type: "button", "class": "rpt-quiz-move"}, pair[1] < 0 ? "\u2191" : "\u2193");
+          button.setAttribute("aria-label", labels[pair[0]] + ": " + text.textContent);
+          button.disabled = locked || (pair[1] < 0 ? n === 0 : n === items.length - 1);
+          button.addEventListener("click", function () {
+            var moved = items.splice(n, 1)[0];
+            items.splice(n + pair[1], 0, moved);
+            draw();
+            var again = list.children[n + pair[1]].querySelectorAll("button")[pair[1] < 0 ? 0 : 1];
+            if (again.disabled) { again = list.children[n + pair[1]].querySelector("button:not([disabled])"); }
+            if (again) { again.focus(); }
+            announce(fill(labels.position, {n: n + pair[1] + 1}) + ": " + text.textContent);
+          });
+          li.appendChild(button);
+        });
+        list.appendChild(li);
+      });
+    }
+    draw();
+    fieldset.appendChild(help);
+    fieldset.appendChild(list);
+  }
+
+  function renderQuestion(q, n, total) {
+    var locked = !state.can_submit;
+    var legendId = uid + "-" + q.id + "-legend";
+    var promptId = uid + "-" + q.id + "-prompt";
+    var fieldset = el("fieldset", {"class": "rpt-quiz-question", "data-id": q.id, "aria-labelledby": legendId + " " + promptId});
+    fieldset.appendChild(el("legend", {id: legendId}, fill(labels.question, {n: n + 1, total: total})));
+    fieldset.appendChild(html("div", {"class": "rpt-quiz-prompt", id: promptId}, q.prompt));
+    if (q.type === "single" || q.type === "truefalse") { choiceInputs(fieldset, q, "radio", locked); }
+    if (q.type === "multiple") { choiceInputs(fieldset, q, "checkbox", locked); }
+    if (q.type === "numeric") {
+      var inputId = uid + "-" + q.id + "-input";
+      fieldset.appendChild(el("label", {"for": inputId}, q.unit_hint ? fill(labels.numeric_label, {unit: q.unit_hint}) : labels.numeric_label_plain));
+      var input = el("input", {type: "text", id: inputId, inputmode: "decimal", autocomplete: "off", spellcheck: "false", maxlength: "64"});
+      input.value = q.answer || "";
+      input.disabled = locked;
+      fieldset.appendChild(input);
+    }
+    if (q.type === "ordering") { orderingInputs(fieldset, q, locked); }
+    var error = el("p", {"class": "rpt-quiz-error", id: uid + "-" + q.id + "-error"});
+    fieldset.appendChild(error);
+    if (q.status) {
+      var verdict = el("p", {"class": "rpt-quiz-verdict rpt-quiz-" + q.status}, labels[q.status]);
+      fieldset.appendChild(verdict);
+      (q.feedback || []).forEach(function (text) { fieldset.appendChild(html("div", {"class": "rpt-quiz-feedback"}, text)); });
+      if (q.teaches_url) { fieldset.appendChild(el("a", {href: q.teaches_url, "class": "rpt-quiz-review"}, labels.review)); }
+    }
+    if (q.revealed) {
+      var box = el("div", {"class": "rpt-quiz-revealed"});
+      box.appendChild(el("p", {"class": "rpt-quiz-answer"}, labels.answer + ": " + describeAnswer(q)));
+      if (q.revealed.explanation) {
+        box.appendChild(el("p", {"class": "rpt-quiz-label"}, labels.explanation));
+        box.appendChild(html("div", {"class": "rpt-quiz-explanation"}, q.revealed.explanation));
+      }
+      box.appendChild(el("p", {"class": "rpt-quiz-source"}, labels.source + ": " + q.revealed.citation));
+      fieldset.appendChild(box);
+    }
+    if (q.hint_count && !q.revealed) {
+      var hints = el("div", {"class": "rpt-quiz-hints", "aria-live": "polite"});
+      var shown = 0;
+      var button = el("button", {type: "button", "class": "rpt-quiz-hint"}, labels.hint);
+      button.addEventListener("click", function () {
+        call("hint", {question: q.id, index: shown}).then(function (reply) {
+          hints.appendChild(html("div", {"class": "rpt-quiz-hint-text"}, reply.hint));
+          shown += 1;
+          if (shown >= reply.hint_count) { button.disabled = true; }
+        }).catch(function (e) { announce(fill(labels.error, {message: e.message})); });
+      });
+      fieldset.appendChild(button);
+      fieldset.appendChild(hints);
+    }
+    return fieldset;
+  }
+
+  function describeAnswer(q) {
+    var key = q.revealed.answer;
+    var text = function (id) {
+      var found = (q.choices || q.items || []).filter(function (c) { return c.id === id; })[0];
+      var scratch = document.createElement("div"); scratch.innerHTML = found ? found.text : "";
+      return scratch.textContent.trim();
+    };
+    if (q.type === "truefalse") { return key ? labels["true"] : labels["false"]; }
+    if (q.type === "numeric") { return key; }
+    if (Array.isArray(key)) { return key.map(text).join(q.type === "ordering" ? " \u2192 " : "; "); }
+    return text(key);
+  }
+
+  function collect() {
+    var answers = {};
+    state.questions.forEach(function (q) {
+      var fieldset = body.querySelector('fieldset[data-id="' + q.id + '"]');
+      if (q.type === "single") {
+        var picked = fieldset.querySelector("input:checked");
+        if (picked) { answers[q.id] = picked.value; }
+      } else if (q.type === "truefalse") {
+        var tf = fieldset.querySelector("input:checked");
+        if (tf) { answers[q.id] = tf.value === "true"; }
+      } else if (q.type === "multiple") {
+        answers[q.id] = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+      } else if (q.type === "numeric") {
+        answers[q.id] = fieldset.querySelector("input").value;
+      } else if (q.type === "ordering") {
+        answers[q.id] = Array.prototype.map.call(fieldset.querySelectorAll("li"), function (li) { return li.getAttribute("data-id"); });
+      }
+    });
+    return answers;
+  }
+
+  function render() {
+    body.innerHTML = "";
+    body.appendChild(el("h3", {"class": "rpt-quiz-title"}, state.title));
+    state.questions.forEach(function (q, n) { body.appendChild(renderQuestion(q, n, state.questions.length)); });
+    var footer = el("div", {"class": "rpt-quiz-actions"});
+    var used = state.attempts_left === null
+      ? fill(labels.attempts_unlimited, {used: state.attempts})
+      : fill(labels.attempts, {used: state.attempts, max: state.attempts + state.attempts_left});
+    footer.appendChild(el("p", {"class": "rpt-quiz-attempts"}, used));
+    if (state.score) {
+      footer.appendChild(el("p", {"class": "rpt-quiz-score"}, fill(labels.score, {earned: +state.score.earned.toFixed(2), possible: state.score.possible})));
+    }
+    if (state.can_submit) { footer.appendChild(button("submit", submit)); }
+    if (state.can_reset) { footer.appendChild(button("reset", reset)); }
+    body.appendChild(footer);
+  }
+  function button(name, action) {
+    var b = el("button", {type: "button", "class": "rpt-quiz-" + name}, labels[name]);
+    b.addEventListener("click", action);
+    return b;
+  }
+  function update(reply, message) {
+    state = reply; render();
+    var summary = state.score ? fill(labels.score, {earned: +state.score.earned.toFixed(2), possible: state.score.possible}) : "";
+    announce([message, summary].filter(Boolean).join(" "));
+  }
+  function submit() {
+    body.querySelectorAll(".rpt-quiz-error").forEach(function (p) { p.textContent = ""; });
+    call("submit", {answers: collect()}).then(function (reply) { update(reply, labels.submitted); })
+      .catch(function (e) {
+        var perQuestion = (e.reply && e.reply.questions) || {};
+        Object.keys(perQuestion).forEach(function (id) {
+          var p = body.querySelector('fieldset[data-id="' + id + '"] .rpt-quiz-error');
+          if (p) { p.textContent = perQuestion[id]; }
+        });
+        announce(e.message + " " + Object.keys(perQuestion).map(function (k) { return perQuestion[k]; }).join(" "));
+      });
+  }
+  function reset() { call("reset", {}).then(function (reply) { update(reply, ""); }).catch(function (e) { announce(e.message); }); }
+
+  render();
+}
