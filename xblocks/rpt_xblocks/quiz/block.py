@@ -174,10 +174,13 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             raise HandlerError(409, self.ugettext("Choose Try again before submitting new answers."))
         answers = data.get("answers")
         drawn = self._drawn()
-        if not isinstance(answers, dict) or set(answers) != {q.id for q in drawn}:
-            raise HandlerError(400, self.ugettext("Answer every question of this quiz, and only those."))
+        if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
+            raise HandlerError(400, self.ugettext("These answers do not belong to your questions; reload the page."))
         results, refused = {}, {}
         for question in drawn:
+            if question.id not in answers:
+                refused[question.id] = self.ugettext("Answer this question.")
+                continue
             try:
                 result = grading.grade(question, answers[question.id], numeric_answer_matches)
                 results[question.id] = {"earned": result.earned, "status": result.status}
