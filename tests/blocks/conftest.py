@@ -13,8 +13,12 @@ from xblock.test.tools import TestRuntime
 @pytest.fixture
 def runtime():
     """A TestRuntime whose key-value store keeps each block's fields apart (a bare DictFieldData
-    would share one value per field name between all blocks)."""
-    return TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore())})
+    would share one value per field name between all blocks), and whose `publish` records each
+    event as `(event_type, data)` in `runtime.published` (TestRuntime has no event service)."""
+    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore())})
+    runtime.published = []
+    runtime.publish = lambda block, event_type, data: runtime.published.append((event_type, data))
+    return runtime
 
 
 @pytest.fixture

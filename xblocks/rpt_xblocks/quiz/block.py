@@ -209,6 +209,8 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     def reset(self, data):  # pylint: disable=unused-argument
         if not self.answers:
             raise HandlerError(409, self.ugettext("There is nothing to reset yet."))
+        if self._all_correct():
+            raise HandlerError(409, self.ugettext("Your answers are all correct; there is nothing to try again."))
         if policy.attempts_left(self.max_attempts, self.attempts) == 0:
             raise HandlerError(403, self.ugettext("You have used all your attempts."))
         self.answers = {}

@@ -1,0 +1,228 @@
+"""rpt_quiz on XBlock's TestRuntime, through its real handlers: grading, attempts, policies,
+scores, and what may reach the browser."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from webob import Request
+
+from quiz_fixture import RIGHT, SECRETS, WRONG, quiz_olx
+
+
+@pytest.fixture
+def published(runtime):
+    return runtime.published
+
+
+@pytest.fixture
+def quiz(load_olx, published):
+    return load_olx(quiz_olx())
+
+
+def call(block, handler, payload, method="POST"):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    request = Request.blank("/", method=method, body=body, content_type="application/json")
+    response = block.handle(handler, request)
+    return response.status_code, json.loads(response.body)
+
+
+def learner_fields(block):
+    return {name: json.dumps(getattr(block, name), sort_keys=True)
+            for name in ("attempts", "answers", "results", "graded_answers", "raw_earned", "raw_possible")}
+
+
+def page(block):
+    return block.render("student_view", {}).content
+
+
+def test_page_and_init_data_hold_no_answer_key(quiz):
+    html = page(quiz)
+    assert "Decay check" in html
+    for secret in SECRETS:
+        assert secret not in html, secret
+    status, state = call(quiz, "state", {})
+    assert status == 200 and not any(secret in json.dumps(state) for secret in SECRETS)
+    assert not any(secret in json.dumps(quiz.student_view_data()) for secret in SECRETS)
+
+
+def test_all_right_scores_full_marks_publishes_grade_and_completion(quiz, published):
+    status, state = call(quiz, "submit", {"answers": RIGHT})
+    assert status == 200
+    assert state["score"] == {"earned": 5.0, "possible": 5.0}
+    assert {q["id"]: q["status"] for q in state["questions"]} == dict.fromkeys(RIGHT, "correct")
+    grades = [data for kind, data in published if kind == "grade"]
+    assert grades == [{"value": 5.0, "max_value": 5.0, "only_if_higher": True}]
+    assert ("completion", {"completion": 1.0}) in published
+    assert all(q["revealed"]["explanation"] for q in state["questions"]), "finished: the answer is shown"
+
+
+def test_wrong_answers_get_feedback_but_not_the_key_while_attempts_remain(quiz):
+    status, state = call(quiz, "submit", {"answers": WRONG})
+    assert status == 200
+    by_id = {q["id"]: q for q in state["questions"]}
+    assert by_id["public_limit"]["status"] == "incorrect"
+    assert by_id["public_limit"]["feedback"] == ["<p>That is the occupational TEDE limit (10 CFR 20.1201).</p>"]
+    assert by_id["public_limit"]["teaches_url"] == "/jump_to_id/decay"
+    assert by_id["limits_that_apply"]["status"] == "partially_correct"  # 2 of 4 decisions right
+    assert state["score"] == {"earned": 0.5, "possible": 5.0}
+    assert not any(secret in json.dumps(state) for secret in SECRETS)
+    assert state["can_reset"] and not state["can_submit"]
+
+
+def test_partial_credit_counts_every_decision(quiz):
+    answers = dict(RIGHT, limits_that_apply=["a"])  # a right, b missed, c and d rightly left: 3 of 4
+    _, state = call(quiz, "submit", {"answers": answers})
+    assert state["score"]["earned"] == pytest.approx(4.75)
+
+
+def test_attempts_are_enforced_and_the_answer_appears_after_the_last(quiz):
+    call(quiz, "submit", {"answers": WRONG})
+    status, state = call(quiz, "reset", {})
+    assert status == 200 and state["can_submit"] and state["attempts"] == 1
+    status, state = call(quiz, "submit", {"answers": WRONG})
+    assert status == 200 and state["attempts_left"] == 0
+    assert {q["id"]: q["revealed"]["answer"] for q in state["questions"]}["i131_release_activity"] == "33 mCi"
+    before = learner_fields(quiz)
+    assert call(quiz, "reset", {})[0] == 403
+    assert call(quiz, "submit", {"answers": RIGHT})[0] == 403
+    assert learner_fields(quiz) == before
+
+
+def test_best_attempt_counts_by_default_and_last_when_asked(load_olx, published):
+    best = load_olx(quiz_olx())
+    call(best, "submit", {"answers": RIGHT})
+    assert call(best, "reset", {})[0] == 409  # all correct: nothing to try again
+    last = load_olx(quiz_olx(grading_method="last", max_attempts=0))
+    call(last, "submit", {"answers": dict(RIGHT, public_limit="b")})
+    assert last.get_score().raw_earned == 4.0
+    call(last, "reset", {})
+    call(last, "submit", {"answers": WRONG})
+    assert last.get_score().raw_earned == 0.5
+    grades = [data for kind, data in published if kind == "grade"]
+    assert grades[-1] == {"value": 0.5, "max_value": 5.0, "only_if_higher": False}
+
+
+def test_rescore_recomputes_the_graded_answers_and_score_override_persists(quiz):
+    call(quiz, "submit", {"answers": WRONG})
+    assert quiz.calculate_score() == quiz.get_score()
+    from xblock.scorable import Score
+    quiz.set_score(Score(raw_earned=4.0, raw_possible=5.0))
+    assert quiz.get_score() == Score(4.0, 5.0)
+
+
+HOSTILE = [
+    (b"not json", 400),
+    (b"[1, 2]", 400),
+    (json.dumps({"answers": {"no_such_question": "a"}}).encode(), 400),
+    (json.dumps({"answers": "all of them"}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, public_limit=["a"])}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, public_limit="z")}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, release_is_by_dose="true")}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, limits_that_apply=["a", "a"])}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, limits_in_order=["step1", "step1", "step2"])}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, i131_release_activity="5 mSv")}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, i131_release_activity="33")}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, i131_release_activity="<script>alert(1)</script>")}).encode(), 400),
+    (json.dumps({"answers": dict(RIGHT, i131_release_activity="1" * 100)}).encode(), 400),
+    (json.dumps({"answers": RIGHT, "padding": "x" * 70_000}).encode(), 413),
+]
+
+
+@pytest.mark.parametrize("body,expected", HOSTILE)
+def test_bad_submissions_are_refused_and_change_nothing(quiz, published, body, expected):
+    call(quiz, "submit", {"answers": WRONG})
+    call(quiz, "reset", {})
+    before = learner_fields(quiz)
+    events = len(published)
+    status, reply = call(quiz, "submit", body)
+    assert status == expected and reply["error"]
+    assert learner_fields(quiz) == before
+    assert len(published) == events, "no grade or event from a refused submission"
+
+
+def test_wrong_dimension_is_explained_not_marked_wrong(quiz):
+    status, reply = call(quiz, "submit", {"answers": dict(RIGHT, i131_release_activity="5 mSv")})
+    assert status == 400
+    assert "dose equivalent" in reply["questions"]["i131_release_activity"]
+    assert "activity" in reply["questions"]["i131_release_activity"]
+    assert quiz.attempts == 0
+
+
+def test_get_is_refused(quiz):
+    assert call(quiz, "submit", b"", method="GET")[0] == 405
+
+
+def test_hints_one_at_a_time(quiz):
+    status, reply = call(quiz, "hint", {"question": "public_limit", "index": 0})
+    assert status == 200 and "fiftieth" in reply["hint"]
+    assert call(quiz, "hint", {"question": "public_limit", "index": 1})[0] == 400
+    assert call(quiz, "hint", {"question": "public_limit", "index": True})[0] == 400
+    assert call(quiz, "hint", {"question": "nope", "index": 0})[0] == 400
+
+
+@pytest.mark.parametrize("show_answer,submissions,visible", [
+    ("never", [RIGHT], False), ("always", [], True), ("finished", [WRONG], False), ("finished", [RIGHT], True),
+])
+def test_show_answer_policy(load_olx, show_answer, submissions, visible):
+    block = load_olx(quiz_olx(show_answer=show_answer))
+    for answers in submissions:
+        call(block, "submit", {"answers": answers})
+    _, state = call(block, "state", {})
+    assert state["can_show_answer"] is visible
+    assert all(("revealed" in q) is visible for q in state["questions"])
+
+
+def test_past_due_policies_follow_the_due_date(load_olx):
+    block = load_olx(quiz_olx(show_answer="past_due", show_correctness="past_due"))
+    block.due = datetime.now(timezone.utc) + timedelta(days=1)
+    call(block, "submit", {"answers": WRONG})
+    _, state = call(block, "state", {})
+    assert "score" not in state and not any("status" in q or "revealed" in q for q in state["questions"])
+    block.due = datetime.now(timezone.utc) - timedelta(days=1)
+    _, state = call(block, "state", {})
+    assert state["score"]["earned"] == 0.5 and all("revealed" in q for q in state["questions"])
+
+
+def test_never_showing_correctness_hides_status_feedback_and_score(load_olx):
+    block = load_olx(quiz_olx(show_correctness="never", show_answer="never"))
+    _, state = call(block, "submit", {"answers": WRONG})
+    assert "score" not in state
+    assert not any({"status", "feedback", "teaches_url"} & set(q) for q in state["questions"])
+
+
+def test_draws_and_shuffles_are_stable_per_learner_and_differ_between_learners(load_olx):
+    block = load_olx(quiz_olx(draw=3))
+    learner_ids = block.scope_ids
+
+    def seen(user):
+        block.scope_ids = learner_ids._replace(user_id=user)
+        state = call(block, "state", {})[1]
+        return tuple((q["id"], tuple(c["id"] for c in q.get("choices", []))) for q in state["questions"])
+
+    assert seen("learner-1") == seen("learner-1")
+    draws = {seen(f"learner-{n}") for n in range(12)}
+    assert len(draws) > 1
+    for draw in draws:
+        assert len(draw) == 3
+        for question_id, choices in draw:
+            if question_id == "public_limit":
+                assert choices[-1] == "c", "the pinned choice stays last"
+
+
+def test_olx_round_trip_keeps_every_field(load_olx, runtime):
+    from lxml import etree
+    first = load_olx(quiz_olx())
+    node = etree.Element("rpt_quiz")
+    first.add_xml_to_node(node)
+    second = load_olx(etree.tostring(node, encoding="unicode"))
+    for name in ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight",
+                 "draw", "shuffle_choices", "questions"):
+        assert getattr(second, name) == getattr(first, name), name
+
+
+def test_an_invalid_bank_in_olx_is_refused_with_its_reason(load_olx):
+    broken = quiz_olx().replace('correct="true"', "", 1)
+    with pytest.raises(ValueError, match="has no correct choice"):
+        load_olx(broken)
