@@ -79,6 +79,15 @@ def course_preview(tmp_path_factory) -> PreviewServer:
         "--port", str(port), "--state-dir", str(state)])
 
 
+@pytest.fixture(scope="session")
+def good_preview(tmp_path_factory) -> PreviewServer:
+    """The small fixture content folder (tests/fixtures/courses/good, which has a quiz) served by
+    `rpt-course preview`, then stopped."""
+    yield from _run_preview(tmp_path_factory.mktemp("good-preview"), lambda port, state: [
+        sys.executable, "-m", "rpt_course.cli", "preview", str(GOOD_COURSE),
+        "--port", str(port), "--state-dir", str(state)])
+
+
 def _run_preview(working_dir: Path, command):
     server = PreviewServer(
         base_url=f"http://127.0.0.1:{_free_port()}",

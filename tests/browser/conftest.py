@@ -53,6 +53,12 @@ def course_page(chromium, course_preview, page_trouble):
     yield from _page_on(chromium, course_preview, page_trouble)
 
 
+@pytest.fixture
+def good_page(chromium, good_preview, page_trouble):
+    """A fresh page on the preview of the small fixture course (it has a quiz)."""
+    yield from _page_on(chromium, good_preview, page_trouble)
+
+
 def _page_on(chromium, server, page_trouble):
     context = chromium.new_context(base_url=server.base_url)
     page = context.new_page()
