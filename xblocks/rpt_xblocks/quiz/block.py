@@ -18,7 +18,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks.json_handlers import HandlerError, json_handler
-from rpt_xblocks.quiz import bank, grading, learner_view, policy
+from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
 from rpt_xblocks.sanitizing import sanitize
 
@@ -61,6 +61,8 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     graded_answers = Dict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="The graded raw score (best or last).")
     raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
+    item_records = Dict(scope=Scope.user_state_summary, default={},
+                        help="Per learner (hashed key): the latest graded submission, for item analysis.")
 
     has_custom_completion = True
     icon_class = "problem"
@@ -133,6 +135,10 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             "numeric_label_plain": t("Your answer"), "error": t("Something went wrong: {message}"),
             "submitted": t("Your answers were submitted."), "order_help": t("Use the buttons to put the steps in order."),
             "answer_not_yet": t("The answer is not available yet."), "question": t("Question {n} of {total}"),
+            "analysis": t("Item analysis"), "analysis_learners": t("{n} learners have submitted."),
+            "analysis_question": t("Question"), "analysis_responses": t("Responses"),
+            "analysis_correct": t("Percent correct"), "analysis_discrimination": t("Discrimination index"),
+            "analysis_distribution": t("Choices (learners)"),
         }
 
     # ---- views ---------------------------------------------------------------------------------
@@ -145,7 +151,8 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
                 label=self.display_name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")))
         fragment.add_css(_resource("static/quiz.css"))
         fragment.add_javascript(_resource("static/quiz.js"))
-        fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels()})
+        fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
+                                                "staff": self._is_staff()})
         return fragment
 
     student_view.supports = ("multi_device",)  # type: ignore[attr-defined]
@@ -198,6 +205,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         if self.grading_method == "last" or better:
             self.graded_answers = copy.deepcopy(answers)
             self.set_score(score)
+        self._record_for_item_analysis(drawn, answers, results, score)
         self._publish_grade(self.get_score(), only_if_higher=self.grading_method == "best")
         self.emit_completion(1.0)
         self.runtime.publish(self, "edx.rpt_quiz.submitted", {
@@ -225,6 +233,50 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             raise HandlerError(400, self.ugettext("There is no such hint."))
         return {"question": question.id, "index": index, "hint": sanitize(question.hints[index]),
                 "hint_count": len(question.hints)}
+
+    @json_handler()
+    def item_analysis(self, data):  # pylint: disable=unused-argument
+        """Staff only: per-question statistics over all learners (counts and rates, no names)."""
+        if not self._is_staff():
+            raise HandlerError(403, self.ugettext("Only course staff can see the item analysis."))
+        return {"learners": len(self.item_records),
+                "questions": analysis.item_analysis(self.item_records, self.bank_questions())}
+
+    def _is_staff(self) -> bool:
+        user_service = self.runtime.service(self, "user")
+        if user_service is not None:
+            flag = user_service.get_current_user().opt_attrs.get("edx-platform.user_is_staff")
+            if flag is not None:
+                return bool(flag)
+        return bool(getattr(self.runtime, "user_is_staff", False))
+
+    def _record_for_item_analysis(self, drawn, answers, results, score) -> None:
+        records = dict(self.item_records)
+        records[analysis.learner_key(self._seed_key())] = {
+            "score": score.raw_earned / score.raw_possible if score.raw_possible else 0.0,
+            "items": {q.id: {"earned": results[q.id]["earned"], "chosen": analysis.chosen_options(q, answers[q.id])}
+                      for q in drawn}}
+        self.item_records = records
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """Rows for Open edX's problem response report: one per learner and answered question."""
+        questions = {q.id: q for q in self.bank_questions()}
+        count = 0
+        for user_state in user_state_iterator:
+            state = user_state.state or {}
+            for question_id, answer in sorted((state.get("answers") or {}).items()):
+                question = questions.get(question_id)
+                if question is None:
+                    continue
+                if limit_responses is not None and count >= limit_responses:
+                    return
+                count += 1
+                yield user_state.username, {
+                    "Question": learner_view.plain_text(question.prompt),
+                    "Answer": learner_view.answer_text(question, answer),
+                    "Correctness": (state.get("results") or {}).get(question_id, {}).get("status", ""),
+                    "Attempts": state.get("attempts", 0),
+                }
 
     # ---- scoring -------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from lxml import html as lxml_html
+
 from rpt_xblocks.quiz import grading, pool
 from rpt_xblocks.quiz.bank import Question
 from rpt_xblocks.sanitizing import sanitize
@@ -96,3 +98,24 @@ def learner_state(questions: list[Question], *, title: str, draw: int, shuffle: 
         state["questions"].append(data)
     state["can_show_answer"] = situation.answer_visible
     return state
+
+
+def plain_text(xhtml: str) -> str:
+    """The text of an XHTML fragment, for reports."""
+    if not xhtml.strip():
+        return ""
+    return " ".join(lxml_html.fragment_fromstring(xhtml, create_parent="div").text_content().split())
+
+
+def answer_text(question: Question, answer) -> str:
+    """A learner's answer in words, for reports (choice texts rather than ids)."""
+    if question.type in ("single", "multiple"):
+        chosen = [answer] if question.type == "single" else list(answer or [])
+        texts = {c.id: plain_text(c.text) for c in question.choices}
+        return "; ".join(texts.get(c, str(c)) for c in chosen)
+    if question.type == "ordering":
+        texts = {i.id: plain_text(i.text) for i in question.items}
+        return " > ".join(texts.get(i, str(i)) for i in (answer or []))
+    if question.type == "truefalse":
+        return "true" if answer is True else "false" if answer is False else ""
+    return str(answer)

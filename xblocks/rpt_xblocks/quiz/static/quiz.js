@@ -195,6 +195,37 @@ function RptQuizBlock(runtime, element, init) {
     if (state.can_submit) { footer.appendChild(button("submit", submit)); }
     if (state.can_reset) { footer.appendChild(button("reset", reset)); }
     body.appendChild(footer);
+    if (init.staff) { body.appendChild(staffSection()); }
+  }
+  function staffSection() {
+    var section = el("section", {"class": "rpt-quiz-staff", "aria-label": labels.analysis});
+    var area = el("div", {"class": "rpt-quiz-analysis"});
+    var show = el("button", {type: "button", "class": "rpt-quiz-analysis-button"}, labels.analysis);
+    show.addEventListener("click", function () {
+      call("item_analysis", {}).then(function (reply) {
+        area.innerHTML = "";
+        area.appendChild(el("p", {}, fill(labels.analysis_learners, {n: reply.learners})));
+        var table = el("table", {"class": "rpt-quiz-analysis-table"});
+        table.appendChild(el("caption", {}, labels.analysis));
+        var head = el("tr");
+        ["analysis_question", "analysis_responses", "analysis_correct", "analysis_discrimination", "analysis_distribution"]
+          .forEach(function (key) { head.appendChild(el("th", {scope: "col"}, labels[key])); });
+        table.appendChild(head);
+        reply.questions.forEach(function (q) {
+          var row = el("tr");
+          row.appendChild(el("th", {scope: "row"}, q.id));
+          row.appendChild(el("td", {}, String(q.responses)));
+          row.appendChild(el("td", {}, q.percent_correct === null ? "–" : q.percent_correct + "%"));
+          row.appendChild(el("td", {}, q.discrimination === null ? "–" : String(q.discrimination)));
+          row.appendChild(el("td", {}, Object.keys(q.distribution).map(function (k) { return k + ": " + q.distribution[k]; }).join(", ")));
+          table.appendChild(row);
+        });
+        area.appendChild(table);
+      }).catch(function (e) { announce(e.message); });
+    });
+    section.appendChild(show);
+    section.appendChild(area);
+    return section;
   }
   function button(name, action) {
     var b = el("button", {type: "button", "class": "rpt-quiz-" + name}, labels[name]);
