@@ -11,12 +11,15 @@ import json
 from datetime import datetime, timezone
 from importlib import resources
 
+from lxml import etree
+from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
+from rpt_xblocks import safe_xml
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
@@ -27,6 +30,38 @@ _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n s
 
 def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
+
+
+_STUDIO_SETTINGS = ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight",
+                    "draw", "shuffle_choices")
+
+
+def _studio_form(block, questions_xml: str) -> str:
+    """The Studio editor's HTML: one labelled control per setting and a textarea for the bank."""
+    t = block.ugettext
+    rows = []
+    for name in _STUDIO_SETTINGS:
+        field = block.fields[name]
+        value = getattr(block, name)
+        control_id = f"rpt-quiz-{name}"
+        label = f'<label for="{control_id}">{escape(t(field.display_name))}</label>'
+        if field.values:
+            options = "".join(f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(v)}</option>'
+                              for v in field.values)
+            control = f'<select id="{control_id}" name="{name}">{options}</select>'
+        elif isinstance(field, Boolean):
+            control = f'<input type="checkbox" id="{control_id}" name="{name}"{" checked" if value else ""}>'
+        else:
+            kind = "text" if isinstance(field, String) else "number"
+            control = f'<input type="{kind}" id="{control_id}" name="{name}" value="{escape(str(value))}">'
+        rows.append(f'<div class="rpt-quiz-setting">{label}{control}<p class="rpt-quiz-help">{escape(t(field.help))}</p></div>')
+    return (
+        '<form class="rpt-quiz-studio">' + "".join(rows)
+        + f'<label for="rpt-quiz-questions">{escape(t("Questions (OLX question elements)"))}</label>'
+        + f'<textarea id="rpt-quiz-questions" name="questions_xml" rows="24" cols="100" spellcheck="false">{escape(questions_xml)}</textarea>'
+        + '<div class="rpt-quiz-studio-problems" role="alert"></div>'
+        + f'<button type="submit" class="rpt-quiz-save">{escape(t("Save"))}</button> '
+        + f'<button type="button" class="rpt-quiz-cancel">{escape(t("Cancel"))}</button></form>')
 
 
 @XBlock.wants("user")
@@ -164,6 +199,42 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
                 "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "citation", "choices",
                                                                      "items", "unit_hint", "hint_count")}
                               for q in state["questions"]]}
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """Studio: the settings and the bank as OLX `<question>` elements; studio.js saves through
+        `studio_submit`, which refuses an invalid bank with every reason and saves nothing."""
+        questions_xml = "\n".join(
+            etree.tostring(child, encoding="unicode", pretty_print=True)
+            for child in bank.quiz_to_xml(self.settings(), self.bank_questions()))
+        fragment = Fragment(_studio_form(self, questions_xml))
+        fragment.add_css(_resource("static/quiz.css"))
+        fragment.add_javascript(_resource("static/studio.js"))
+        fragment.initialize_js("RptQuizStudio")
+        return fragment
+
+    @json_handler(max_bytes=2 * 1024 * 1024)
+    def studio_submit(self, data):
+        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
+        fields = {name: data.get(name) for name in _STUDIO_SETTINGS}
+        questions_xml = data.get("questions_xml")
+        if not isinstance(questions_xml, str) or any(value is None for value in fields.values()):
+            raise HandlerError(400, self.ugettext("The form is incomplete."), problems=[])
+        root = etree.Element(bank.TAG, {name: str(value).lower() if isinstance(value, bool) else str(value)
+                                        for name, value in fields.items()})
+        try:
+            for child in safe_xml.parse(f"<questions>{questions_xml}</questions>".encode("utf-8")):
+                root.append(child)
+        except (safe_xml.DtdRefused, etree.XMLSyntaxError) as error:
+            raise HandlerError(400, self.ugettext("The questions are not valid XML."), problems=[str(error)]) from None
+        settings, questions, errors = bank.quiz_from_xml(root)
+        errors += bank.bank_errors(settings, questions, unit_problem)
+        if errors:
+            raise HandlerError(400, self.ugettext("The quiz was not saved: fix these problems."),
+                               problems=[message for _, message in errors])
+        for name in _STUDIO_SETTINGS:
+            setattr(self, name, getattr(settings, name))
+        self.questions = [q.to_dict() for q in questions]
+        return {"saved": True, "questions": len(questions)}
 
     # ---- handlers ------------------------------------------------------------------------------
 
