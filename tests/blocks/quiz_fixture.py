@@ -1,6 +1,7 @@
 """The fixture course's quiz as OLX, built by rpt-course (so the tests use what authors ship)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from lxml import etree
@@ -20,10 +21,8 @@ def quiz_olx(**attributes) -> str:
     return etree.tostring(quiz, encoding="unicode")
 
 
-RIGHT = {"public_limit": "a", "limits_that_apply": ["a", "b"], "release_is_by_dose": True,
-         "i131_release_activity": "1.22 GBq", "limits_in_order": ["step1", "step2", "step3"]}
-WRONG = {"public_limit": "b", "limits_that_apply": ["a", "c"], "release_is_by_dose": False,
-         "i131_release_activity": "20 mCi", "limits_in_order": ["step3", "step2", "step1"]}
+_ANSWERS = json.loads((GOOD_COURSE.parent.parent / "quiz_answers.json").read_text("utf-8"))
+RIGHT, WRONG = _ANSWERS["right"], _ANSWERS["wrong"]
 # Text that only the answer key, explanations or correct-choice data contain.
 SECRETS = ["1 mSv (0.1 rem) per year (10 CFR 20.1301)", "50 mSv TEDE and 150 mSv to the lens", "33 mCi (1.2 GBq)",
            "0.02 mSv in an hour, 1 mSv a year", "The criterion is a TEDE", '"correct": true', "correct=", "33.0",

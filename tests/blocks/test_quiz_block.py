@@ -226,3 +226,12 @@ def test_an_invalid_bank_in_olx_is_refused_with_its_reason(load_olx):
     broken = quiz_olx().replace('correct="true"', "", 1)
     with pytest.raises(ValueError, match="has no correct choice"):
         load_olx(broken)
+
+
+def test_mobile_gets_questions_without_answers_and_the_view_supports_multi_device(quiz):
+    assert quiz.has_support(quiz.student_view, "multi_device")
+    data = quiz.student_view_data()
+    assert [q["id"] for q in data["questions"]] and data["max_attempts"] == 2
+    for question in data["questions"]:
+        assert set(question) <= {"id", "type", "prompt", "citation", "choices", "items", "unit_hint", "hint_count"}
+        assert all(set(choice) == {"id", "text"} for choice in question.get("choices", []))

@@ -178,6 +178,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
 
     # ---- views ---------------------------------------------------------------------------------
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The quiz: a labelled region that quiz.js fills from the learner's public state."""
         fragment = Fragment(
@@ -189,8 +190,6 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
                                                 "staff": self._is_staff()})
         return fragment
-
-    student_view.supports = ("multi_device",)  # type: ignore[attr-defined]
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
