@@ -21,7 +21,13 @@ def render_components(xml: str) -> list[tuple[str, str]]:
     vertical = runtime.get_block(runtime.parse_xml_string(xml))
     assert vertical.scope_ids.block_type == "vertical_demo"
     children = [runtime.get_block(child) for child in vertical.children]
-    return [(child.scope_ids.block_type, child.fallback_view("student_view", {}).content) for child in children]
+    return [(child.scope_ids.block_type, _student_view(child).content) for child in children]
+
+
+def _student_view(block):
+    """The block's own student_view fragment (unwrapped); the SDK's demo blocks only have a fallback view."""
+    view = getattr(block, "student_view", None)
+    return view({}) if view else block.fallback_view("student_view", {})
 
 
 def with_changes(files: dict[str, bytes], **changes: bytes | None) -> dict[str, bytes]:
