@@ -16,7 +16,7 @@ from pathlib import Path
 from rpt_course import dates
 from rpt_course.model import Component, Course, Grader, Module, Section, Unit
 from rpt_course.problems import Problem, ProblemsFound
-from rpt_course.schema_check import schema_problems
+from rpt_course.schema_check import load_checked_yaml, schema_problems
 from rpt_course.yaml_source import LineMap, load_yaml
 
 COURSE_FILE = "course.yaml"
@@ -182,14 +182,10 @@ def _load_modules(content_dir, folders, course_lines: LineMap, context, problems
 
 def _load_module(content_dir: Path, module_file: Path, context, problems) -> Module | None:
     shown = module_file.relative_to(content_dir).as_posix()
-    data, lines, found = load_yaml(module_file, shown)
-    problems += found
-    if data is None or found:
+    loaded = load_checked_yaml(module_file, shown, "module.schema.json", problems)
+    if loaded is None or context is None:
         return None
-    schema_found = schema_problems("module.schema.json", data, lines)
-    problems += schema_found
-    if schema_found or context is None:
-        return None
+    data, lines = loaded
     course_start, course_end, grader_types = context
     base = module_file.parent
     sections = []

@@ -12,8 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rpt_course.problems import Problem
-from rpt_course.schema_check import schema_problems
-from rpt_course.yaml_source import load_yaml
+from rpt_course.schema_check import load_checked_yaml
 from rpt_xblocks.quiz.numeric import unit_problem
 from rpt_xblocks.quiz import bank
 
@@ -21,14 +20,10 @@ _MARKDOWN_FIELDS = ("prompt", "explanation", "feedback_true", "feedback_false")
 
 
 def compile_quiz(path: Path, shown: str, component_id: str, unit_ids: set[str], markdown, problems: list[Problem]):
-    data, lines, found = load_yaml(path, shown)
-    problems += found
-    if data is None or found:
+    loaded = load_checked_yaml(path, shown, "quiz.schema.json", problems)
+    if loaded is None:
         return None
-    schema_found = schema_problems("quiz.schema.json", data, lines)
-    problems += schema_found
-    if schema_found:
-        return None
+    data, lines = loaded
 
     rendered: dict[tuple, str] = {}
 

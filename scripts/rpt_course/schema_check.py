@@ -14,7 +14,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 
 from rpt_course.problems import Problem
-from rpt_course.yaml_source import LineMap
+from rpt_course.yaml_source import LineMap, load_yaml
 
 
 @cache
@@ -92,3 +92,15 @@ def _article(expected) -> str:
     if isinstance(expected, list):
         return " or ".join(words.get(e, e) for e in expected)
     return words.get(expected, str(expected))
+
+
+def load_checked_yaml(path, shown: str, schema_name: str, problems: list[Problem]):
+    """Load a YAML file and check it against a schema: `(data, lines)`, or None after adding
+    every syntax or schema problem to `problems`."""
+    data, lines, found = load_yaml(path, shown)
+    problems += found
+    if data is None or found:
+        return None
+    schema_found = schema_problems(schema_name, data, lines)
+    problems += schema_found
+    return None if schema_found else (data, lines)
