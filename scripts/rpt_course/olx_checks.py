@@ -20,6 +20,7 @@ from rpt_xblocks import safe_xml
 from rpt_course.dates import parse_date
 from rpt_course.lessons import JUMP_PREFIX, STATIC_PREFIX, links
 from rpt_course.problems import Problem
+from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG
 
 URL_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 COURSE_KEY_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -228,9 +229,14 @@ def _check_sequential(checker: _Checker, element, path: str, graders, window) ->
 def _component(checker: _Checker, element, path: str) -> None:
     _record(checker, element, path)
     if element.tag != "html" or set(element.attrib) != {"url_name"}:
-        for value in element.attrib.values():
-            if value.startswith((STATIC_PREFIX, JUMP_PREFIX)):
-                checker.link_sources.append((path, value))
+        for node in element.iter():  # an inline block: its own attributes and its content's links
+            if not isinstance(node.tag, str):
+                continue
+            for value in node.attrib.values():
+                if value.startswith((STATIC_PREFIX, JUMP_PREFIX)):
+                    checker.link_sources.append((path, value))
+            if element.tag == QUIZ_TAG and node.tag == "question" and node.get("teaches"):
+                checker.link_sources.append((path, JUMP_PREFIX + node.get("teaches")))
         return
     target = checker.path("html", element.get("url_name"))
     html = checker.parse(target)

@@ -138,3 +138,16 @@ def test_not_an_archive(sandbox, capsys):
     assert main(["validate", str(bogus)]) == 1
     assert "notes.tar.gz" in capsys.readouterr().err
     bogus.unlink()
+
+
+def test_a_quiz_that_teaches_a_missing_unit_is_reported(good_archive, sandbox, capsys):
+    members = []
+    for member, data in _members_of(good_archive):
+        if member.name == "course/vertical/check_unit.xml":
+            data = data.replace(b'teaches="decay"', b'teaches="no_such_unit"')
+            member.size = len(data)
+        members.append((member, data))
+    archive = _repack(sandbox / "quiz.tar.gz", members)
+    assert main(["validate", str(archive)]) == 1
+    assert "quiz.tar.gz/course/vertical/check_unit.xml: the link /jump_to_id/no_such_unit names no block" in capsys.readouterr().err
+    archive.unlink()
