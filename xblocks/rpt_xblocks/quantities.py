@@ -27,7 +27,7 @@ import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from gettext import gettext as _
+from rpt_xblocks.translation import _
 from importlib import resources
 
 import pint

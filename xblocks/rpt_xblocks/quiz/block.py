@@ -24,6 +24,7 @@ from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
 from rpt_xblocks.sanitizing import sanitize
+from rpt_xblocks.translation import translated_by
 
 _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n service translates at run time
 
@@ -259,10 +260,11 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
                 refused[question.id] = self.ugettext("Answer this question.")
                 continue
             try:
-                result = grading.grade(question, answers[question.id], numeric_answer_matches)
+                with translated_by(self.ugettext):
+                    result = grading.grade(question, answers[question.id], numeric_answer_matches)
                 results[question.id] = {"earned": result.earned, "status": result.status}
             except grading.AnswerRejected as rejection:
-                refused[question.id] = self.ugettext(str(rejection))
+                refused[question.id] = str(rejection)
         if refused:
             raise HandlerError(400, self.ugettext("Some answers could not be graded; nothing was recorded."),
                                questions=refused)

@@ -14,7 +14,7 @@ Contract:
 """
 from __future__ import annotations
 
-from gettext import gettext as _
+from rpt_xblocks.translation import _
 from typing import Callable, NamedTuple
 
 from rpt_xblocks.quiz.bank import Question
