@@ -7,21 +7,18 @@ plain functions. Every handler validates its input and changes no field before i
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime, timezone
 from importlib import resources
 
 from lxml import etree
-from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from rpt_xblocks import safe_xml
 from rpt_xblocks.json_handlers import HandlerError, json_handler
-from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy
+from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
@@ -31,38 +28,6 @@ _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n s
 
 def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
-
-
-_STUDIO_SETTINGS = ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight",
-                    "draw", "shuffle_choices")
-
-
-def _studio_form(block, questions_xml: str) -> str:
-    """The Studio editor's HTML: one labelled control per setting and a textarea for the bank."""
-    t = block.ugettext
-    rows = []
-    for name in _STUDIO_SETTINGS:
-        field = block.fields[name]
-        value = getattr(block, name)
-        control_id = f"rpt-quiz-{name}"
-        label = f'<label for="{control_id}">{escape(t(field.display_name))}</label>'
-        if field.values:
-            options = "".join(f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(v)}</option>'
-                              for v in field.values)
-            control = f'<select id="{control_id}" name="{name}">{options}</select>'
-        elif isinstance(field, Boolean):
-            control = f'<input type="checkbox" id="{control_id}" name="{name}"{" checked" if value else ""}>'
-        else:
-            kind = "text" if isinstance(field, String) else "number"
-            control = f'<input type="{kind}" id="{control_id}" name="{name}" value="{escape(str(value))}">'
-        rows.append(f'<div class="rpt-quiz-setting">{label}{control}<p class="rpt-quiz-help">{escape(t(field.help))}</p></div>')
-    return (
-        '<form class="rpt-quiz-studio">' + "".join(rows)
-        + f'<label for="rpt-quiz-questions">{escape(t("Questions (OLX question elements)"))}</label>'
-        + f'<textarea id="rpt-quiz-questions" name="questions_xml" rows="24" cols="100" spellcheck="false">{escape(questions_xml)}</textarea>'
-        + '<div class="rpt-quiz-studio-problems" role="alert"></div>'
-        + f'<button type="submit" class="rpt-quiz-save">{escape(t("Save"))}</button> '
-        + f'<button type="button" class="rpt-quiz-cancel">{escape(t("Cancel"))}</button></form>')
 
 
 @XBlock.wants("user")
@@ -206,32 +171,20 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         questions_xml = "\n".join(
             etree.tostring(child, encoding="unicode", pretty_print=True)
             for child in bank.quiz_to_xml(self.settings(), self.bank_questions()))
-        fragment = Fragment(_studio_form(self, questions_xml))
+        fragment = Fragment(studio.studio_form(self, questions_xml))
         fragment.add_css(_resource("static/quiz.css"))
         fragment.add_javascript(_resource("static/studio.js"))
         fragment.initialize_js("RptQuizStudio")
         return fragment
 
-    @json_handler(max_bytes=2 * 1024 * 1024)
+    @json_handler(max_bytes=studio.MAX_SUBMISSION_BYTES)
     def studio_submit(self, data):
         """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
-        fields = {name: data.get(name) for name in _STUDIO_SETTINGS}
-        questions_xml = data.get("questions_xml")
-        if not isinstance(questions_xml, str) or any(value is None for value in fields.values()):
-            raise HandlerError(400, self.ugettext("The form is incomplete."), problems=[])
-        root = etree.Element(bank.TAG, {name: str(value).lower() if isinstance(value, bool) else str(value)
-                                        for name, value in fields.items()})
-        try:
-            for child in safe_xml.parse(f"<questions>{questions_xml}</questions>".encode("utf-8")):
-                root.append(child)
-        except (safe_xml.DtdRefused, etree.XMLSyntaxError) as error:
-            raise HandlerError(400, self.ugettext("The questions are not valid XML."), problems=[str(error)]) from None
-        settings, questions, errors = bank.quiz_from_xml(root)
-        errors += bank.bank_errors(settings, questions, unit_problem)
-        if errors:
-            raise HandlerError(400, self.ugettext("The quiz was not saved: fix these problems."),
-                               problems=[message for _, message in errors])
-        for name in _STUDIO_SETTINGS:
+        with translated_by(self.ugettext):
+            settings, questions, problems = studio.read_submission(data)
+        if problems:
+            raise HandlerError(400, self.ugettext("The quiz was not saved: fix these problems."), problems=problems)
+        for name in studio.SETTINGS:
             setattr(self, name, getattr(settings, name))
         self.questions = [q.to_dict() for q in questions]
         return {"saved": True, "questions": len(questions)}
@@ -388,8 +341,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         errors += bank.bank_errors(settings, questions, unit_problem)
         if errors:
             raise ValueError("; ".join(message for _, message in errors))
-        for name in ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method",
-                     "weight", "draw", "shuffle_choices"):
+        for name in studio.SETTINGS:
             setattr(block, name, getattr(settings, name))
         block.questions = [q.to_dict() for q in questions]
         return block
