@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from importlib import resources
 
 from lxml import etree
+from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -126,7 +127,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     def _labels(self) -> dict:
         t = self.ugettext
         return {
-            "submit": t("Submit"), "reset": t("Try again"), "show_answer": t("Show answer"), "hint": t("Hint"),
+            "submit": t("Submit"), "reset": t("Try again"), "hint": t("Hint"),
             "attempts": t("Attempts used: {used} of {max}"), "attempts_unlimited": t("Attempts used: {used}"),
             "score": t("Score: {earned} of {possible}"), "correct": t("Correct"), "incorrect": t("Incorrect"),
             "partially_correct": t("Partially correct"), "true": t("True"), "false": t("False"),
@@ -135,7 +136,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             "position": t("Step {n}"), "numeric_label": t("Your answer, with its unit (e.g. {unit})"),
             "numeric_label_plain": t("Your answer"), "error": t("Something went wrong: {message}"),
             "submitted": t("Your answers were submitted."), "order_help": t("Use the buttons to put the steps in order."),
-            "answer_not_yet": t("The answer is not available yet."), "question": t("Question {n} of {total}"),
+            "question": t("Question {n} of {total}"),
             "analysis": t("Item analysis"), "analysis_learners": t("{n} learners have submitted."),
             "analysis_question": t("Question"), "analysis_responses": t("Responses"),
             "analysis_correct": t("Percent correct"), "analysis_discrimination": t("Discrimination index"),
@@ -150,7 +151,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         fragment = Fragment(
             '<div class="rpt-quiz" role="region" aria-label="{label}"><div class="rpt-quiz-body"></div>'
             '<div class="rpt-quiz-status" role="status" aria-live="polite"></div></div>'.format(
-                label=self.display_name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")))
+                label=escape(self.display_name)))
         fragment.add_css(_resource("static/quiz.css"))
         fragment.add_javascript(_resource("static/quiz.js"))
         fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
