@@ -30,6 +30,7 @@ def test_the_form_labels_every_setting_and_shows_the_bank(load_olx):
     html = block.render("studio_view", {}).content
     for name in SETTINGS:
         assert f'for="rpt-quiz-{name}"' in html and f'id="rpt-quiz-{name}"' in html
+    assert '<input type="checkbox" id="rpt-quiz-shuffle_choices" name="shuffle_choices" checked>' in html
     assert "&lt;question id=&#34;public_limit&#34;" in html or "&lt;question id=\"public_limit\"" in html
 
 

@@ -30,12 +30,12 @@ def studio_form(block, questions_xml: str) -> str:
         value = getattr(block, name)
         control_id = f"rpt-quiz-{name}"
         label = f'<label for="{control_id}">{escape(t(field.display_name))}</label>'
-        if field.values:
+        if isinstance(field, Boolean):  # before `values`: XBlock gives Booleans True/False values too
+            control = f'<input type="checkbox" id="{control_id}" name="{name}"{" checked" if value else ""}>'
+        elif field.values:
             options = "".join(f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(v)}</option>'
                               for v in field.values)
             control = f'<select id="{control_id}" name="{name}">{options}</select>'
-        elif isinstance(field, Boolean):
-            control = f'<input type="checkbox" id="{control_id}" name="{name}"{" checked" if value else ""}>'
         else:
             kind = "text" if isinstance(field, String) else "number"
             control = f'<input type="{kind}" id="{control_id}" name="{name}" value="{escape(str(value))}">'
