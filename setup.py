@@ -42,6 +42,7 @@ setup(
             "pytest>=8",
             "playwright>=1.45",
             "axe-playwright-python>=0.1.7",
+            "radioactivedecay>=0.6",  # ICRP-107 data: tests check our nuclide table against it
         ],
     },
     entry_points={
