@@ -233,5 +233,24 @@ def test_mobile_gets_questions_without_answers_and_the_view_supports_multi_devic
     data = quiz.student_view_data()
     assert [q["id"] for q in data["questions"]] and data["max_attempts"] == 2
     for question in data["questions"]:
-        assert set(question) <= {"id", "type", "prompt", "citation", "choices", "items", "unit_hint", "hint_count"}
+        assert set(question) <= {"id", "type", "prompt", "choices", "items", "unit_hint", "hint_count"}
         assert all(set(choice) == {"id", "text"} for choice in question.get("choices", []))
+
+
+def test_author_html_is_sanitized_when_shown(load_olx):
+    hostile = quiz_olx().replace(
+        "<p>What is the annual dose limit for a member of the public?</p>",
+        '<p onclick="steal()">What is the limit?</p><script>alert(1)</script><img src="x" onerror="alert(2)"/>'
+        '<a href="javascript:alert(3)">more</a>')
+    block = load_olx(hostile)
+    shown = json.dumps(call(block, "state", {})[1]) + page(block)
+    assert "What is the limit?" in shown
+    for bad in ("<script>alert", "onerror", "onclick", "javascript:", "\\u003cscript\\u003ealert"):
+        assert bad not in shown, bad
+
+
+def test_citations_come_only_with_the_explanation(quiz):
+    _, before = call(quiz, "state", {})
+    assert "10 CFR 20.1301" not in json.dumps(before)
+    _, after = call(quiz, "submit", {"answers": RIGHT})
+    assert {q["id"]: q["revealed"]["citation"] for q in after["questions"]}["public_limit"] == "10 CFR 20.1301"

@@ -162,7 +162,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
         state = self._learner_state()
         return {"title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
-                "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "citation", "choices",
+                "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices",
                                                                      "items", "unit_hint", "hint_count")}
                               for q in state["questions"]]}
 

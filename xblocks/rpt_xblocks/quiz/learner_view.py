@@ -39,7 +39,7 @@ def drawn_questions(questions: list[Question], draw: int, seed_key: str) -> list
 
 def _public_question(question: Question, seed_key: str, shuffle: bool) -> dict:
     data = {"id": question.id, "type": question.type, "prompt": sanitize(question.prompt),
-            "citation": question.citation, "hint_count": len(question.hints)}
+            "hint_count": len(question.hints)}  # the citation comes with the explanation: it can hint at the answer
     if question.type in ("single", "multiple"):
         choices = list(question.choices)
         if shuffle:
