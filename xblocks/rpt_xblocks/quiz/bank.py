@@ -115,8 +115,11 @@ def bank_errors(settings: QuizSettings, questions: list[Question], known_unit: C
             errors.append(BankError(where, f"question '{question.id}' has no citation — add `citation:` with its source, e.g. 10 CFR 20.1201"))
         if not question.prompt.strip():
             errors.append(BankError(where, f"question '{question.id}' has no prompt — add `prompt:`"))
-        _CHECKS[question.type](question, where, errors, known_unit) if question.type in _CHECKS else errors.append(
-            BankError(where + ("type",), f"question type {question.type!r} is not one of {', '.join(QUESTION_TYPES)} — use one of those"))
+        check = _CHECKS.get(question.type)
+        if check is None:
+            errors.append(BankError(where + ("type",), f"question type {question.type!r} is not one of {', '.join(QUESTION_TYPES)} — use one of those"))
+        else:
+            check(question, where, errors, known_unit)
     return errors
 
 
