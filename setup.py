@@ -34,6 +34,7 @@ setup(
         "jsonschema>=4.20",
         "olxcleaner>=0.3",
         "Pint>=0.24",
+        "simpleeval>=1.0",
     ],
     extras_require={
         "dev": [
