@@ -1,0 +1,191 @@
+"""A dosimetry walkthrough's scenario: parameters, and steps whose expected answers are formulas.
+
+Contract:
+- `Scenario` holds `Parameter`s (fixed, or sampled per learner from a range) and ordered `Step`s;
+  each step's `formula` (see formula.py) may use parameter names and the ids of earlier steps.
+- `scenario_from_data(data)` builds one from the YAML form (already schema-checked).
+- `learner_parameters(scenario, seed_key)` gives the learner's values: the same key always gives
+  the same values; different keys give different values when a range allows it.
+- `expected_values(scenario, parameters)` evaluates every step in order (a step's value is carried
+  forward under its id, so one early slip does not spoil the rest); it raises `FormulaError`.
+- `scenario_errors(scenario)` lists `(location, message)` for every authoring mistake: bad or
+  duplicate names, a formula using a name not defined before it, and — evaluating every formula at
+  each corner of the parameter ranges and at seeded samples inside them — division by zero,
+  non-finite results, inconsistent units and a result whose dimension is not the step's unit.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import random
+import re
+from dataclasses import dataclass
+
+from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate
+from rpt_xblocks.quantities import Quantity
+
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+INTERIOR_SAMPLES = 16
+MAX_RANGED_FOR_CORNERS = 6  # 2**6 = 64 corners at most; beyond that, samples only
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named quantity: fixed (`value`) or drawn per learner from [low, high] in steps of `step`."""
+
+    name: str
+    unit: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    citation: str = ""
+
+    @property
+    def ranged(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    prompt: str
+    formula: str
+    unit: str
+    tolerance: str = "1%"
+    hints: tuple[str, ...] = ()
+    explanation: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    title: str
+    parameters: tuple[Parameter, ...]
+    steps: tuple[Step, ...]
+
+
+def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
+    parameters = []
+    for name, spec in data.get("parameters", {}).items():
+        parameters.append(Parameter(name=name, unit=spec.get("unit", ""), value=spec.get("value"),
+                                    low=spec.get("min"), high=spec.get("max"), step=spec.get("step"),
+                                    citation=spec.get("citation", "")))
+    steps = [Step(id=s["id"], prompt=render(s["prompt"]), formula=s["formula"], unit=s.get("unit", ""),
+                  tolerance=str(s.get("tolerance", "1%")), hints=tuple(render(h) for h in s.get("hints", [])),
+                  explanation=render(s.get("explanation", "")), source=s.get("source", ""))
+             for s in data["steps"]]
+    return Scenario(title=data["title"], parameters=tuple(parameters), steps=tuple(steps))
+
+
+def _random(seed_key: str) -> random.Random:
+    digest = hashlib.sha256(f"{seed_key}\x1fparameters".encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+def _quantity(parameter: Parameter, magnitude: float):
+    return Quantity(magnitude, parameter.unit) if parameter.unit else magnitude
+
+
+def _draw(parameter: Parameter, rng: random.Random) -> float:
+    if parameter.step:
+        count = int(math.floor((parameter.high - parameter.low) / parameter.step + 1e-9))
+        return parameter.low + rng.randint(0, count) * parameter.step
+    return rng.uniform(parameter.low, parameter.high)
+
+
+def learner_parameters(scenario: Scenario, seed_key: str) -> dict:
+    rng = _random(seed_key)
+    return {p.name: _quantity(p, p.value if not p.ranged else _draw(p, rng)) for p in scenario.parameters}
+
+
+def expected_values(scenario: Scenario, parameters: dict) -> dict:
+    values = dict(parameters)
+    results = {}
+    for step in scenario.steps:
+        results[step.id] = values[step.id] = evaluate(Formula(step.formula), values)
+    return results
+
+
+def _parameter_errors(scenario: Scenario) -> list:
+    errors, seen = [], set()
+    for parameter in scenario.parameters:
+        where = ("parameters", parameter.name)
+        if not NAME.match(parameter.name):
+            errors.append((where, f"parameter name '{parameter.name}' must start with a letter and use letters, digits and _ — rename it"))
+        elif parameter.name in RESERVED_NAMES:
+            errors.append((where, f"parameter name '{parameter.name}' is the name of a formula function or constant — rename it"))
+        seen.add(parameter.name)
+        if parameter.ranged:
+            if parameter.low is None or parameter.high is None or not parameter.low < parameter.high:
+                errors.append((where, f"parameter '{parameter.name}' needs `value`, or `min` below `max` — give one or the other"))
+            elif parameter.step is not None and not 0 < parameter.step <= parameter.high - parameter.low:
+                errors.append((where, f"parameter '{parameter.name}' has a step outside its range — use a step between 0 and max - min"))
+    for index, step in enumerate(scenario.steps):
+        if not NAME.match(step.id):
+            errors.append((("steps", index, "id"), f"step id '{step.id}' must start with a letter and use letters, digits and _ (formulas use it as a name) — rename it"))
+        elif step.id in seen or step.id in RESERVED_NAMES:
+            errors.append((("steps", index, "id"), f"the name '{step.id}' is already used by a parameter or an earlier step — rename this step"))
+        seen.add(step.id)
+    return errors
+
+
+def _corner_and_sample_points(scenario: Scenario) -> list[dict]:
+    ranged = [p for p in scenario.parameters if p.ranged and p.low is not None and p.high is not None]
+    fixed = {p.name: _quantity(p, p.value) for p in scenario.parameters if not p.ranged}
+    points = []
+    if len(ranged) <= MAX_RANGED_FOR_CORNERS:
+        for corner in itertools.product(*[(p.low, p.high) for p in ranged]):
+            points.append({**fixed, **{p.name: _quantity(p, v) for p, v in zip(ranged, corner)}})
+    rng = random.Random(0)
+    for _ in range(INTERIOR_SAMPLES):
+        points.append({**fixed, **{p.name: _quantity(p, _draw(p, rng)) for p in ranged}})
+    return points
+
+
+def _pure_number_problem(result) -> str | None:
+    if hasattr(result, "units") and not result.dimensionless:
+        return f"the result has a unit ({result.units:~}) but the step gives none — add `unit:` or fix the formula"
+    return None
+
+
+def scenario_errors(scenario: Scenario) -> list:
+    errors = _parameter_errors(scenario)
+    if errors:
+        return errors
+    defined = {p.name for p in scenario.parameters}
+    formulas = []
+    for index, step in enumerate(scenario.steps):
+        where = ("steps", index, "formula")
+        try:
+            formula = Formula(step.formula)
+        except FormulaError as error:
+            errors.append((where, f"step '{step.id}': {error}"))
+            formulas.append(None)
+            defined.add(step.id)
+            continue
+        unknown = sorted(set(formula.names) - defined)
+        if unknown:
+            errors.append((where, f"step '{step.id}' uses {', '.join(unknown)}, not defined before it — define it as a parameter or an earlier step"))
+        formulas.append(None if unknown else formula)
+        defined.add(step.id)
+    if errors:
+        return errors
+    reported: set[int] = set()
+    for point in _corner_and_sample_points(scenario):
+        values = dict(point)
+        for index, (step, formula) in enumerate(zip(scenario.steps, formulas)):
+            try:
+                values[step.id] = result = evaluate(formula, values)
+            except FormulaError as error:
+                if index not in reported:
+                    shown = ", ".join(f"{k}={v:~g}" if hasattr(v, "units") else f"{k}={v:g}" for k, v in point.items())
+                    errors.append((("steps", index, "formula"), f"step '{step.id}' fails at {shown}: {error}"))
+                    reported.add(index)
+                break
+            problem = check_dimension(result, step.unit) if step.unit else _pure_number_problem(result)
+            if problem and index not in reported:
+                errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
+                reported.add(index)
+    return errors
