@@ -15,7 +15,6 @@ Contract:
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import math
 import random
@@ -23,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate
+from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import Quantity
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
@@ -79,11 +79,6 @@ def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
     return Scenario(title=data["title"], parameters=tuple(parameters), steps=tuple(steps))
 
 
-def _random(seed_key: str) -> random.Random:
-    digest = hashlib.sha256(f"{seed_key}\x1fparameters".encode("utf-8")).digest()
-    return random.Random(int.from_bytes(digest[:16], "big"))
-
-
 def _quantity(parameter: Parameter, magnitude: float):
     return Quantity(magnitude, parameter.unit) if parameter.unit else magnitude
 
@@ -96,7 +91,7 @@ def _draw(parameter: Parameter, rng: random.Random) -> float:
 
 
 def learner_parameters(scenario: Scenario, seed_key: str) -> dict:
-    rng = _random(seed_key)
+    rng = seeded_random(seed_key, "parameters")
     return {p.name: _quantity(p, p.value if not p.ranged else _draw(p, rng)) for p in scenario.parameters}
 
 

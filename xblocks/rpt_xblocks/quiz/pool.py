@@ -6,16 +6,11 @@ is stored: the key is derived from the learner's anonymous id and the block's us
 """
 from __future__ import annotations
 
-import hashlib
-import random
 from typing import Sequence, TypeVar
 
+from rpt_xblocks.learner_seed import seeded_random
+
 T = TypeVar("T")
-
-
-def _random(seed_key: str, purpose: str) -> random.Random:
-    digest = hashlib.sha256(f"{seed_key}\x1f{purpose}".encode("utf-8")).digest()
-    return random.Random(int.from_bytes(digest[:16], "big"))
 
 
 def draw(question_ids: Sequence[str], count: int, seed_key: str) -> list[str]:
@@ -23,7 +18,7 @@ def draw(question_ids: Sequence[str], count: int, seed_key: str) -> list[str]:
     ids = list(question_ids)
     if count <= 0 or count >= len(ids):
         count = len(ids)
-    return _random(seed_key, "draw").sample(ids, count)
+    return seeded_random(seed_key, "draw").sample(ids, count)
 
 
 def shuffle_keeping_pinned(items: Sequence[T], pinned: Sequence[bool], seed_key: str, purpose: str) -> list[T]:
@@ -31,7 +26,7 @@ def shuffle_keeping_pinned(items: Sequence[T], pinned: Sequence[bool], seed_key:
     (so "all of the above", written last, stays last)."""
     free = [index for index, is_pinned in enumerate(pinned) if not is_pinned]
     order = free[:]
-    _random(seed_key, purpose).shuffle(order)
+    seeded_random(seed_key, purpose).shuffle(order)
     result = list(items)
     for slot, source in zip(free, order):
         result[slot] = items[source]
