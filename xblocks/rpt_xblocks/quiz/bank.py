@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 from lxml import etree
 
-from rpt_xblocks import safe_xml
+from rpt_xblocks.xhtml_elements import append_xhtml, inner_xhtml
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "ordering")
 SCORING = ("partial", "all_or_nothing")
@@ -250,27 +250,6 @@ def _letter(position: int) -> str:
 
 # ---- the OLX form -----------------------------------------------------------------------------
 
-def _markup(parent: etree._Element, tag: str, xhtml: str) -> None:
-    """Append `<tag>` holding the XHTML fragment `xhtml` as real elements."""
-    if not xhtml:
-        return
-    element = safe_xml.parse(f"<{tag}>{xhtml}</{tag}>".encode("utf-8"))
-    parent.append(element)
-
-
-def _inner(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    parts = [_escape(element.text or "")]
-    for child in element:
-        parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
-    return "".join(parts).strip()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def quiz_to_xml(settings: QuizSettings, questions: list[Question], url_name: str | None = None) -> etree._Element:
     root = etree.Element(TAG)
     if url_name:
@@ -302,25 +281,25 @@ def _question_to_xml(question: Question) -> etree._Element:
         for name in ("unit", "tolerance"):
             if getattr(question, name):
                 element.set(name, getattr(question, name))
-    _markup(element, "prompt", question.prompt)
+    append_xhtml(element, "prompt", question.prompt)
     for choice in question.choices:
         child = etree.SubElement(element, "choice", id=choice.id)
         if choice.correct:
             child.set("correct", "true")
         if choice.pinned:
             child.set("pinned", "true")
-        _markup(child, "text", choice.text)
-        _markup(child, "feedback", choice.feedback)
+        append_xhtml(child, "text", choice.text)
+        append_xhtml(child, "feedback", choice.feedback)
     for item in question.items:
-        _markup(element, "item", item.text)
+        append_xhtml(element, "item", item.text)
         element[-1].set("id", item.id)
     for value, text in (("true", question.feedback_true), ("false", question.feedback_false)):
         if text:
-            _markup(element, "feedback", text)
+            append_xhtml(element, "feedback", text)
             element[-1].set("answer", value)
     for hint in question.hints:
-        _markup(element, "hint", hint)
-    _markup(element, "explanation", question.explanation)
+        append_xhtml(element, "hint", hint)
+    append_xhtml(element, "explanation", question.explanation)
     return element
 
 
@@ -377,15 +356,15 @@ def _question_from_xml(node: etree._Element, where, errors) -> Question:
         answer = _number(node.get("answer"))
         if answer is None:
             errors.append(BankError(where + ("answer",), f"answer={node.get('answer')!r} is not a number — fix it"))
-    feedback = {f.get("answer"): _inner(f) for f in node.iterchildren("feedback")}
+    feedback = {f.get("answer"): inner_xhtml(f) for f in node.iterchildren("feedback")}
     return Question(
-        id=node.get("id", ""), type=kind, prompt=_inner(node.find("prompt")), citation=node.get("citation", ""),
-        explanation=_inner(node.find("explanation")), teaches=node.get("teaches", ""),
-        hints=tuple(_inner(h) for h in node.iterchildren("hint")),
-        choices=tuple(Choice(id=c.get("id", _letter(n)), text=_inner(c.find("text")), correct=_boolean(c.get("correct")) or False,
-                             feedback=_inner(c.find("feedback")), pinned=_boolean(c.get("pinned")) or False)
+        id=node.get("id", ""), type=kind, prompt=inner_xhtml(node.find("prompt")), citation=node.get("citation", ""),
+        explanation=inner_xhtml(node.find("explanation")), teaches=node.get("teaches", ""),
+        hints=tuple(inner_xhtml(h) for h in node.iterchildren("hint")),
+        choices=tuple(Choice(id=c.get("id", _letter(n)), text=inner_xhtml(c.find("text")), correct=_boolean(c.get("correct")) or False,
+                             feedback=inner_xhtml(c.find("feedback")), pinned=_boolean(c.get("pinned")) or False)
                       for n, c in enumerate(node.iterchildren("choice"))),
         scoring=node.get("scoring", "all_or_nothing"), answer=answer, unit=node.get("unit", ""),
         tolerance=node.get("tolerance", ""), feedback_true=feedback.get("true", ""), feedback_false=feedback.get("false", ""),
-        items=tuple(Item(id=i.get("id", f"step{n + 1}"), text=_inner(i)) for n, i in enumerate(node.iterchildren("item"))),
+        items=tuple(Item(id=i.get("id", f"step{n + 1}"), text=inner_xhtml(i)) for n, i in enumerate(node.iterchildren("item"))),
     )
