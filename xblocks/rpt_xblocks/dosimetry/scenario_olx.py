@@ -1,0 +1,80 @@
+"""The OLX form of a walkthrough scenario: `<rpt_dosimetry>` with `<parameter>` and `<step>` children.
+
+Contract: `scenario_to_xml(scenario, url_name=None)` writes the element; `scenario_from_xml(element)`
+reads it back into an equal `Scenario`, listing what cannot be read as `(location, message)`
+(a number that is not one, a missing id or formula). Texts are XHTML fragments (see
+xhtml_elements); formulas are plain text, evaluated only by formula.py.
+
+    <rpt_dosimetry display_name="Decay-correcting a Lu-177 dosage">
+      <parameter name="A0" unit="GBq" value="7.4"/>
+      <parameter name="t" unit="h" min="24" max="72" step="12" citation="..."/>
+      <step id="remaining" unit="" tolerance="1%" source="ICRP Publication 107">
+        <formula>exp(-ln2 * t / T_half)</formula>
+        <prompt><p>...</p></prompt> <hint>...</hint> <explanation>...</explanation>
+      </step>
+    </rpt_dosimetry>
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from rpt_xblocks.dosimetry.scenario import Parameter, Scenario, Step
+from rpt_xblocks.xhtml_elements import append_xhtml, inner_xhtml
+
+TAG = "rpt_dosimetry"
+_NUMBERS = ("value", "min", "max", "step")
+_FIELDS = {"value": "value", "min": "low", "max": "high", "step": "step"}
+
+
+def scenario_to_xml(scenario: Scenario, url_name: str | None = None) -> etree._Element:
+    root = etree.Element(TAG)
+    if url_name:
+        root.set("url_name", url_name)
+    root.set("display_name", scenario.title)
+    for parameter in scenario.parameters:
+        element = etree.SubElement(root, "parameter", name=parameter.name, unit=parameter.unit)
+        for attribute, field in _FIELDS.items():
+            if getattr(parameter, field) is not None:
+                element.set(attribute, repr(float(getattr(parameter, field))))
+        if parameter.citation:
+            element.set("citation", parameter.citation)
+    for step in scenario.steps:
+        element = etree.SubElement(root, "step", id=step.id, unit=step.unit, tolerance=step.tolerance)
+        if step.source:
+            element.set("source", step.source)
+        etree.SubElement(element, "formula").text = step.formula
+        append_xhtml(element, "prompt", step.prompt)
+        for hint in step.hints:
+            append_xhtml(element, "hint", hint)
+        append_xhtml(element, "explanation", step.explanation)
+    return root
+
+
+def scenario_from_xml(element: etree._Element) -> tuple[Scenario, list]:
+    errors: list = []
+    parameters = []
+    for node in element.iterchildren("parameter"):
+        numbers = {}
+        for attribute, field in _FIELDS.items():
+            raw = node.get(attribute)
+            if raw is None:
+                numbers[field] = None
+                continue
+            try:
+                numbers[field] = float(raw)
+            except ValueError:
+                errors.append((("parameters", node.get("name", "")),
+                               f"{attribute}={raw!r} of parameter '{node.get('name', '')}' is not a number — fix it"))
+                numbers[field] = None
+        parameters.append(Parameter(name=node.get("name", ""), unit=node.get("unit", ""),
+                                    citation=node.get("citation", ""), **numbers))
+    steps = []
+    for index, node in enumerate(element.iterchildren("step")):
+        formula = node.findtext("formula")
+        if not node.get("id") or not (formula or "").strip():
+            errors.append((("steps", index), f"step {index + 1} needs an id and a <formula> — add them"))
+        steps.append(Step(id=node.get("id", ""), prompt=inner_xhtml(node.find("prompt")), formula=(formula or "").strip(),
+                          unit=node.get("unit", ""), tolerance=node.get("tolerance", "1%"),
+                          hints=tuple(inner_xhtml(h) for h in node.iterchildren("hint")),
+                          explanation=inner_xhtml(node.find("explanation")), source=node.get("source", "")))
+    return Scenario(title=element.get("display_name", ""), parameters=tuple(parameters), steps=tuple(steps)), errors
