@@ -22,7 +22,7 @@ setup(
     packages=PACKAGES,
     package_data={
         "rpt_course": ["schema/*.json"],
-        "rpt_xblocks": ["units.txt", "quiz/static/*", "quiz/scenarios/*"],
+        "rpt_xblocks": ["units.txt", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*"],
     },
     install_requires=[
         "XBlock>=6,<7",
@@ -48,7 +48,10 @@ setup(
     },
     entry_points={
         "console_scripts": ["rpt-course = rpt_course.cli:main"],
-        "xblock.v1": ["rpt_quiz = rpt_xblocks.quiz.block:QuizBlock"],
+        "xblock.v1": [
+            "rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
+            "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",
+        ],
     },
     classifiers=[
         "Framework :: Django",

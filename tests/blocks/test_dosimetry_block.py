@@ -1,0 +1,101 @@
+"""rpt_dosimetry on XBlock's TestRuntime through its real handlers: one step at a time with the
+learner's own numbers, units checked, reference values revealed only when a step is finished."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from lxml import etree
+from webob import Request
+
+from rpt_xblocks.dosimetry.walkthrough_view import shown_value
+
+EXAMPLE = resources.files("rpt_xblocks.dosimetry").joinpath("scenarios/example.xml").read_text("utf-8")
+
+
+@pytest.fixture
+def walkthrough(load_olx):
+    return load_olx(EXAMPLE)
+
+
+def call(block, handler, payload):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    response = block.handle(handler, Request.blank("/", method="POST", body=body))
+    return response.status_code, json.loads(response.body)
+
+
+def reference(block):
+    _scenario, parameters, expected = block._numbers()
+    return parameters, expected
+
+
+def test_the_page_shows_the_learners_numbers_but_no_reference_value_ahead(walkthrough):
+    parameters, expected = reference(walkthrough)
+    page = walkthrough.render("student_view", {}).content
+    assert shown_value(parameters["A0"]) in page and shown_value(parameters["t"]) in page
+    assert shown_value(expected["remaining"]) not in page and shown_value(expected["activity"]) not in page
+    state = walkthrough.student_view_data()
+    assert state["current"]["id"] == "remaining" and state["finished"] == []
+    assert "What activity remains now" not in json.dumps(state), "later steps are not sent"
+
+
+def test_a_wrong_kind_of_unit_is_explained_and_costs_no_attempt(walkthrough):
+    status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": "5 mSv"})
+    assert status == 400 and "pure number" in reply["error"] and "mSv" in reply["error"]
+    assert walkthrough.progress == {}
+
+
+def test_two_slips_reveal_the_reference_value_and_carry_it_forward(walkthrough, runtime):
+    _, expected = reference(walkthrough)
+    status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})
+    assert status == 200 and reply["last"]["correct"] is False and reply["current"]["attempts_left"] == 1
+    assert reply["finished"] == []
+    status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": "0.2"})
+    assert reply["finished"][0]["reference"] == shown_value(expected["remaining"])
+    assert reply["current"]["id"] == "activity"
+    # the second step is graded against the reference value, not the learner's slip
+    right = f"{expected['activity'].m_as('MBq'):.6g} MBq"
+    status, reply = call(walkthrough, "check_step", {"step": "activity", "answer": right})
+    assert status == 200 and reply["last"]["correct"] is True and reply["current"] is None
+    assert reply["score"] == {"earned": 1.0, "possible": 2.0}
+    assert ("grade", {"value": 1.0, "max_value": 2.0, "only_if_higher": None}) in runtime.published
+    assert ("completion", {"completion": 1.0}) in runtime.published
+
+
+@pytest.mark.parametrize("payload,expected", [
+    ({"step": "activity", "answer": "1 GBq"}, 409),
+    ({"step": "remaining", "answer": ["0.5"]}, 400),
+    ({"step": "remaining", "answer": "1" * 65}, 400),
+    ({"step": "remaining", "answer": "<script>alert(1)</script>"}, 400),
+    ({"step": "remaining"}, 400),
+    (b"nonsense", 400),
+])
+def test_bad_requests_are_refused_and_change_nothing(walkthrough, runtime, payload, expected):
+    status, reply = call(walkthrough, "check_step", payload)
+    assert status == expected and reply["error"]
+    assert walkthrough.progress == {} and not [e for e in runtime.published if e[0] == "grade"]
+
+
+def test_numbers_are_stable_per_learner_and_differ_between_learners(walkthrough):
+    ids = walkthrough.scope_ids
+    seen = set()
+    for n in range(20):
+        walkthrough.scope_ids = ids._replace(user_id=f"learner-{n}")
+        first = reference(walkthrough)[0]["t"]
+        assert reference(walkthrough)[0]["t"] == first
+        seen.add(first.m_as("h"))
+    assert len(seen) > 1 and seen <= {24, 36, 48, 60, 72}
+
+
+def test_olx_round_trip(walkthrough, load_olx):
+    node = etree.Element("rpt_dosimetry")
+    walkthrough.add_xml_to_node(node)
+    again = load_olx(etree.tostring(node, encoding="unicode"))
+    for name in ("display_name", "step_attempts", "weight", "scenario_data"):
+        assert getattr(again, name) == getattr(walkthrough, name), name
+
+
+def test_a_scenario_with_a_broken_formula_is_refused_at_import(load_olx):
+    with pytest.raises(ValueError, match="remainder"):
+        load_olx(EXAMPLE.replace("A0 * remaining", "A0 * remainder"))

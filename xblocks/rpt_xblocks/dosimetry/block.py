@@ -1,0 +1,216 @@
+"""The rpt_dosimetry XBlock: a step-by-step dosimetry walkthrough with the learner's own numbers.
+
+A thin shell: the scenario model (`scenario.py`, formulas in `formula.py`, physics in `physics.py`)
+computes the reference values on the server; `walkthrough_view.py` decides what the browser sees.
+Each step is checked with units (`quantities.check_numeric`); a wrong kind of unit is explained and
+costs no attempt. After a right answer or the step's last attempt the reference value is shown and
+carried forward, so one slip does not spoil the rest. Handlers change no field before accepting.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+from markupsafe import escape
+from web_fragments.fragment import Fragment
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Dict, Float, Integer, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
+
+from rpt_xblocks import quantities
+from rpt_xblocks.dosimetry.formula import FormulaError
+from rpt_xblocks.dosimetry.scenario import Parameter, Scenario, Step, expected_values, learner_parameters, scenario_errors
+from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml, scenario_to_xml
+from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
+from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.sanitizing import sanitize
+from rpt_xblocks.translation import translated_by
+
+_ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n service translates at run time
+
+
+def _resource(name: str) -> str:
+    return resources.files("rpt_xblocks.dosimetry").joinpath(name).read_text("utf-8")
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+class WalkthroughBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+    """A dosimetry calculation taught one step at a time, graded on the server."""
+
+    display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Dosimetry walkthrough",
+                          help=_("The walkthrough's heading, shown to learners."))
+    step_attempts = Integer(display_name=_("Attempts per step"), scope=Scope.settings, default=2,
+                            help=_("How many answers a learner may give to each step before the reference value is shown."))
+    weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
+                   help=_("The walkthrough's weight in its assignment type."))
+    scenario_data = Dict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
+
+    progress = Dict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
+    raw_earned = Float(scope=Scope.user_state, default=None, help="Steps answered right within their attempts.")
+
+    has_custom_completion = True
+    icon_class = "problem"
+
+    # ---- the model -----------------------------------------------------------------------------
+
+    def scenario(self) -> Scenario:
+        data = self.scenario_data or {"title": self.display_name, "parameters": [], "steps": []}
+        return Scenario(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
+                        steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]))
+
+    def ugettext(self, text: str) -> str:
+        return self.runtime.service(self, "i18n").ugettext(text)
+
+    def _seed_key(self) -> str:
+        user_service = self.runtime.service(self, "user")
+        learner = None
+        if user_service is not None:
+            learner = user_service.get_current_user().opt_attrs.get("edx-platform.anonymous_user_id")
+        return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
+
+    def _numbers(self):
+        scenario = self.scenario()
+        parameters = learner_parameters(scenario, self._seed_key())
+        return scenario, parameters, expected_values(scenario, parameters)
+
+    def _state(self) -> dict:
+        scenario, parameters, expected = self._numbers()
+        state = walkthrough_state(scenario, parameters, expected, self.progress, self.step_attempts)
+        if state["current"] is None and scenario.steps:
+            state["score"] = {"earned": self.raw_earned or 0.0, "possible": float(len(scenario.steps))}
+        return state
+
+    def _labels(self) -> dict:
+        t = self.ugettext
+        return {
+            "parameters": t("Your numbers"), "step": t("Step {n} of {total}"), "check": t("Check"), "hint": t("Hint"),
+            "answer_label": t("Your answer, with its unit (e.g. {unit})"), "answer_label_plain": t("Your answer"),
+            "attempts_left": t("Attempts left for this step: {n}"), "correct": t("Correct"),
+            "incorrect": t("Not quite"), "reference": t("Reference value: {value}"), "your_answer": t("Your answer: {value}"),
+            "source": t("Source: {source}"), "summary": t("Your calculation"), "score": t("Steps right: {earned} of {possible}"),
+            "print": t("Print this summary"),
+        }
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        fragment = Fragment(
+            '<div class="rpt-walkthrough" role="region" aria-label="{label}"><div class="rpt-walkthrough-body"></div>'
+            '<div class="rpt-walkthrough-status" role="status" aria-live="polite"></div></div>'.format(
+                label=escape(self.display_name)))
+        fragment.add_css(_resource("static/walkthrough.css"))
+        fragment.add_javascript(_resource("static/walkthrough.js"))
+        fragment.initialize_js("RptWalkthroughBlock", {"state": self._state(), "labels": self._labels()})
+        return fragment
+
+    def student_view_data(self, context=None):  # pylint: disable=unused-argument
+        """For the mobile app: the learner's numbers and current step, no reference values ahead."""
+        return self._state()
+
+    # ---- handlers ------------------------------------------------------------------------------
+
+    @json_handler()
+    def state(self, data):  # pylint: disable=unused-argument
+        return self._state()
+
+    @json_handler()
+    def check_step(self, data):
+        scenario, _parameters, expected = self._numbers()
+        current = next((s for s in scenario.steps if not self.progress.get(s.id, {}).get("done")), None)
+        answer = data.get("answer")
+        if current is None or data.get("step") != current.id:
+            raise HandlerError(409, self.ugettext("That is not the step you are on; reload the page."))
+        if not isinstance(answer, str) or not answer.strip() or len(answer) > quantities.MAX_ANSWER_LENGTH:
+            raise HandlerError(400, self.ugettext("Enter a number with its unit."))
+        value = expected[current.id]
+        expected_number = value.m_as(current.unit) if current.unit else float(value)
+        with translated_by(self.ugettext):
+            result = quantities.check_numeric(answer, expected_number, current.unit or None, current.tolerance)
+        if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):
+            raise HandlerError(400, result.message)
+        record = dict(self.progress.get(current.id, {}))
+        record["attempts"] = record.get("attempts", 0) + 1
+        record["answer"] = answer.strip()
+        record["correct"] = result.correct
+        record["done"] = result.correct or record["attempts"] >= self.step_attempts
+        progress = dict(self.progress)
+        progress[current.id] = record
+        self.progress = progress
+        self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
+            "step": current.id, "attempt": record["attempts"], "correct": result.correct})
+        if all(self.progress.get(s.id, {}).get("done") for s in scenario.steps):
+            self.set_score(self.calculate_score())
+            self._publish_grade(self.get_score())
+            self.emit_completion(1.0)
+        state = self._state()
+        state["last"] = {"step": current.id, "correct": result.correct,
+                         "message": "" if result.correct else result.message}
+        return state
+
+    @json_handler()
+    def hint(self, data):
+        scenario = self.scenario()
+        step = next((s for s in scenario.steps if s.id == data.get("step")), None)
+        index = data.get("index")
+        if step is None or not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(step.hints):
+            raise HandlerError(400, self.ugettext("There is no such hint."))
+        return {"step": step.id, "index": index, "hint": sanitize(step.hints[index]), "hint_count": len(step.hints)}
+
+    # ---- scoring -------------------------------------------------------------------------------
+
+    def max_score(self):
+        return float(len(self.scenario_data.get("steps", []))) if self.scenario_data else 0.0
+
+    def has_submitted_answer(self):
+        return bool(self.progress)
+
+    def get_score(self):
+        return Score(raw_earned=self.raw_earned or 0.0, raw_possible=self.max_score())
+
+    def set_score(self, score):
+        self.raw_earned = float(score.raw_earned)
+
+    def calculate_score(self):
+        """Steps answered right within their attempts, of all steps."""
+        earned = sum(1.0 for s in self.scenario_data.get("steps", []) if self.progress.get(s["id"], {}).get("correct"))
+        return Score(raw_earned=earned, raw_possible=self.max_score())
+
+    # ---- OLX -----------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
+        block = runtime.construct_xblock_from_class(cls, keys)
+        scenario, errors = scenario_from_xml(node)
+        if not errors:
+            try:
+                errors = scenario_errors(scenario)
+            except FormulaError as error:
+                errors = [((), str(error))]
+        if errors:
+            raise ValueError("; ".join(message for _location, message in errors))
+        block.display_name = scenario.title
+        if node.get("step_attempts") is not None:
+            block.step_attempts = int(node.get("step_attempts"))
+        if node.get("weight") is not None:
+            block.weight = float(node.get("weight"))
+        block.scenario_data = {"title": scenario.title,
+                               "parameters": [vars(p) for p in scenario.parameters],
+                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps]}
+        return block
+
+    def add_xml_to_node(self, node):
+        element = scenario_to_xml(self.scenario())
+        node.tag = element.tag
+        for name, value in element.attrib.items():
+            node.set(name, value)
+        node.set("display_name", self.display_name)
+        node.set("step_attempts", str(self.step_attempts))
+        node.set("weight", repr(float(self.weight)))
+        for child in element:
+            node.append(child)
+
+    @staticmethod
+    def workbench_scenarios():
+        return [("rpt_dosimetry: decay-correcting a Lu-177 dosage", _resource("scenarios/example.xml"))]

@@ -1,0 +1,50 @@
+"""What one learner's browser may see of a walkthrough: the single gate between scenario and page.
+
+Contract: `walkthrough_state(...)` returns JSON-ready data: the learner's parameter values
+(formatted with units), every finished step (prompt, the learner's last answer, whether it was
+right, and the reference value, explanation and source, which are shown once a step is finished:
+answered right or out of attempts) and the current step (prompt with `{name}` placeholders filled
+in from the parameters and finished steps only, unit, attempts left, number of hints). Steps after the current one are not sent, and no
+reference value of an unfinished step ever is.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from rpt_xblocks.dosimetry.scenario import Scenario
+from rpt_xblocks.quantities import format_number, format_quantity
+from rpt_xblocks.sanitizing import sanitize
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
+
+
+def shown_value(value) -> str:
+    return format_quantity(value) if hasattr(value, "units") else format_number(value)
+
+
+def fill_placeholders(xhtml: str, values: dict) -> str:
+    """Replace `{name}` with the learner's value of `name` (escaped); unknown names stay as written."""
+    return _PLACEHOLDER.sub(lambda m: str(escape(shown_value(values[m[1]]))) if m[1] in values else m[0], xhtml)
+
+
+def walkthrough_state(scenario: Scenario, parameters: dict, expected: dict, progress: dict, step_attempts: int) -> dict:
+    known = dict(parameters)  # grows with each finished step: a prompt never shows its own answer
+    state = {"title": scenario.title, "parameters": [
+        {"name": p.name, "value": shown_value(parameters[p.name]), "citation": p.citation} for p in scenario.parameters],
+        "finished": [], "current": None, "step_count": len(scenario.steps)}
+    for number, step in enumerate(scenario.steps, start=1):
+        record = progress.get(step.id, {})
+        prompt = sanitize(fill_placeholders(step.prompt, known))
+        if record.get("done"):
+            known[step.id] = expected[step.id]
+            state["finished"].append({
+                "id": step.id, "number": number, "prompt": prompt, "answer": record.get("answer", ""),
+                "correct": bool(record.get("correct")), "reference": shown_value(expected[step.id]),
+                "explanation": sanitize(fill_placeholders(step.explanation, known)), "source": step.source})
+            continue
+        state["current"] = {"id": step.id, "number": number, "prompt": prompt, "unit": step.unit,
+                            "attempts_left": step_attempts - record.get("attempts", 0), "hint_count": len(step.hints)}
+        break
+    return state
