@@ -15,6 +15,7 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.walkthroughs import compile_walkthrough
 
 Progress = Callable[[int, int], None]
 
@@ -38,9 +39,16 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
                                 render.markdown, problems)
         if compiled is not None:
             quizzes[component.id] = compiled
+    walkthroughs = {}
+    for component in (c for c in course.components if c.kind == "walkthrough"):
+        compiled = compile_walkthrough(component.file, course.shown(component.file), component.id,
+                                       render.markdown, problems)
+        if compiled is not None:
+            walkthroughs[component.id] = compiled
     pages = Pages(
         lessons=rendered,
         quizzes=quizzes,
+        walkthroughs=walkthroughs,
         overview=render(course.overview, "overview"),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",

@@ -16,6 +16,7 @@ from lxml import etree
 from rpt_course.dates import olx_date
 from rpt_course.model import Component, Course
 from rpt_xblocks import OLX_TAGS
+from rpt_xblocks.dosimetry.scenario_olx import TAG as WALKTHROUGH_TAG, scenario_to_xml
 from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG, quiz_to_xml
 
 TOP = "course"
@@ -23,11 +24,12 @@ TOP = "course"
 
 @dataclass(frozen=True)
 class Pages:
-    """Rendered XHTML: one body per lesson component id, each quiz's (settings, questions), and the
-    about/info pages."""
+    """Rendered XHTML: one body per lesson component id, each quiz's (settings, questions), each
+    walkthrough's (scenario, settings), and the about/info pages."""
 
     lessons: dict[str, str]
     quizzes: dict[str, tuple]
+    walkthroughs: dict[str, tuple]
     overview: str
     handouts: str
     updates: str
@@ -77,7 +79,8 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
         files[f"{TOP}/chapter/{module.id}.xml"] = _xml(chapter)
     files[f"{TOP}/course/{run}.xml"] = _xml(root)
 
-    used_tags = sorted({QUIZ_TAG for c in course.components if c.kind == "quiz"} & set(OLX_TAGS))
+    tags = {"quiz": QUIZ_TAG, "walkthrough": WALKTHROUGH_TAG}
+    used_tags = sorted({tags[c.kind] for c in course.components if c.kind in tags} & set(OLX_TAGS))
     files[f"{TOP}/policies/{run}/policy.json"] = _json({f"course/{run}": {"advanced_modules": used_tags}})
     files[f"{TOP}/policies/{run}/grading_policy.json"] = _json({
         "GRADER": [{"type": g.type, "short_label": g.short_label, "weight": g.weight,
@@ -103,6 +106,12 @@ def _component(component: Component, pages: Pages, files: dict[str, bytes]) -> e
     if component.kind == "quiz":
         settings, questions = pages.quizzes[component.id]
         return quiz_to_xml(settings, questions, url_name=component.id)
+    if component.kind == "walkthrough":
+        scenario, settings = pages.walkthroughs[component.id]
+        element = scenario_to_xml(scenario, url_name=component.id)
+        element.set("step_attempts", str(settings["step_attempts"]))
+        element.set("weight", repr(float(settings["weight"])))
+        return element
     raise ValueError(f"no OLX writer for component kind {component.kind!r}")
 
 
