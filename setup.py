@@ -22,7 +22,7 @@ setup(
     packages=PACKAGES,
     package_data={
         "rpt_course": ["schema/*.json"],
-        "rpt_xblocks": ["units.txt", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*"],
+        "rpt_xblocks": ["units.txt", "static/*", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*"],
     },
     install_requires=[
         "XBlock>=6,<7",

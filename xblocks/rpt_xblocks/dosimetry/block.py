@@ -23,6 +23,7 @@ from rpt_xblocks.dosimetry.scenario import Parameter, Scenario, Step, expected_v
 from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
 
@@ -35,7 +36,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class WalkthroughBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Dosimetry walkthrough",
@@ -59,19 +60,9 @@ class WalkthroughBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         return Scenario(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
                         steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]))
 
-    def ugettext(self, text: str) -> str:
-        return self.runtime.service(self, "i18n").ugettext(text)
-
-    def _seed_key(self) -> str:
-        user_service = self.runtime.service(self, "user")
-        learner = None
-        if user_service is not None:
-            learner = user_service.get_current_user().opt_attrs.get("edx-platform.anonymous_user_id")
-        return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
-
     def _numbers(self):
         scenario = self.scenario()
-        parameters = learner_parameters(scenario, self._seed_key())
+        parameters = learner_parameters(scenario, self.seed_key())
         return scenario, parameters, expected_values(scenario, parameters)
 
     def _state(self) -> dict:
@@ -101,6 +92,7 @@ class WalkthroughBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             '<div class="rpt-walkthrough-status" role="status" aria-live="polite"></div></div>'.format(
                 label=escape(self.display_name)))
         fragment.add_css(_resource("static/walkthrough.css"))
+        fragment.add_javascript(SHARED_JAVASCRIPT)
         fragment.add_javascript(_resource("static/walkthrough.js"))
         fragment.initialize_js("RptWalkthroughBlock", {"state": self._state(), "labels": self._labels()})
         return fragment

@@ -19,6 +19,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
 from rpt_xblocks.sanitizing import sanitize
@@ -33,7 +34,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
@@ -81,18 +82,8 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
                                  grading_method=self.grading_method, weight=self.weight, draw=self.draw,
                                  shuffle_choices=self.shuffle_choices)
 
-    def ugettext(self, text: str) -> str:
-        return self.runtime.service(self, "i18n").ugettext(text)
-
-    def _seed_key(self) -> str:
-        user_service = self.runtime.service(self, "user")
-        learner = None
-        if user_service is not None:
-            learner = user_service.get_current_user().opt_attrs.get("edx-platform.anonymous_user_id")
-        return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
-
     def _drawn(self) -> list[bank.Question]:
-        return learner_view.drawn_questions(self.bank_questions(), self.draw, self._seed_key())
+        return learner_view.drawn_questions(self.bank_questions(), self.draw, self.seed_key())
 
     def _past_due(self) -> bool:
         due = getattr(self, "due", None)
@@ -109,7 +100,7 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
         left = policy.attempts_left(self.max_attempts, self.attempts)
         past_due = self._past_due()
         return learner_view.Situation(
-            seed_key=self._seed_key(), attempts=self.attempts, attempts_left=left, answers=self.answers,
+            seed_key=self.seed_key(), attempts=self.attempts, attempts_left=left, answers=self.answers,
             results=self.results,
             correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
             answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(),
@@ -153,9 +144,10 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
             '<div class="rpt-quiz-status" role="status" aria-live="polite"></div></div>'.format(
                 label=escape(self.display_name)))
         fragment.add_css(_resource("static/quiz.css"))
+        fragment.add_javascript(SHARED_JAVASCRIPT)
         fragment.add_javascript(_resource("static/quiz.js"))
         fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
-                                                "staff": self._is_staff()})
+                                                "staff": self.is_staff()})
         return fragment
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
@@ -263,22 +255,14 @@ class QuizBlock(ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     @json_handler()
     def item_analysis(self, data):  # pylint: disable=unused-argument
         """Staff only: per-question statistics over all learners (counts and rates, no names)."""
-        if not self._is_staff():
+        if not self.is_staff():
             raise HandlerError(403, self.ugettext("Only course staff can see the item analysis."))
         return {"learners": len(self.item_records),
                 "questions": analysis.item_analysis(self.item_records, self.bank_questions())}
 
-    def _is_staff(self) -> bool:
-        user_service = self.runtime.service(self, "user")
-        if user_service is not None:
-            flag = user_service.get_current_user().opt_attrs.get("edx-platform.user_is_staff")
-            if flag is not None:
-                return bool(flag)
-        return bool(getattr(self.runtime, "user_is_staff", False))
-
     def _record_for_item_analysis(self, drawn, answers, results, score) -> None:
         records = dict(self.item_records)
-        records[analysis.learner_key(self._seed_key())] = {
+        records[analysis.learner_key(self.seed_key())] = {
             "score": score.raw_earned / score.raw_possible if score.raw_possible else 0.0,
             "items": {q.id: {"earned": results[q.id]["earned"], "chosen": analysis.chosen_options(q, answers[q.id])}
                       for q in drawn}}

@@ -8,35 +8,8 @@ function RptWalkthroughBlock(runtime, element, init) {
   var status = root.querySelector(".rpt-walkthrough-status");
   var labels = init.labels;
   var state = init.state;
-  var uid = "rptw-" + Math.random().toString(36).slice(2, 9);
-
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, key) { return values[key] !== undefined ? values[key] : m; });
-  }
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) { node.textContent = text; }
-    return node;
-  }
-  function html(tag, attrs, markup) { var node = el(tag, attrs); node.innerHTML = markup; return node; }
-  function csrf() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-  function call(handler, data) {
-    return fetch(runtime.handlerUrl(element, handler), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(), "X-Requested-With": "XMLHttpRequest"},
-      body: JSON.stringify(data || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return {error: response.statusText}; }).then(function (reply) {
-        if (!response.ok) { throw new Error(reply.error || response.statusText); }
-        return reply;
-      });
-    });
-  }
-  function announce(text) { status.textContent = ""; window.setTimeout(function () { status.textContent = text; }, 50); }
+  var kit = window.RptBlockKit(runtime, element, status);
+  var fill = kit.fill, el = kit.el, html = kit.html, call = kit.call, announce = kit.announce, uid = kit.uid;
 
   function render(focusAnswer) {
     body.innerHTML = "";

@@ -1,0 +1,36 @@
+"""What our learner-facing blocks share about the runtime: translation, the learner, staff.
+
+Contract: `LearnerBlockMixin` (for XBlocks that declare `@XBlock.wants("user")` and
+`@XBlock.needs("i18n")`) gives `ugettext(text)` through the runtime's i18n service,
+`seed_key()` — the learner's anonymous id (or the runtime's user id where there is none) joined
+with the block's usage id, the key of `learner_seed.seeded_random` — and `is_staff()`, the
+runtime's staff flag for the current user (the user service's `edx-platform.user_is_staff`, else
+the runtime's `user_is_staff`). `SHARED_JAVASCRIPT` is the browser side they share.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+SHARED_JAVASCRIPT = resources.files("rpt_xblocks").joinpath("static/block_kit.js").read_text("utf-8")
+"""static/block_kit.js: the browser helpers our blocks share; add it before a block's own script."""
+
+
+class LearnerBlockMixin:
+    def ugettext(self, text: str) -> str:
+        return self.runtime.service(self, "i18n").ugettext(text)
+
+    def _current_user_attribute(self, name: str):
+        user_service = self.runtime.service(self, "user")
+        if user_service is None:
+            return None
+        return user_service.get_current_user().opt_attrs.get(name)
+
+    def seed_key(self) -> str:
+        learner = self._current_user_attribute("edx-platform.anonymous_user_id")
+        return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
+
+    def is_staff(self) -> bool:
+        flag = self._current_user_attribute("edx-platform.user_is_staff")
+        if flag is not None:
+            return bool(flag)
+        return bool(getattr(self.runtime, "user_is_staff", False))

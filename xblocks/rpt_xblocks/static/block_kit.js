@@ -1,0 +1,39 @@
+/* Shared by the rpt blocks' browser code: DOM building, template filling, handler calls with the
+ * CSRF token, and announcements through an aria-live region. Defining it twice is harmless. */
+window.RptBlockKit = function (runtime, element, statusRegion) {
+  "use strict";
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return values[key] !== undefined ? values[key] : m; });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  /* Only for HTML the server sanitized. */
+  function html(tag, attrs, markup) { var node = el(tag, attrs); node.innerHTML = markup; return node; }
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  /* POST JSON to a handler; rejects with an Error whose `reply` is the server's JSON. */
+  function call(handler, data) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(), "X-Requested-With": "XMLHttpRequest"},
+      body: JSON.stringify(data || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {error: response.statusText}; }).then(function (reply) {
+        if (!response.ok) { var error = new Error(reply.error || response.statusText); error.reply = reply; throw error; }
+        return reply;
+      });
+    });
+  }
+  function announce(text) {
+    statusRegion.textContent = "";
+    window.setTimeout(function () { statusRegion.textContent = text; }, 50);
+  }
+  return {fill: fill, el: el, html: html, call: call, announce: announce,
+          uid: "rpt-" + Math.random().toString(36).slice(2, 9)};
+};
