@@ -99,3 +99,17 @@ def test_olx_round_trip(walkthrough, load_olx):
 def test_a_scenario_with_a_broken_formula_is_refused_at_import(load_olx):
     with pytest.raises(ValueError, match="remainder"):
         load_olx(EXAMPLE.replace("A0 * remaining", "A0 * remainder"))
+
+
+def test_the_summary_plot_comes_only_when_finished(walkthrough):
+    _, expected = reference(walkthrough)
+    assert "plot" not in walkthrough.student_view_data()
+    call(walkthrough, "check_step", {"step": "remaining", "answer": f"{expected['remaining']:.5f}"})
+    assert "plot" not in walkthrough.student_view_data()
+    _, state = call(walkthrough, "check_step", {"step": "activity", "answer": f"{expected['activity'].m_as('GBq'):.5f} GBq"})
+    svg = etree.fromstring(state["plot"])
+    assert svg.get("role") == "img" and svg.findtext("{http://www.w3.org/2000/svg}title") == "Lu-177 activity over two weeks"
+    desc = svg.findtext("{http://www.w3.org/2000/svg}desc")
+    assert desc.startswith("activity (GBq) against time since calibration (h): 7.40 at 0") and "your case" in desc
+    assert svg.find("{http://www.w3.org/2000/svg}circle") is not None
+    assert not svg.xpath("//*[local-name()='script']") and "href" not in state["plot"]

@@ -41,6 +41,7 @@ def test_learner_walks_through_both_steps(good_page, page_trouble):
     answer.press("Enter")
     expect(walkthrough.get_by_text("Steps right: 2 of 2")).to_be_visible()
     expect(walkthrough.get_by_role("button", name="Print this summary")).to_be_visible()
+    expect(walkthrough.get_by_role("img", name="Lu-177 activity over two weeks")).to_be_visible()
     assert wcag_violations(good_page, UNIT_REGION) == set()
     assert wcag_violations(good_page) == SDK_CHROME_VIOLATIONS
     assert not page_trouble, page_trouble

@@ -87,3 +87,23 @@ def test_a_parameter_may_not_take_a_function_name():
     data = {**DECAY, "parameters": {**DECAY["parameters"], "pi": {"value": 3, "unit": ""}}}
     errors = scenario_errors(scenario_from_data(data))
     assert errors and errors[0][0] == ("parameters", "pi") and "function or constant" in errors[0][1]
+
+
+PLOT = {"title": "Activity", "x": "time", "x_unit": "h", "from": 0, "to": 336,
+        "formula": "activity_at(A0, T_half, time)", "y_unit": "GBq", "mark": "t"}
+
+
+@pytest.mark.parametrize("changes,location", [
+    ({"formula": "activity_at(A0, T_half, tim)"}, ("plot", "formula")),
+    ({"y_unit": "mSv"}, ("plot", "formula")),
+    ({"x": "t"}, ("plot", "x")),
+    ({"from": 400}, ("plot",)),
+    ({"mark": "nothing"}, ("plot", "mark")),
+])
+def test_plot_mistakes_are_located(changes, location):
+    errors = scenario_errors(scenario_from_data({**DECAY, "plot": {**PLOT, **changes}}))
+    assert errors and errors[0][0] == location, errors
+
+
+def test_a_good_plot_has_no_errors():
+    assert scenario_errors(scenario_from_data({**DECAY, "plot": PLOT})) == []

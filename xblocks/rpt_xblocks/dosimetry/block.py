@@ -18,8 +18,10 @@ from xblock.fields import Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
-from rpt_xblocks.dosimetry.formula import FormulaError
-from rpt_xblocks.dosimetry.scenario import Parameter, Scenario, Step, expected_values, learner_parameters, scenario_errors
+from rpt_xblocks.dosimetry.formula import Formula, FormulaError
+from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
+from rpt_xblocks.dosimetry.scenario import (Parameter, Plot, Scenario, Step, expected_values, learner_parameters,
+                                            scenario_errors)
 from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
@@ -32,6 +34,17 @@ _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n s
 
 def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.dosimetry").joinpath(name).read_text("utf-8")
+
+
+def _summary_plot(plot: Plot, values: dict) -> str:
+    """The summary's SVG: the curve over its range, the learner's case marked (sent only when finished)."""
+    points = curve_points(plot.formula, values, plot.x, plot.x_unit, plot.y_unit, plot.start, plot.stop)
+    mark = None
+    if plot.mark:
+        x = values[plot.mark]
+        x = x.m_as(plot.x_unit) if hasattr(x, "units") else float(x)
+        mark = (x, value_at(Formula(plot.formula), values, plot.x, plot.x_unit, plot.y_unit, x))
+    return svg_plot(points, plot.title, plot.x_label or plot.x, plot.y_label or plot.y_unit, mark)
 
 
 @XBlock.wants("user")
@@ -58,7 +71,8 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
     def scenario(self) -> Scenario:
         data = self.scenario_data or {"title": self.display_name, "parameters": [], "steps": []}
         return Scenario(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
-                        steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]))
+                        steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]),
+                        plot=Plot(**data["plot"]) if data.get("plot") else None)
 
     def _numbers(self):
         scenario = self.scenario()
@@ -70,6 +84,8 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
         state = walkthrough_state(scenario, parameters, expected, self.progress, self.step_attempts)
         if state["current"] is None and scenario.steps:
             state["score"] = {"earned": self.raw_earned or 0.0, "possible": float(len(scenario.steps))}
+            if scenario.plot is not None:
+                state["plot"] = _summary_plot(scenario.plot, {**parameters, **expected})
         return state
 
     def _labels(self) -> dict:
@@ -189,7 +205,8 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
             block.weight = float(node.get("weight"))
         block.scenario_data = {"title": scenario.title,
                                "parameters": [vars(p) for p in scenario.parameters],
-                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps]}
+                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps],
+                               "plot": vars(scenario.plot) if scenario.plot else None}
         return block
 
     def add_xml_to_node(self, node):

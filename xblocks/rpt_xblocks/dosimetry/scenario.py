@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate
+from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import Quantity
 
@@ -60,10 +61,28 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Plot:
+    """A curve for the summary: `formula` against the variable `x` (in `x_unit`, from `start` to
+    `stop`), in `y_unit`; `mark` names a parameter whose value is marked on the curve."""
+
+    title: str
+    x: str
+    x_unit: str
+    start: float
+    stop: float
+    formula: str
+    y_unit: str
+    x_label: str = ""
+    y_label: str = ""
+    mark: str = ""
+
+
+@dataclass(frozen=True)
 class Scenario:
     title: str
     parameters: tuple[Parameter, ...]
     steps: tuple[Step, ...]
+    plot: Plot | None = None
 
 
 def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
@@ -76,7 +95,13 @@ def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
                   tolerance=str(s.get("tolerance", "1%")), hints=tuple(render(h) for h in s.get("hints", [])),
                   explanation=render(s.get("explanation", "")), source=s.get("source", ""))
              for s in data["steps"]]
-    return Scenario(title=data["title"], parameters=tuple(parameters), steps=tuple(steps))
+    plot = None
+    if "plot" in data:
+        spec = data["plot"]
+        plot = Plot(title=spec["title"], x=spec["x"], x_unit=spec.get("x_unit", ""), start=spec["from"], stop=spec["to"],
+                    formula=spec["formula"], y_unit=spec.get("y_unit", ""), x_label=spec.get("x_label", ""),
+                    y_label=spec.get("y_label", ""), mark=spec.get("mark", ""))
+    return Scenario(title=data["title"], parameters=tuple(parameters), steps=tuple(steps), plot=plot)
 
 
 def _quantity(parameter: Parameter, magnitude: float):
@@ -183,4 +208,23 @@ def scenario_errors(scenario: Scenario) -> list:
             if problem and index not in reported:
                 errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
                 reported.add(index)
+    if scenario.plot is not None and not errors:
+        errors += _plot_errors(scenario)
     return errors
+
+
+def _plot_errors(scenario: Scenario) -> list:
+    plot = scenario.plot
+    if not NAME.match(plot.x) or plot.x in {p.name for p in scenario.parameters} | {s.id for s in scenario.steps}:
+        return [(("plot", "x"), f"the plot's variable '{plot.x}' must be a new name of letters, digits and _ — rename it")]
+    if not plot.start < plot.stop:
+        return [(("plot",), "the plot's `from` must be below its `to` — fix the range")]
+    if plot.mark and plot.mark not in {p.name for p in scenario.parameters}:
+        return [(("plot", "mark"), f"the plot marks '{plot.mark}', which is not a parameter — name a parameter")]
+    try:
+        for point in _corner_and_sample_points(scenario)[:4]:
+            curve_points(plot.formula, {**point, **expected_values(scenario, point)}, plot.x, plot.x_unit,
+                         plot.y_unit, plot.start, plot.stop, count=8)
+    except FormulaError as error:
+        return [(("plot", "formula"), f"the plot's formula fails: {error}")]
+    return []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from rpt_xblocks.dosimetry.scenario import Parameter, Scenario, Step
+from rpt_xblocks.dosimetry.scenario import Parameter, Plot, Scenario, Step
 from rpt_xblocks.xhtml_elements import append_xhtml, inner_xhtml
 
 TAG = "rpt_dosimetry"
@@ -47,6 +47,14 @@ def scenario_to_xml(scenario: Scenario, url_name: str | None = None) -> etree._E
         for hint in step.hints:
             append_xhtml(element, "hint", hint)
         append_xhtml(element, "explanation", step.explanation)
+    if scenario.plot is not None:
+        plot = scenario.plot
+        element = etree.SubElement(root, "plot", title=plot.title, x=plot.x, x_unit=plot.x_unit,
+                                   **{"from": repr(float(plot.start)), "to": repr(float(plot.stop))}, y_unit=plot.y_unit)
+        for name in ("x_label", "y_label", "mark"):
+            if getattr(plot, name):
+                element.set(name, getattr(plot, name))
+        etree.SubElement(element, "formula").text = plot.formula
     return root
 
 
@@ -77,4 +85,16 @@ def scenario_from_xml(element: etree._Element) -> tuple[Scenario, list]:
                           unit=node.get("unit", ""), tolerance=node.get("tolerance", "1%"),
                           hints=tuple(inner_xhtml(h) for h in node.iterchildren("hint")),
                           explanation=inner_xhtml(node.find("explanation")), source=node.get("source", "")))
-    return Scenario(title=element.get("display_name", ""), parameters=tuple(parameters), steps=tuple(steps)), errors
+    plot = None
+    node = element.find("plot")
+    if node is not None:
+        try:
+            start, stop = float(node.get("from", "")), float(node.get("to", ""))
+        except ValueError:
+            errors.append((("plot",), "the plot needs numbers in `from` and `to` — fix them"))
+            start, stop = 0.0, 0.0
+        plot = Plot(title=node.get("title", ""), x=node.get("x", ""), x_unit=node.get("x_unit", ""), start=start,
+                    stop=stop, formula=(node.findtext("formula") or "").strip(), y_unit=node.get("y_unit", ""),
+                    x_label=node.get("x_label", ""), y_label=node.get("y_label", ""), mark=node.get("mark", ""))
+    scenario = Scenario(title=element.get("display_name", ""), parameters=tuple(parameters), steps=tuple(steps), plot=plot)
+    return scenario, errors

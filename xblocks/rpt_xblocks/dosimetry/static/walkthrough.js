@@ -36,6 +36,7 @@ function RptWalkthroughBlock(runtime, element, init) {
     if (state.score) {
       body.appendChild(el("h4", {}, labels.summary));
       body.appendChild(el("p", {"class": "rpt-walkthrough-score"}, fill(labels.score, state.score)));
+      if (state.plot) { body.appendChild(html("figure", {"class": "rpt-walkthrough-plot"}, state.plot)); }  /* SVG built on the server with escaped text */
       var print = el("button", {type: "button", "class": "rpt-walkthrough-print"}, labels.print);
       print.addEventListener("click", function () { window.print(); });
       body.appendChild(print);
