@@ -24,25 +24,40 @@ def shown_value(value) -> str:
     return format_quantity(value) if hasattr(value, "units") else format_number(value)
 
 
-def fill_placeholders(xhtml: str, values: dict) -> str:
-    """Replace `{name}` with the learner's value of `name` (escaped); unknown names stay as written."""
-    return _PLACEHOLDER.sub(lambda m: str(escape(shown_value(values[m[1]]))) if m[1] in values else m[0], xhtml)
+def parameter_value(value) -> str:
+    """A parameter as the author gave it (up to 6 significant figures): constants keep their precision."""
+    if hasattr(value, "units"):
+        return f"{value.magnitude:.6g} {value.units:~P}".strip()
+    return f"{value:.6g}"
+
+
+def fill_placeholders(xhtml: str, values: dict, parameter_names: set) -> str:
+    """Replace `{name}` with the learner's value of `name` (escaped; parameters at their given
+    precision, computed values to 3 significant figures); unknown names stay as written."""
+    def shown(match):
+        name = match[1]
+        if name not in values:
+            return match[0]
+        value = parameter_value(values[name]) if name in parameter_names else shown_value(values[name])
+        return str(escape(value))
+    return _PLACEHOLDER.sub(shown, xhtml)
 
 
 def walkthrough_state(scenario: Scenario, parameters: dict, expected: dict, progress: dict, step_attempts: int) -> dict:
     known = dict(parameters)  # grows with each finished step: a prompt never shows its own answer
+    names = set(parameters)
     state = {"title": scenario.title, "parameters": [
-        {"name": p.name, "value": shown_value(parameters[p.name]), "citation": p.citation} for p in scenario.parameters],
+        {"name": p.name, "value": parameter_value(parameters[p.name]), "citation": p.citation} for p in scenario.parameters],
         "finished": [], "current": None, "step_count": len(scenario.steps)}
     for number, step in enumerate(scenario.steps, start=1):
         record = progress.get(step.id, {})
-        prompt = sanitize(fill_placeholders(step.prompt, known))
+        prompt = sanitize(fill_placeholders(step.prompt, known, names))
         if record.get("done"):
             known[step.id] = expected[step.id]
             state["finished"].append({
                 "id": step.id, "number": number, "prompt": prompt, "answer": record.get("answer", ""),
                 "correct": bool(record.get("correct")), "reference": shown_value(expected[step.id]),
-                "explanation": sanitize(fill_placeholders(step.explanation, known)), "source": step.source})
+                "explanation": sanitize(fill_placeholders(step.explanation, known, names)), "source": step.source})
             continue
         state["current"] = {"id": step.id, "number": number, "prompt": prompt, "unit": step.unit,
                             "attempts_left": step_attempts - record.get("attempts", 0), "hint_count": len(step.hints)}
