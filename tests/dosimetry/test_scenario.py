@@ -107,3 +107,11 @@ def test_plot_mistakes_are_located(changes, location):
 
 def test_a_good_plot_has_no_errors():
     assert scenario_errors(scenario_from_data({**DECAY, "plot": PLOT})) == []
+
+
+@pytest.mark.parametrize("low,high,expected", [
+    (0, 336, [0, 100, 200, 300]), (0, 7.77, [0, 2, 4, 6]), (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]), (3, 3, [3]),
+])
+def test_plot_ticks_are_round_numbers(low, high, expected):
+    from rpt_xblocks.dosimetry.plot import nice_ticks
+    assert nice_ticks(low, high) == pytest.approx(expected)

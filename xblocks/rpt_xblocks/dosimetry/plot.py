@@ -9,6 +9,8 @@ first and last points, and the marked point) for readers who cannot see it.
 """
 from __future__ import annotations
 
+import math
+
 from lxml import etree
 
 from rpt_xblocks.dosimetry.formula import Formula, FormulaError, check_dimension, evaluate
@@ -35,6 +37,23 @@ def curve_points(formula: str, values: dict, x_name: str, x_unit: str, y_unit: s
     return [(x, value_at(parsed, values, x_name, x_unit, y_unit, x)) for x in xs]
 
 
+def nice_ticks(low: float, high: float, count: int = TICKS) -> list[float]:
+    """Round tick values (1, 2 or 5 times a power of ten apart) covering [low, high]."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 12))
+        value += step
+    return ticks
+
+
 def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
     return out_low if high == low else out_low + (value - low) * (out_high - out_low) / (high - low)
 
@@ -58,11 +77,10 @@ def svg_plot(points, title: str, x_label: str, y_label: str, mark: tuple[float, 
     etree.SubElement(svg, "text", x=str(WIDTH / 2), y="22", **{"text-anchor": "middle", "font-size": "15"}).text = title
     axes = f"M{LEFT},{TOP} L{LEFT},{HEIGHT - BOTTOM} L{WIDTH - RIGHT},{HEIGHT - BOTTOM}"
     etree.SubElement(svg, "path", d=axes, fill="none", stroke="#333")
-    for tick in range(TICKS + 1):
-        x = x_low + (x_high - x_low) * tick / TICKS
-        y = y_low + (y_high - y_low) * tick / TICKS
+    for x in nice_ticks(x_low, x_high):
         etree.SubElement(svg, "text", x=f"{px(x):.1f}", y=str(HEIGHT - BOTTOM + 18),
                          **{"text-anchor": "middle", "font-size": "12"}).text = format_number(x)
+    for y in nice_ticks(y_low, y_high):
         etree.SubElement(svg, "text", x=str(LEFT - 8), y=f"{py(y) + 4:.1f}",
                          **{"text-anchor": "end", "font-size": "12"}).text = format_number(y)
     etree.SubElement(svg, "text", x=str((LEFT + WIDTH - RIGHT) / 2), y=str(HEIGHT - 10),
