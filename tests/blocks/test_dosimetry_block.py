@@ -113,3 +113,30 @@ def test_the_summary_plot_comes_only_when_finished(walkthrough):
     assert desc.startswith("activity (GBq) against time since calibration (h): 7.40 at 0") and "your case" in desc
     assert svg.find("{http://www.w3.org/2000/svg}circle") is not None
     assert not svg.xpath("//*[local-name()='script']") and "href" not in state["plot"]
+
+
+def studio_content(block):
+    node = etree.Element("rpt_dosimetry")
+    block.add_xml_to_node(node)
+    return "".join(etree.tostring(child, encoding="unicode") for child in node)
+
+
+def test_the_studio_editor_saves_a_valid_edit_and_refuses_an_invalid_one(walkthrough):
+    html = walkthrough.render("studio_view", {}).content
+    for name in ("display_name", "step_attempts", "weight"):
+        assert f'for="rpt-walkthrough-{name}"' in html
+    content = studio_content(walkthrough)
+    status, reply = call(walkthrough, "studio_submit", {"display_name": "Edited", "step_attempts": 3, "weight": 2,
+                                                        "content_xml": content.replace("What activity remains now?", "And now?")})
+    assert status == 200 and reply == {"saved": True, "steps": 2}
+    assert walkthrough.display_name == "Edited" and walkthrough.step_attempts == 3
+    assert "And now?" in walkthrough.scenario_data["steps"][1]["prompt"]
+    before = json.dumps(walkthrough.scenario_data, sort_keys=True)
+    status, reply = call(walkthrough, "studio_submit", {"display_name": "Broken", "step_attempts": 0, "weight": 1,
+                                                        "content_xml": content.replace("A0 * remaining", "A0 * remainder")})
+    assert status == 400 and reply["error"] == "The walkthrough was not saved: fix these problems."
+    assert any("remainder" in p for p in reply["problems"]) and any("step_attempts" in p for p in reply["problems"])
+    status, _ = call(walkthrough, "studio_submit", {"display_name": "x", "step_attempts": 1, "weight": 1,
+                                                    "content_xml": '<!DOCTYPE a [<!ENTITY b "c">]><step/>'})
+    assert status == 400
+    assert walkthrough.display_name == "Edited" and json.dumps(walkthrough.scenario_data, sort_keys=True) == before

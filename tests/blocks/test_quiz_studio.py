@@ -37,7 +37,7 @@ def test_the_form_labels_every_setting_and_shows_the_bank(load_olx):
 def test_a_valid_edit_is_saved(load_olx):
     block = load_olx(quiz_olx())
     edited = bank_xml(block).replace("What is the annual dose limit", "What is the yearly dose limit")
-    status, reply = call(block, dict(SETTINGS, questions_xml=edited))
+    status, reply = call(block, dict(SETTINGS, content_xml=edited))
     assert status == 200 and reply == {"saved": True, "questions": 5}
     assert block.display_name == "Edited quiz" and block.max_attempts == 3 and block.shuffle_choices is False
     assert "yearly dose limit" in block.questions[0]["prompt"]
@@ -47,7 +47,7 @@ def test_an_invalid_bank_is_refused_with_every_reason_and_nothing_saved(load_olx
     block = load_olx(quiz_olx())
     before = (block.display_name, json.dumps(block.questions))
     broken = bank_xml(block).replace(' correct="true"', "", 1).replace('unit="mCi"', 'unit="mCu"')
-    status, reply = call(block, dict(SETTINGS, questions_xml=broken, draw=9))
+    status, reply = call(block, dict(SETTINGS, content_xml=broken, draw=9))
     assert status == 400
     assert reply["error"] == "The quiz was not saved: fix these problems."
     text = " ".join(reply["problems"])
@@ -58,7 +58,7 @@ def test_an_invalid_bank_is_refused_with_every_reason_and_nothing_saved(load_olx
 def test_hostile_xml_is_refused(load_olx):
     block = load_olx(quiz_olx())
     before = json.dumps(block.questions)
-    status, reply = call(block, dict(SETTINGS, questions_xml='<!DOCTYPE x [<!ENTITY a "b">]><question/>'))
+    status, reply = call(block, dict(SETTINGS, content_xml='<!DOCTYPE x [<!ENTITY a "b">]><question/>'))
     assert status == 400 and json.dumps(block.questions) == before
-    status, _ = call(block, dict(SETTINGS, questions_xml="<question"))
+    status, _ = call(block, dict(SETTINGS, content_xml="<question"))
     assert status == 400

@@ -15,7 +15,7 @@ STUDIO = "/scenario/course.0003/studio_view/"
 
 def test_invalid_bank_is_refused_on_screen_and_a_valid_one_saves(good_page):
     good_page.goto(f"{STUDIO}?student={uuid.uuid4().hex}")
-    form = good_page.locator(".rpt-quiz-studio")
+    form = good_page.locator(".rpt-studio")
     expect(form.get_by_label("Maximum attempts")).to_have_value("2")
     assert wcag_violations(good_page, UNIT_REGION) == set()
 

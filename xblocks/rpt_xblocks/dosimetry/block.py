@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from lxml import etree
 from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
@@ -18,14 +19,15 @@ from xblock.fields import Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
-from rpt_xblocks.dosimetry.formula import Formula, FormulaError
+from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import (Parameter, Plot, Scenario, Step, expected_values, learner_parameters,
                                             scenario_errors)
-from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml, scenario_to_xml
+from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
+from rpt_xblocks import studio_form
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
 
@@ -45,6 +47,33 @@ def _summary_plot(plot: Plot, values: dict) -> str:
         x = x.m_as(plot.x_unit) if hasattr(x, "units") else float(x)
         mark = (x, value_at(Formula(plot.formula), values, plot.x, plot.x_unit, plot.y_unit, x))
     return svg_plot(points, plot.title, plot.x_label or plot.x, plot.y_label or plot.y_unit, mark)
+
+
+STUDIO_SETTINGS = ("display_name", "step_attempts", "weight")
+STUDIO_CONTENT_LABEL = "Parameters, steps and plot (OLX elements)"
+
+
+def _fields_from_element(element) -> tuple[dict, list[str]]:
+    """The block's fields from its OLX element, or every reason they cannot be set."""
+    scenario, errors = scenario_from_xml(element)
+    if not errors:
+        errors = scenario_errors(scenario)
+    problems = [message for _location, message in errors]
+    fields = {"display_name": scenario.title}
+    for name, kind, low in (("step_attempts", int, 1), ("weight", float, 0)):
+        raw = element.get(name)
+        if raw is None:
+            continue
+        try:
+            fields[name] = kind(raw)
+            if fields[name] < low:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{name}={raw!r} is not valid — use a number of {low} or more")
+    fields["scenario_data"] = {"title": scenario.title, "parameters": [vars(p) for p in scenario.parameters],
+                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps],
+                               "plot": vars(scenario.plot) if scenario.plot else None}
+    return fields, problems
 
 
 @XBlock.wants("user")
@@ -190,24 +219,34 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
     @classmethod
     def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
         block = runtime.construct_xblock_from_class(cls, keys)
-        scenario, errors = scenario_from_xml(node)
-        if not errors:
-            try:
-                errors = scenario_errors(scenario)
-            except FormulaError as error:
-                errors = [((), str(error))]
-        if errors:
-            raise ValueError("; ".join(message for _location, message in errors))
-        block.display_name = scenario.title
-        if node.get("step_attempts") is not None:
-            block.step_attempts = int(node.get("step_attempts"))
-        if node.get("weight") is not None:
-            block.weight = float(node.get("weight"))
-        block.scenario_data = {"title": scenario.title,
-                               "parameters": [vars(p) for p in scenario.parameters],
-                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps],
-                               "plot": vars(scenario.plot) if scenario.plot else None}
+        fields, problems = _fields_from_element(node)
+        if problems:
+            raise ValueError("; ".join(problems))
+        for name, value in fields.items():
+            setattr(block, name, value)
         return block
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """Studio: the settings, and the parameters, steps and plot as OLX elements."""
+        content = "\n".join(etree.tostring(child, encoding="unicode", pretty_print=True)
+                            for child in scenario_to_xml(self.scenario()))
+        fragment = Fragment(studio_form.studio_form(self, STUDIO_SETTINGS, STUDIO_CONTENT_LABEL, content, "walkthrough"))
+        fragment.add_javascript(studio_form.JAVASCRIPT)
+        fragment.initialize_js("RptStudioForm")
+        return fragment
+
+    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
+    def studio_submit(self, data):
+        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
+        with translated_by(self.ugettext):
+            root, problems = studio_form.element_from_submission(TAG, data, STUDIO_SETTINGS)
+        if root is not None:
+            fields, problems = _fields_from_element(root)
+        if problems:
+            raise HandlerError(400, self.ugettext("The walkthrough was not saved: fix these problems."), problems=problems)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return {"saved": True, "steps": len(fields["scenario_data"]["steps"])}
 
     def add_xml_to_node(self, node):
         element = scenario_to_xml(self.scenario())

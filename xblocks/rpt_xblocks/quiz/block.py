@@ -22,6 +22,7 @@ from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
+from rpt_xblocks import studio_form
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
 
@@ -164,13 +165,12 @@ class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, 
         questions_xml = "\n".join(
             etree.tostring(child, encoding="unicode", pretty_print=True)
             for child in bank.quiz_to_xml(self.settings(), self.bank_questions()))
-        fragment = Fragment(studio.studio_form(self, questions_xml))
-        fragment.add_css(_resource("static/quiz.css"))
-        fragment.add_javascript(_resource("static/studio.js"))
-        fragment.initialize_js("RptQuizStudio")
+        fragment = Fragment(studio_form.studio_form(self, studio.SETTINGS, studio.CONTENT_LABEL, questions_xml, "quiz"))
+        fragment.add_javascript(studio_form.JAVASCRIPT)
+        fragment.initialize_js("RptStudioForm")
         return fragment
 
-    @json_handler(max_bytes=studio.MAX_SUBMISSION_BYTES)
+    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
     def studio_submit(self, data):
         """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
         with translated_by(self.ugettext):

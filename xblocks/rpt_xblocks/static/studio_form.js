@@ -1,9 +1,9 @@
-/* rpt_quiz Studio editor: posts the form to `studio_submit`; an invalid bank is refused by the server
+/* Studio editor of our blocks: posts the form to `studio_submit`; an invalid one is refused by the server
  * with every reason, listed here, and nothing is saved. */
-function RptQuizStudio(runtime, element) {
+function RptStudioForm(runtime, element) {
   "use strict";
-  var form = element.querySelector(".rpt-quiz-studio");
-  var problems = form.querySelector(".rpt-quiz-studio-problems");
+  var form = element.querySelector(".rpt-studio");
+  var problems = form.querySelector(".rpt-studio-problems");
   function csrf() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -41,7 +41,7 @@ function RptQuizStudio(runtime, element) {
       });
     });
   });
-  form.querySelector(".rpt-quiz-cancel").addEventListener("click", function () {
+  form.querySelector(".rpt-studio-cancel").addEventListener("click", function () {
     if (runtime.notify) { runtime.notify("cancel", {}); }
   });
 }
