@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from importlib import resources
 
+from markupsafe import escape
+from web_fragments.fragment import Fragment
+
 SHARED_JAVASCRIPT = resources.files("rpt_xblocks").joinpath("static/block_kit.js").read_text("utf-8")
 """static/block_kit.js: the browser helpers our blocks share; add it before a block's own script."""
 
@@ -34,3 +37,17 @@ class LearnerBlockMixin:
         if flag is not None:
             return bool(flag)
         return bool(getattr(self.runtime, "user_is_staff", False))
+
+
+def learner_fragment(kind: str, label: str, css: str, javascript: str, init_function: str, arguments: dict) -> Fragment:
+    """A block's learner view: a region labelled `label` holding `.rpt-KIND-body` (filled by the
+    block's script) and `.rpt-KIND-status`, a polite live region for announcements; the shared
+    browser helpers load before the block's own script."""
+    fragment = Fragment(
+        f'<div class="rpt-{kind}" role="region" aria-label="{escape(label)}"><div class="rpt-{kind}-body"></div>'
+        f'<div class="rpt-{kind}-status" role="status" aria-live="polite"></div></div>')
+    fragment.add_css(css)
+    fragment.add_javascript(SHARED_JAVASCRIPT)
+    fragment.add_javascript(javascript)
+    fragment.initialize_js(init_function, arguments)
+    return fragment

@@ -11,7 +11,6 @@ from __future__ import annotations
 from importlib import resources
 
 from lxml import etree
-from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -26,7 +25,7 @@ from rpt_xblocks.dosimetry.scenario import (Parameter, Plot, Scenario, Step, exp
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
-from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
+from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks import studio_form
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
@@ -132,15 +131,9 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
-        fragment = Fragment(
-            '<div class="rpt-walkthrough" role="region" aria-label="{label}"><div class="rpt-walkthrough-body"></div>'
-            '<div class="rpt-walkthrough-status" role="status" aria-live="polite"></div></div>'.format(
-                label=escape(self.display_name)))
-        fragment.add_css(_resource("static/walkthrough.css"))
-        fragment.add_javascript(SHARED_JAVASCRIPT)
-        fragment.add_javascript(_resource("static/walkthrough.js"))
-        fragment.initialize_js("RptWalkthroughBlock", {"state": self._state(), "labels": self._labels()})
-        return fragment
+        return learner_fragment("walkthrough", self.display_name, _resource("static/walkthrough.css"),
+                                _resource("static/walkthrough.js"), "RptWalkthroughBlock",
+                                {"state": self._state(), "labels": self._labels()})
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's numbers and current step, no reference values ahead."""

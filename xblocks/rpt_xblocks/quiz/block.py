@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from importlib import resources
 
 from lxml import etree
-from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -19,7 +18,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks.json_handlers import HandlerError, json_handler
-from rpt_xblocks.learner_block import SHARED_JAVASCRIPT, LearnerBlockMixin
+from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
 from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
 from rpt_xblocks import studio_form
@@ -140,16 +139,9 @@ class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The quiz: a labelled region that quiz.js fills from the learner's public state."""
-        fragment = Fragment(
-            '<div class="rpt-quiz" role="region" aria-label="{label}"><div class="rpt-quiz-body"></div>'
-            '<div class="rpt-quiz-status" role="status" aria-live="polite"></div></div>'.format(
-                label=escape(self.display_name)))
-        fragment.add_css(_resource("static/quiz.css"))
-        fragment.add_javascript(SHARED_JAVASCRIPT)
-        fragment.add_javascript(_resource("static/quiz.js"))
-        fragment.initialize_js("RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
-                                                "staff": self.is_staff()})
-        return fragment
+        return learner_fragment("quiz", self.display_name, _resource("static/quiz.css"), _resource("static/quiz.js"),
+                                "RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
+                                                 "staff": self.is_staff()})
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
