@@ -76,7 +76,8 @@ def test_a_later_step_may_not_use_a_later_name():
     assert errors[0][0] == ("steps", 0, "formula") and "remaining" in errors[0][1]
 
 
-@pytest.mark.parametrize("spec", [{"min": 5, "max": 5, "unit": "h"}, {"unit": "h"}, {"min": 1, "max": 2, "step": 5, "unit": "h"}])
+@pytest.mark.parametrize("spec", [{"min": 5, "max": 5, "unit": "h"}, {"unit": "h"}, {"min": 1, "max": 2, "step": 5, "unit": "h"},
+                                  {"value": 3, "unit": "mCu"}, {"value": 3, "unit": "2**2**2**2 Bq"}])
 def test_bad_ranges_are_reported(spec):
     data = {**DECAY, "parameters": {**DECAY["parameters"], "t": spec}}
     errors = scenario_errors(scenario_from_data(data))
@@ -99,6 +100,8 @@ PLOT = {"title": "Activity", "x": "time", "x_unit": "h", "from": 0, "to": 336,
     ({"x": "t"}, ("plot", "x")),
     ({"from": 400}, ("plot",)),
     ({"mark": "nothing"}, ("plot", "mark")),
+    ({"x_unit": "hours_and_more"}, ("plot", "x_unit")),
+    ({"y_unit": "GBqq"}, ("plot", "y_unit")),
 ])
 def test_plot_mistakes_are_located(changes, location):
     errors = scenario_errors(scenario_from_data({**DECAY, "plot": {**PLOT, **changes}}))

@@ -14,7 +14,7 @@ import math
 from lxml import etree
 
 from rpt_xblocks.dosimetry.formula import Formula, FormulaError, check_dimension, evaluate
-from rpt_xblocks.quantities import Quantity, format_number
+from rpt_xblocks.quantities import Quantity, format_number, parse_unit
 
 WIDTH, HEIGHT = 560, 320
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 50
@@ -23,7 +23,7 @@ TICKS = 5
 
 def value_at(formula: Formula, values: dict, x_name: str, x_unit: str, y_unit: str, x: float) -> float:
     """The formula's value at `x` (in `x_unit`), as a number in `y_unit`; raises FormulaError."""
-    y = evaluate(formula, {**values, x_name: Quantity(x, x_unit) if x_unit else x})
+    y = evaluate(formula, {**values, x_name: Quantity(x, parse_unit(x_unit)) if x_unit else x})
     problem = check_dimension(y, y_unit) if y_unit else None
     if problem:
         raise FormulaError(problem)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
-from rpt_xblocks.quantities import Quantity
+from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 INTERIOR_SAMPLES = 16
@@ -105,7 +105,7 @@ def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
 
 
 def _quantity(parameter: Parameter, magnitude: float):
-    return Quantity(magnitude, parameter.unit) if parameter.unit else magnitude
+    return Quantity(magnitude, parse_unit(parameter.unit)) if parameter.unit else magnitude
 
 
 def _draw(parameter: Parameter, rng: random.Random) -> float:
@@ -136,6 +136,9 @@ def _parameter_errors(scenario: Scenario) -> list:
             errors.append((where, f"parameter name '{parameter.name}' must start with a letter and use letters, digits and _ — rename it"))
         elif parameter.name in RESERVED_NAMES:
             errors.append((where, f"parameter name '{parameter.name}' is the name of a formula function or constant — rename it"))
+        problem = _unit_problem(parameter.unit)
+        if problem:
+            errors.append((where, f"parameter '{parameter.name}': {problem}"))
         seen.add(parameter.name)
         if parameter.ranged:
             if parameter.low is None or parameter.high is None or not parameter.low < parameter.high:
@@ -149,6 +152,17 @@ def _parameter_errors(scenario: Scenario) -> list:
             errors.append((("steps", index, "id"), f"the name '{step.id}' is already used by a parameter or an earlier step — rename this step"))
         seen.add(step.id)
     return errors
+
+
+def _unit_problem(unit: str) -> str | None:
+    """None for a unit authors may use ('' is a pure number), else a message."""
+    if not unit:
+        return None
+    try:
+        parse_unit(unit)
+    except AnswerError as error:
+        return f"the unit '{unit}' cannot be used ({error.message}) — use a unit such as GBq, mCi, h or mSv/h"
+    return None
 
 
 def _corner_and_sample_points(scenario: Scenario) -> list[dict]:
@@ -215,6 +229,10 @@ def scenario_errors(scenario: Scenario) -> list:
 
 def _plot_errors(scenario: Scenario) -> list:
     plot = scenario.plot
+    for name in ("x_unit", "y_unit"):
+        problem = _unit_problem(getattr(plot, name))
+        if problem:
+            return [(("plot", name), f"the plot's {problem}")]
     if not NAME.match(plot.x) or plot.x in {p.name for p in scenario.parameters} | {s.id for s in scenario.steps}:
         return [(("plot", "x"), f"the plot's variable '{plot.x}' must be a new name of letters, digits and _ — rename it")]
     if not plot.start < plot.stop:
