@@ -1,5 +1,5 @@
 """Every unit of the real course, as the preview presents it, parses into XBlock's TestRuntime and
-each lesson's student_view shows its text word for word, each quiz renders as the quiz block: the OLX our build writes is usable by a real runtime."""
+each lesson's student_view shows its text word for word, each quiz or walkthrough renders as its block: the OLX our build writes is usable by a real runtime."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,5 +30,7 @@ def test_unit_renders_every_lesson(load_olx, unit, scenario):
         if component.kind == "lesson":
             assert _words(fragment.content) == _words(FILES[f"course/html/{component.id}.html"].decode()), component.id
         else:
-            assert child.scope_ids.block_type == "rpt_quiz"
-            assert 'class="rpt-quiz"' in fragment.content and "data-init='RptQuizBlock'" in fragment.content
+            tag, css, init = {"quiz": ("rpt_quiz", "rpt-quiz", "RptQuizBlock"),
+                              "walkthrough": ("rpt_dosimetry", "rpt-walkthrough", "RptWalkthroughBlock")}[component.kind]
+            assert child.scope_ids.block_type == tag
+            assert f'class="{css}"' in fragment.content and f"data-init='{init}'" in fragment.content

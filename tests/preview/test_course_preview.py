@@ -33,8 +33,9 @@ def test_every_listed_scenario_renders_its_lessons(course_preview, position):
     shown = text_of(rendered_unit(page.decode()))
     _, _, unit = UNITS[position]
     for component in unit.components:
-        if component.kind == "quiz":
-            assert 'data-block-type="rpt_quiz"' in page.decode() or "data-block-type='rpt_quiz'" in page.decode()
+        if component.kind in ("quiz", "walkthrough"):
+            tag = {"quiz": "rpt_quiz", "walkthrough": "rpt_dosimetry"}[component.kind]
+            assert f"data-block-type='{tag}'" in page.decode()
             continue
         lesson = FILES[f"course/html/{component.id}.html"].decode()
         first_heading = unescape(re.search(r"<h2>(.*?)</h2>", lesson).group(1))
