@@ -140,3 +140,19 @@ def test_the_studio_editor_saves_a_valid_edit_and_refuses_an_invalid_one(walkthr
                                                     "content_xml": '<!DOCTYPE a [<!ENTITY b "c">]><step/>'})
     assert status == 400
     assert walkthrough.display_name == "Edited" and json.dumps(walkthrough.scenario_data, sort_keys=True) == before
+
+
+def test_hints_one_at_a_time(walkthrough):
+    status, reply = call(walkthrough, "hint", {"step": "remaining", "index": 0})
+    assert status == 200 and "ln 2" in reply["hint"] and reply["hint_count"] == 1
+    for bad in ({"step": "remaining", "index": 1}, {"step": "remaining", "index": True}, {"step": "nope", "index": 0}):
+        assert call(walkthrough, "hint", bad)[0] == 400
+
+
+def test_rescore_recomputes_the_stored_score(walkthrough):
+    _, expected = reference(walkthrough)
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})
+    call(walkthrough, "check_step", {"step": "activity", "answer": f"{expected['activity'].m_as('GBq'):.5f} GBq"})
+    assert walkthrough.get_score() == walkthrough.calculate_score()
+    assert walkthrough.get_score().raw_earned == 1.0 and walkthrough.get_score().raw_possible == 2.0

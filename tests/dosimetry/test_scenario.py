@@ -56,7 +56,7 @@ def _with_step(**changes):
     ({"id": "A0"}, ("steps", 1, "id"), "already used"),
     ({"id": "2nd"}, ("steps", 1, "id"), "must start with a letter"),
     ({"id": "exp"}, ("steps", 1, "id"), "already used"),
-    ({"unit": ""}, ("steps", 1, "unit"), "has a unit"),
+    ({"unit": ""}, ("steps", 1, "unit"), "pure number"),
 ])
 def test_authoring_mistakes_are_located(changes, location, words):
     errors = scenario_errors(_with_step(**changes))
@@ -118,3 +118,9 @@ def test_a_good_plot_has_no_errors():
 def test_plot_ticks_are_round_numbers(low, high, expected):
     from rpt_xblocks.dosimetry.plot import nice_ticks
     assert nice_ticks(low, high) == pytest.approx(expected)
+
+
+def test_the_stored_form_round_trips():
+    from rpt_xblocks.dosimetry.scenario import Scenario
+    scenario = scenario_from_data({**DECAY, "plot": PLOT})
+    assert Scenario.from_dict(scenario.to_dict()) == scenario

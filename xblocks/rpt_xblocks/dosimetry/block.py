@@ -20,8 +20,7 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from rpt_xblocks import quantities
 from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
-from rpt_xblocks.dosimetry.scenario import (Parameter, Plot, Scenario, Step, expected_values, learner_parameters,
-                                            scenario_errors)
+from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
@@ -69,9 +68,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
                 raise ValueError
         except ValueError:
             problems.append(f"{name}={raw!r} is not valid — use a number of {low} or more")
-    fields["scenario_data"] = {"title": scenario.title, "parameters": [vars(p) for p in scenario.parameters],
-                               "steps": [{**vars(s), "hints": list(s.hints)} for s in scenario.steps],
-                               "plot": vars(scenario.plot) if scenario.plot else None}
+    fields["scenario_data"] = scenario.to_dict()
     return fields, problems
 
 
@@ -97,10 +94,9 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
     # ---- the model -----------------------------------------------------------------------------
 
     def scenario(self) -> Scenario:
-        data = self.scenario_data or {"title": self.display_name, "parameters": [], "steps": []}
-        return Scenario(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
-                        steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]),
-                        plot=Plot(**data["plot"]) if data.get("plot") else None)
+        if not self.scenario_data:
+            return Scenario(title=self.display_name, parameters=(), steps=())
+        return Scenario.from_dict(self.scenario_data)
 
     def _numbers(self):
         scenario = self.scenario()

@@ -3,7 +3,8 @@
 Contract:
 - `Scenario` holds `Parameter`s (fixed, or sampled per learner from a range) and ordered `Step`s;
   each step's `formula` (see formula.py) may use parameter names and the ids of earlier steps.
-- `scenario_from_data(data)` builds one from the YAML form (already schema-checked).
+- `scenario_from_data(data)` builds one from the YAML form (already schema-checked);
+  `to_dict()` / `from_dict()` give the JSON form a block stores.
 - `learner_parameters(scenario, seed_key)` gives the learner's values: the same key always gives
   the same values; different keys give different values when a range allows it.
 - `expected_values(scenario, parameters)` evaluates every step in order (a step's value is carried
@@ -83,6 +84,18 @@ class Scenario:
     parameters: tuple[Parameter, ...]
     steps: tuple[Step, ...]
     plot: Plot | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON form a block stores in its `scenario_data` field."""
+        return {"title": self.title, "parameters": [vars(p) for p in self.parameters],
+                "steps": [{**vars(s), "hints": list(s.hints)} for s in self.steps],
+                "plot": vars(self.plot) if self.plot else None}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scenario:
+        return cls(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
+                   steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]),
+                   plot=Plot(**data["plot"]) if data.get("plot") else None)
 
 
 def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
@@ -178,12 +191,6 @@ def _corner_and_sample_points(scenario: Scenario) -> list[dict]:
     return points
 
 
-def _pure_number_problem(result) -> str | None:
-    if hasattr(result, "units") and not result.dimensionless:
-        return f"the result has a unit ({result.units:~}) but the step gives none — add `unit:` or fix the formula"
-    return None
-
-
 def scenario_errors(scenario: Scenario) -> list:
     errors = _parameter_errors(scenario)
     if errors:
@@ -218,7 +225,7 @@ def scenario_errors(scenario: Scenario) -> list:
                     errors.append((("steps", index, "formula"), f"step '{step.id}' fails at {shown}: {error}"))
                     reported.add(index)
                 break
-            problem = check_dimension(result, step.unit) if step.unit else _pure_number_problem(result)
+            problem = check_dimension(result, step.unit)
             if problem and index not in reported:
                 errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
                 reported.add(index)
