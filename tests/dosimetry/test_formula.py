@@ -43,6 +43,11 @@ CORRECT = [
     ("0.04 * A0 * (1 / (1/Tp + 1/Tb)) / ln2", Quantity(0.04 * 7400 * (80 / 11) * 24 / math.log(2), "MBq*h")),
     ("absorbed_dose(tia_monoexponential(A0, Tp), S)", Quantity(7400 * 8 * 24 / math.log(2) * 2e-5 / 1000, "Gy")),
     ("dose_rate_at(rate, r1, r2)", Quantity(7 / 4, "mrem/h")),
+    # flat to 4 h, trapezoid 4-24 h, physical tail after 24 h
+    ("tia_points(T_half, q(4, 'h'), q(100, 'MBq'), q(24, 'h'), q(60, 'MBq'))",
+     Quantity(100 * 4 + 20 * (100 + 60) / 2 + 60 * 6.647 * 24 / math.log(2), "MBq*h")),
+    ("tia_biexponential(A0, 0.2, q(0.32, 'd'), 0.8, q(5.2, 'd'))",
+     Quantity(7400 * (0.2 * 0.32 + 0.8 * 5.2) * 24 / math.log(2), "MBq*h")),
     ("rate * (r1 / r2)**2", Quantity(7 / 4, "mrem/h")),
     ("rg839_release_activity(gamma, q(8.04, 'd'))", Quantity(0.5 * 100**2 / (34.6 * 2.2 * 8.04 * 0.25), "mCi")),
     ("rg839_release_activity(gamma, q(8.04, 'd'), occupancy=0.25)",
@@ -192,6 +197,10 @@ REFUSED_WHEN_EVALUATED = [
     ("activity_at(x, T_half, t)", "activity_at: a0 must be an activity"),
     ("effective_half_life(Tp, -Tb)", "biological must be greater than zero"),
     ("tia_monoexponential(A0, Tp, 2)", "uptake_fraction must be a number from 0 to 1"),
+    ("tia_points(T_half, q(4, 'h'), q(100, 'MBq'), q(24, 'h'))", "tia_points: give the measurements as pairs"),
+    ("tia_points(T_half)", "as pairs of time and activity"),
+    ("tia_points(T_half, q(24, 'h'), A0, q(4, 'h'), A0)", "times must increase strictly"),
+    ("tia_biexponential(A0, 0.6, Tp, 0.6, Tb)", "add up to 1.2, more than the whole activity"),
     ("decay_factor(T_half, -2000 * T_half)", "overflows"),
     ("q(A0, 'MBq')", "number in q\\(number, unit\\) must be a pure number"),
     ("T_hlf", "unknown name “T_hlf” — did you mean T_half"), ("zzz", "unknown name “zzz” — define it"),
@@ -238,7 +247,8 @@ def test_check_dimension_names_both_kinds_in_words():
 
 def test_the_whitelist_is_exactly_the_documented_functions():
     assert set(FUNCTIONS) == {
-        "exp", "ln", "log", "log10", "sqrt", "abs", "min", "max", "q", "Q", "decay_factor", "activity_at",
+        "exp", "ln", "log", "log10", "sqrt", "abs", "min", "max", "q", "Q", "tia_points", "tia_biexponential",
+        "decay_factor", "activity_at",
         "decay_constant", "half_life_from_decay_constant", "effective_half_life", "tia_monoexponential",
         "absorbed_dose", "dose_rate_at", "rg839_dose_to_time", "rg839_dose_total", "rg839_release_activity",
         "rg839_dose_rate_at", "rg839_default_occupancy", "xofigo_activity", "xofigo_volume"}

@@ -174,7 +174,22 @@ def _physics(function):
     return call
 
 
-_PHYSICS = {function.__name__: _physics(function) for function in (
+def tia_points(physical_half_life, *times_and_activities):
+    """`physics.tia_from_points` for a formula, whose language has no lists: the measurements follow
+    the half-life as pairs, tia_points(Tp, t1, A1, t2, A2, …)."""
+    pairs = times_and_activities
+    if not pairs or len(pairs) % 2:
+        raise ValueError(f"give the measurements as pairs of time and activity after the half-life, not "
+                         f"{len(pairs)} value(s)")
+    return physics.tia_from_points(pairs[0::2], pairs[1::2], physical_half_life)
+
+
+def tia_biexponential(a0, fraction1, half_life1, fraction2, half_life2):
+    """`physics.tia_biexponential` with its two components as arguments (f1, T1, f2, T2)."""
+    return physics.tia_biexponential(a0, ((fraction1, half_life1), (fraction2, half_life2)))
+
+
+_PHYSICS = {function.__name__: _physics(function) for function in (tia_points, tia_biexponential,
     physics.decay_factor, physics.activity_at, physics.decay_constant, physics.half_life_from_decay_constant,
     physics.effective_half_life, physics.tia_monoexponential, physics.absorbed_dose, physics.dose_rate_at,
     physics.rg839_dose_to_time, physics.rg839_dose_total, physics.rg839_release_activity,
