@@ -39,6 +39,15 @@ def test_expected_values_carry_each_step_forward():
     assert values["activity"].m_as("GBq") == pytest.approx(expected.m_as("GBq"), rel=1e-12)
 
 
+def test_reference_values_come_in_the_steps_unit():
+    data = {**DECAY, "steps": [*DECAY["steps"], {"id": "mean_life", "prompt": "Mean life?",
+                                                  "formula": "T_half / ln2", "unit": "h"}]}
+    values = expected_values(scenario_from_data(data), {"A0": Quantity(200, "mCi"), "T_half": Quantity(6.647, "d"),
+                                                        "t": Quantity(48, "h")})
+    assert f"{values['activity'].units:~P}" == "GBq" and f"{values['mean_life'].units:~P}" == "h"
+    assert values["mean_life"].magnitude == pytest.approx(6.647 * 24 / 0.6931471805599453)
+
+
 def test_a_good_scenario_has_no_errors():
     assert scenario_errors(scenario_from_data(DECAY)) == []
 

@@ -134,10 +134,15 @@ def learner_parameters(scenario: Scenario, seed_key: str) -> dict:
 
 
 def expected_values(scenario: Scenario, parameters: dict) -> dict:
+    """Each step's reference value, in the step's own unit where it has one (so a learner is shown
+    "42 h", not "1.75 d", for a step that asks for hours); raises FormulaError as `evaluate` does."""
     values = dict(parameters)
     results = {}
     for step in scenario.steps:
-        results[step.id] = values[step.id] = evaluate(Formula(step.formula), values)
+        value = evaluate(Formula(step.formula), values)
+        if step.unit and hasattr(value, "units") and check_dimension(value, step.unit) is None:
+            value = value.to(parse_unit(step.unit))
+        results[step.id] = values[step.id] = value
     return results
 
 
