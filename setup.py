@@ -22,7 +22,8 @@ setup(
     packages=PACKAGES,
     package_data={
         "rpt_course": ["schema/*.json"],
-        "rpt_xblocks": ["units.txt", "static/*", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*"],
+        "rpt_xblocks": ["units.txt", "static/*", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*",
+                        "tracker/static/*", "tracker/scenarios/*", "tracker/requirement_sets/*", "tracker/*.json"],
     },
     install_requires=[
         "XBlock>=6,<7",
@@ -44,6 +45,7 @@ setup(
             "playwright>=1.45",
             "axe-playwright-python>=0.1.7",
             "radioactivedecay>=0.6",  # ICRP-107 data: tests check our nuclide table against it
+            "hypothesis>=6.100",  # property tests of the physics and (later) fuzzing
         ],
     },
     entry_points={
@@ -51,6 +53,7 @@ setup(
         "xblock.v1": [
             "rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
             "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",
+            "rpt_prereq_tracker = rpt_xblocks.tracker.block:TrackerBlock",
         ],
     },
     classifiers=[

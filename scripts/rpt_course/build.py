@@ -15,6 +15,7 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
 
 Progress = Callable[[int, int], None]
@@ -45,10 +46,16 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
                                        render.markdown, problems)
         if compiled is not None:
             walkthroughs[component.id] = compiled
+    trackers = {}
+    for component in (c for c in course.components if c.kind == "tracker"):
+        compiled = compile_tracker(component.file, course.shown(component.file), Path(content_dir), problems)
+        if compiled is not None:
+            trackers[component.id] = compiled
     pages = Pages(
         lessons=rendered,
         quizzes=quizzes,
         walkthroughs=walkthroughs,
+        trackers=trackers,
         overview=render(course.overview, "overview"),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",

@@ -236,7 +236,7 @@ def _component_file(content_dir, base, component, location, lines: LineMap, prob
         return base / relative
     if component["kind"] == "lesson" and target.suffix != ".md":
         problems.append(lines.problem(location + ("file",), f"a lesson's file must be Markdown ending in .md, not '{relative}' — rename it"))
-    elif component["kind"] in ("quiz", "walkthrough") and target.suffix not in (".yaml", ".yml"):
+    elif component["kind"] in ("quiz", "walkthrough", "tracker") and target.suffix not in (".yaml", ".yml"):
         problems.append(lines.problem(location + ("file",), f"a {component['kind']}'s file must be YAML ending in .yaml, not '{relative}' — rename it"))
     elif not target.is_file():
         problems.append(lines.problem(location + ("file",), f"the file '{relative}' does not exist — create it or fix the path (relative to {base.relative_to(content_dir).as_posix()}/)"))

@@ -18,6 +18,7 @@ from rpt_course.model import Component, Course
 from rpt_xblocks import OLX_TAGS
 from rpt_xblocks.dosimetry.scenario_olx import TAG as WALKTHROUGH_TAG, scenario_to_xml
 from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG, quiz_to_xml
+from rpt_xblocks.tracker.tracker_olx import TAG as TRACKER_TAG, tracker_to_xml
 
 TOP = "course"
 
@@ -30,6 +31,7 @@ class Pages:
     lessons: dict[str, str]
     quizzes: dict[str, tuple]
     walkthroughs: dict[str, tuple]
+    trackers: dict[str, tuple]
     overview: str
     handouts: str
     updates: str
@@ -79,7 +81,7 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
         files[f"{TOP}/chapter/{module.id}.xml"] = _xml(chapter)
     files[f"{TOP}/course/{run}.xml"] = _xml(root)
 
-    tags = {"quiz": QUIZ_TAG, "walkthrough": WALKTHROUGH_TAG}
+    tags = {"quiz": QUIZ_TAG, "walkthrough": WALKTHROUGH_TAG, "tracker": TRACKER_TAG}
     used_tags = sorted({tags[c.kind] for c in course.components if c.kind in tags} & set(OLX_TAGS))
     files[f"{TOP}/policies/{run}/policy.json"] = _json({f"course/{run}": {"advanced_modules": used_tags}})
     files[f"{TOP}/policies/{run}/grading_policy.json"] = _json({
@@ -111,6 +113,11 @@ def _component(component: Component, pages: Pages, files: dict[str, bytes]) -> e
         element = scenario_to_xml(scenario, url_name=component.id)
         element.set("step_attempts", str(settings["step_attempts"]))
         element.set("weight", repr(float(settings["weight"])))
+        return element
+    if component.kind == "tracker":
+        title, set_ids, institution_sets = pages.trackers[component.id]
+        element = tracker_to_xml(title, set_ids, institution_sets)
+        element.set("url_name", component.id)
         return element
     raise ValueError(f"no OLX writer for component kind {component.kind!r}")
 

@@ -1,32 +1,53 @@
 """Check YAML data against the declared JSON Schemas in schema/, reporting every error at once.
 
-Contract: `schema_problems(schema_name, data, lines)` returns a list of `Problem`s (empty when
+Contract: `schema_problems(schema, data, lines)` returns a list of `Problem`s (empty when
 the data conforms), each located at the line of the offending value and phrased for an author:
 what is wrong, then how to fix it (taken from the schema's `description`s where present).
+`schema` is the file name of one of this package's schemas ("quiz.schema.json"), or the schema
+file itself as a `pathlib.Path` or an `importlib.resources` traversable, so that another package
+(the tracker's requirement sets) can check its data files against a schema it ships.
 """
 from __future__ import annotations
 
 import difflib
 import json
-from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from os import PathLike, fspath
+from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
 from rpt_course.problems import Problem
 from rpt_course.yaml_source import LineMap, load_yaml
 
-
-@cache
-def _validator(schema_name: str) -> Draft202012Validator:
-    schema = json.loads(resources.files("rpt_course").joinpath("schema", schema_name).read_text("utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+SchemaSource = str | PathLike | Traversable  # a name in rpt_course/schema/, or the schema file
 
 
-def schema_problems(schema_name: str, data, lines: LineMap) -> list[Problem]:
+def _schema_file(schema: SchemaSource):
+    if isinstance(schema, str):
+        return resources.files("rpt_course").joinpath("schema", schema)
+    if hasattr(schema, "read_text"):
+        return schema
+    return Path(fspath(schema))
+
+
+_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def _validator(schema: SchemaSource) -> Draft202012Validator:
+    """The validator of `schema`, read and checked once per schema (cached by its location)."""
+    key = schema if isinstance(schema, str) else f"file:{schema}"
+    if key not in _VALIDATORS:
+        document = json.loads(_schema_file(schema).read_text("utf-8"))
+        Draft202012Validator.check_schema(document)
+        _VALIDATORS[key] = Draft202012Validator(document)
+    return _VALIDATORS[key]
+
+
+def schema_problems(schema: SchemaSource, data, lines: LineMap) -> list[Problem]:
     """All schema violations of `data` as author-facing problems."""
-    validator = _validator(schema_name)
+    validator = _validator(schema)
     problems = []
     for error in validator.iter_errors(data):
         problems.extend(_explain(error, lines))
@@ -94,13 +115,13 @@ def _article(expected) -> str:
     return words.get(expected, str(expected))
 
 
-def load_checked_yaml(path, shown: str, schema_name: str, problems: list[Problem]):
-    """Load a YAML file and check it against a schema: `(data, lines)`, or None after adding
-    every syntax or schema problem to `problems`."""
+def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem]):
+    """Load a YAML file and check it against a schema (see `schema_problems`): `(data, lines)`, or
+    None after adding every syntax or schema problem to `problems`."""
     data, lines, found = load_yaml(path, shown)
     problems += found
     if data is None or found:
         return None
-    schema_found = schema_problems(schema_name, data, lines)
+    schema_found = schema_problems(schema, data, lines)
     problems += schema_found
     return None if schema_found else (data, lines)

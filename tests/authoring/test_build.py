@@ -106,7 +106,7 @@ def test_retitled_and_reordered_units_keep_their_url_names(good_course, tmp_path
 def test_summary_names_counts_size_and_hash(good_course, tmp_path, capsys):
     archive = _build(good_course, tmp_path / "dist")
     out = capsys.readouterr().out
-    assert "1 module, 2 sections, 3 units, 6 components" in out
+    assert "1 module, 3 sections, 4 units, 7 components" in out
     assert f"{archive.stat().st_size:,} bytes" in out
     assert hashlib.sha256(archive.read_bytes()).hexdigest() in out
 

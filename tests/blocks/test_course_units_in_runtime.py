@@ -31,6 +31,7 @@ def test_unit_renders_every_lesson(load_olx, unit, scenario):
             assert _words(fragment.content) == _words(FILES[f"course/html/{component.id}.html"].decode()), component.id
         else:
             tag, css, init = {"quiz": ("rpt_quiz", "rpt-quiz", "RptQuizBlock"),
-                              "walkthrough": ("rpt_dosimetry", "rpt-walkthrough", "RptWalkthroughBlock")}[component.kind]
+                              "walkthrough": ("rpt_dosimetry", "rpt-walkthrough", "RptWalkthroughBlock"),
+                              "tracker": ("rpt_prereq_tracker", "rpt-tracker", "RptTrackerBlock")}[component.kind]
             assert child.scope_ids.block_type == tag
             assert f'class="{css}"' in fragment.content and f"data-init='{init}'" in fragment.content

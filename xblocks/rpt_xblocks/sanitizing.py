@@ -5,8 +5,11 @@ when they render, since Studio lets staff edit OLX by hand.
 Contract: `sanitize(html)` returns `html` with only the tags, attributes, URL schemes and CSS
 below (text formatting, tables, figures, `/static/` images, links); scripts, event handlers,
 styles other than `text-align`, iframes and forms are removed, their text kept as plain text.
+`plain_text(text)` is for learner text: no markup at all.
 """
 from __future__ import annotations
+
+import html
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
@@ -42,3 +45,9 @@ def sanitize(html: str) -> str:
     """See the module docstring."""
     return bleach.clean(html, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS,
                         css_sanitizer=_CSS, strip=True, strip_comments=True)
+
+
+def plain_text(text: str) -> str:
+    """Learner text kept as plain text: tags and comments removed (their text kept), entities decoded,
+    surrounding space stripped. Views still insert it as text (never as HTML)."""
+    return html.unescape(bleach.clean(text, tags=set(), strip=True, strip_comments=True)).strip()

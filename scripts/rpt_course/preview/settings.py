@@ -9,6 +9,8 @@
 - Django's own log records go to the log file only; the terminal shows one line per request.
 - Our app is installed (it registers the course scenarios) and our URLconf serves the course's
   static files next to the workbench's own routes.
+- The user service also gives the Open edX attributes our blocks read (`preview/users.py`):
+  `?student=staff` previews as course staff.
 - Only loopback host names are accepted in the Host header (`ALLOWED_HOSTS`), plus
   `$RPT_PREVIEW_HOST` when the server binds another loopback address.
 """
@@ -21,7 +23,7 @@ import os
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F401,F403  (the base settings, overridden below)
-from workbench.settings import DJFS, INSTALLED_APPS, LOGGING
+from workbench.settings import DJFS, INSTALLED_APPS, LOGGING, WORKBENCH
 
 from rpt_course.preview.scenarios import SCENARIO_PREFIX
 
@@ -66,3 +68,5 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + (
 INSTALLED_APPS = [*INSTALLED_APPS, "rpt_course.preview.apps.PreviewConfig"]
 
 ROOT_URLCONF = "rpt_course.preview.urls"
+
+WORKBENCH = {**WORKBENCH, "services": {**WORKBENCH["services"], "user": "rpt_course.preview.users.PreviewUserService"}}

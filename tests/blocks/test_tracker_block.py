@@ -1,0 +1,289 @@
+"""rpt_prereq_tracker on XBlock's TestRuntime through its real handlers: learners log, staff verify
+from their own view, nothing a refused request sends changes any field, the trail only grows."""
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+
+import pytest
+from lxml import etree
+from webob import Request
+
+OLX = '<rpt_prereq_tracker sets="nrc-35-390 astro-au-training-center nrc-35-59-recentness"/>'
+CUSTOM_OLX = """<rpt_prereq_tracker display_name="State tracker" sets="nrc-35-396">
+  <requirement_set id="state-extra" title="State extra" citation="State rule 1.2" description="An extra rule">
+    <requirement id="g3_five" kind="cases" title="Five G3 cases" citation="State rule 1.2(a)" quantity="5" unit="cases" category="G3"/>
+  </requirement_set>
+</rpt_prereq_tracker>"""
+
+
+def case(reference="LU-2026-001", category="G3", activity="7.4 GBq", **extra):
+    return {"kind": "case", "fields": {"date": "2026-10-01", "category": category, "radiopharmaceutical": "Lu-177 dotatate",
+                                       "activity": activity, "supervising_au": "Preceptor AU", "case_reference": reference,
+                                       "notes": "", **extra}}
+
+
+DIDACTIC = {"kind": "didactic", "fields": {"provider": "Training center", "start": "2026-01-05", "end": "2026-03-27",
+                                           "hours": {"physics_instrumentation": 60, "radiation_protection": 50,
+                                                     "mathematics": 30, "chemistry": 20, "radiation_biology": 40},
+                                           "certificate": "TC-001"}}
+
+
+class Tracker:
+    """One tracker usage seen by several users of one runtime (user state per user, summary shared)."""
+
+    def __init__(self, runtime, olx=OLX):
+        self.runtime = runtime
+        self.usage = runtime.parse_xml_string(olx)
+
+    def as_user(self, user_id, staff=False):
+        self.runtime.user_id = user_id
+        self.runtime.user_is_staff = staff
+        return self.runtime.get_block(self.usage)
+
+
+def call(block, handler, payload):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    response = block.handle(handler, Request.blank("/", method="POST", body=body))
+    return response.status_code, json.loads(response.body)
+
+
+def fields_of(block):
+    return {name: copy.deepcopy(getattr(block, name)) for name in
+            ("entries", "audit", "plan", "next_entry", "review_queue", "review_log")}
+
+
+@pytest.fixture
+def tracker(runtime):
+    return Tracker(runtime)
+
+
+def test_a_learner_logs_entries_and_sees_them_awaiting_verification(tracker):
+    learner = tracker.as_user("learner-1")
+    assert call(learner, "add_entry", DIDACTIC)[0] == 200
+    status, state = call(learner, "add_entry", case(activity="200 mCi"))
+    assert status == 200
+    assert [(e["id"], e["kind"], e["status"]) for e in state["entries"]] == [("e1", "didactic", "pending"), ("e2", "case", "pending")]
+    assert state["entries"][1]["fields"]["activity_mbq"] == 7400.0
+    classroom = next(r for r in state["progress"]["requirements"] if r["requirement_id"] == "classroom_hours")
+    assert (classroom["have_verified"], classroom["have_total"], classroom["status"]) == (0, 200, "awaiting_verification")
+    assert [e["action"] for e in state["audit"]] == ["added", "added"]
+    assert state["staff"] is False and "review" not in state
+
+
+@pytest.mark.parametrize("payload, field", [
+    (case(reference="John Smith"), "case_reference"),
+    (case(reference="MRN 12345678"), "case_reference"),
+    (case(notes="DOB 03/14/1961"), "notes"),
+    (case(reference="123-45-6789"), "case_reference"),
+    (case(activity="5 Gy"), "activity"),
+    ({"kind": "case", "fields": []}, None),
+    ({"kind": "nonsense", "fields": {}}, "kind"),
+    ({"kind": "didactic", "fields": {**DIDACTIC["fields"], "hours": {"physics_instrumentation": True}}}, "hours.physics_instrumentation"),
+])
+def test_refused_entries_get_a_400_naming_the_field_and_change_nothing(tracker, payload, field):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case())
+    before = fields_of(learner)
+    status, reply = call(learner, "add_entry", payload)
+    assert status == 400 and reply["error"]
+    assert reply.get("field") == field
+    assert fields_of(learner) == before
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", json.dumps({"kind": "case", "fields": "x" * 70000}).encode()])
+def test_malformed_requests_are_refused_before_the_block_runs(tracker, body):
+    learner = tracker.as_user("learner-1")
+    before = fields_of(learner)
+    status, _reply = call(learner, "add_entry", body)
+    assert status in (400, 413)
+    assert fields_of(learner) == before
+
+
+def test_a_learner_cannot_verify_and_the_attempt_changes_nothing(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case())
+    before = fields_of(learner)
+    status, reply = call(learner, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "verified"})
+    assert status == 403 and "staff" in reply["error"]
+    assert fields_of(learner) == before
+
+
+def test_staff_verify_from_their_own_view_and_the_learner_sees_it(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case())
+    staff = tracker.as_user("preceptor", staff=True)
+    status, state = call(staff, "state", {})
+    assert status == 200
+    (pending,) = state["review"]["pending"]
+    assert pending["learner"] == "learner-1" and [e["id"] for e in pending["entries"]] == ["e1"]
+    status, state = call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "verified",
+                                                 "comment": "Seen <b>in clinic</b>"})
+    assert status == 200 and state["review"]["pending"] == []
+
+    learner = tracker.as_user("learner-1")
+    _status, state = call(learner, "state", {})
+    entry = state["entries"][0]
+    assert entry["status"] == "verified" and entry["review"] == {"by": "preceptor", "at": entry["review"]["at"],
+                                                                 "comment": "Seen in clinic"}
+    assert [(e["action"], e["by"]) for e in state["audit"]] == [("added", "learner-1"), ("verified", "preceptor")]
+    g3 = next(r for r in state["progress"]["requirements"] if r["requirement_id"] == "cases_g3")
+    assert g3["have_verified"] == 1
+
+
+def test_staff_cannot_verify_their_own_entries(tracker):
+    staff = tracker.as_user("preceptor", staff=True)
+    call(staff, "add_entry", case())
+    before = fields_of(staff)
+    status, reply = call(staff, "review_entry", {"learner": "preceptor", "entry": "e1", "decision": "verified"})
+    assert status == 403 and "own" in reply["error"]
+    assert fields_of(staff) == before
+
+
+@pytest.mark.parametrize("payload, status", [
+    ({"learner": "learner-1", "entry": "e1", "decision": "rejected", "comment": ""}, 400),  # a rejection needs a reason
+    ({"learner": "learner-1", "entry": "e1", "decision": "approve"}, 400),
+    ({"learner": "learner-1", "entry": "e9", "decision": "verified"}, 404),
+    ({"learner": "nobody", "entry": "e1", "decision": "verified"}, 404),
+    ({"learner": ["learner-1"], "entry": "e1", "decision": "verified"}, 404),
+    ({"learner": "learner-1", "entry": "e1", "decision": "verified", "comment": "x" * 501}, 400),
+    ({"learner": "learner-1", "entry": "e1", "decision": "verified", "comment": 5}, 400),
+])
+def test_bad_reviews_are_refused_and_change_nothing(tracker, payload, status):
+    call(tracker.as_user("learner-1"), "add_entry", case())
+    staff = tracker.as_user("preceptor", staff=True)
+    before = fields_of(staff)
+    assert call(staff, "review_entry", payload)[0] == status
+    assert fields_of(staff) == before
+
+
+def test_the_trail_only_grows_and_a_delete_is_soft(tracker):
+    learner = tracker.as_user("learner-1")
+    trails = []
+    for handler, payload in [("add_entry", case()), ("add_entry", case(reference="LU-2026-002")),
+                             ("set_plan", {"application_date": "2027-06-01", "categories": ["G3"]}),
+                             ("delete_entry", {"entry": "e1"})]:
+        assert call(learner, handler, payload)[0] == 200
+        trails.append(copy.deepcopy(learner.audit))
+    for shorter, longer in zip(trails, trails[1:]):
+        assert longer[:len(shorter)] == shorter and len(longer) == len(shorter) + 1
+    assert learner.entries[0]["deleted"] is True and learner.entries[0]["fields"]["case_reference"] == "LU-2026-001"
+    assert [e["action"] for e in learner.audit] == ["added", "added", "plan", "deleted"]
+    assert [e["id"] for e in learner.review_queue["learner-1"]["entries"]] == ["e2"], "deleted entries leave the queue"
+    assert call(learner, "delete_entry", {"entry": "e1"})[0] == 404, "an entry is deleted once"
+
+
+def test_the_review_log_only_grows(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case())
+    call(learner, "add_entry", case(reference="LU-2026-002"))
+    staff = tracker.as_user("preceptor", staff=True)
+    call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "rejected", "comment": "Wrong date"})
+    first = copy.deepcopy(staff.review_log)
+    call(staff, "review_entry", {"learner": "learner-1", "entry": "e2", "decision": "verified"})
+    assert staff.review_log[:1] == first and [r["seq"] for r in staff.review_log] == [1, 2]
+
+
+def test_counts_for_staff_are_numbers_only(tracker):
+    for learner_id, cases in (("learner-1", 3), ("learner-2", 2)):
+        learner = tracker.as_user(learner_id)
+        call(learner, "set_plan", {"application_date": "2027-06-01", "categories": ["G3"]})
+        for n in range(cases):
+            call(learner, "add_entry", case(reference=f"LU-2026-{learner_id[-1]}{n:02d}"))
+    staff = tracker.as_user("preceptor", staff=True)
+    for learner_id, cases in (("learner-1", 3), ("learner-2", 2)):
+        for n in range(cases):
+            assert call(staff, "review_entry", {"learner": learner_id, "entry": f"e{n + 1}", "decision": "verified"})[0] == 200
+    _status, state = call(staff, "state", {})
+    assert state["review"]["counts"]["nrc-35-390:cases_g3"] == 1 and state["review"]["learners"] == 2
+    learner_page = tracker.as_user("learner-2").render("student_view", {}).content
+    assert "learner-1" not in learner_page and "LU-2026-1" not in learner_page, "no other learner's details"
+
+
+def test_csv_lists_live_cases_with_status_and_defuses_formulas(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case(reference="LU-2026-001"))
+    call(learner, "add_entry", case(reference="LU-2026-002", category="G1", activity="30 mCi",
+                                    notes="=HYPERLINK(1)"))
+    call(learner, "add_entry", case(reference="LU-2026-003"))
+    call(learner, "delete_entry", {"entry": "e3"})
+    response = learner.handle("case_log_csv", Request.blank("/"))
+    assert response.status_code == 200 and response.content_type == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
+    assert rows[0][:3] == ["Entry", "Date", "Category"] and len(rows) == 3
+    assert rows[2][:6] == ["e2", "2026-10-01", "G1", "Lu-177 dotatate", "30 mCi", "1110"]
+    assert rows[2][8] == "'=HYPERLINK(1)" and rows[2][9] == "pending"
+    assert learner.handle("case_log_csv", Request.blank("/", method="POST")).status_code == 405
+
+
+def test_printable_summary_has_the_313a_training_sections_and_escapes_text(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", DIDACTIC)
+    call(learner, "add_entry", case(notes="<script>alert(1)</script> cycle 2"))
+    call(learner, "add_entry", {"kind": "work", "fields": {"item": "C", "date": "2026-09-01", "hours": 8,
+                                                          "supervising_au": "Preceptor <i>AU</i>", "site": "Clinic",
+                                                          "description": ""}})
+    response = learner.handle("printable_summary", Request.blank("/"))
+    page = response.body.decode("utf-8")
+    assert response.status_code == 200 and "default-src 'none'" in response.headers["Content-Security-Policy"]
+    tree = etree.fromstring(page.split("\n", 1)[1], etree.HTMLParser())
+    headings = [h.text for h in tree.iter("h2")]
+    assert headings == ["1. Classroom and laboratory training", "2. Supervised work experience",
+                        "3. Administrations (clinical cases)", "4. Progress against the requirements",
+                        "5. Preceptor attestation"]
+    assert not list(tree.iter("script")) and "<i>" not in page
+    total_row = [td.text for td in list(next(tree.iter("table")).iter("tr"))[-1].iter("td")]
+    assert total_row[:8] == ["Total (not rejected)", None, "60", "50", "30", "20", "40", "200"]
+    assert "NRC Form 313A(AUT)" in page
+
+
+def test_plan_is_checked(tracker):
+    learner = tracker.as_user("learner-1")
+    before = fields_of(learner)
+    for plan in ({"application_date": "2020-01-01"}, {"application_date": "tomorrow"}, {"categories": ["G9"]},
+                 {"categories": "G3"}, {"other": 1}):
+        status, reply = call(learner, "set_plan", plan)
+        assert status == 400 and reply["error"], plan
+    assert fields_of(learner) == before
+
+
+def test_completion_follows_the_verified_fraction(runtime, tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "set_plan", {"application_date": "2027-06-01", "categories": ["G3"]})
+    call(learner, "add_entry", case())
+    completions = [data["completion"] for event, data in runtime.published if event == "completion"]
+    assert completions and all(0 <= c <= 1 for c in completions)
+    before = completions[-1]
+    staff = tracker.as_user("preceptor", staff=True)
+    call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "verified"})
+    call(tracker.as_user("learner-1"), "state", {})
+    completions = [data["completion"] for event, data in runtime.published if event == "completion"]
+    assert completions[-1] > before
+
+
+def test_olx_round_trips_with_an_institution_set(runtime):
+    tracker = Tracker(runtime, CUSTOM_OLX)
+    block = tracker.as_user("learner-1")
+    assert block.requirement_sets == ["nrc-35-396"] and block.custom_sets[0]["id"] == "state-extra"
+    node = etree.Element("x")
+    block.add_xml_to_node(node)
+    again = Tracker(runtime, etree.tostring(node, encoding="unicode")).as_user("learner-1")
+    assert (again.requirement_sets, again.custom_sets, again.display_name) == (
+        block.requirement_sets, block.custom_sets, "State tracker")
+    _status, state = call(again, "state", {})
+    assert any(r["requirement_id"] == "g3_five" and r["need"] == 5 for r in state["progress"]["requirements"])
+
+
+@pytest.mark.parametrize("olx, words", [
+    ('<rpt_prereq_tracker sets="nrc-99"/>', "not a shipped requirement set"),
+    ('<rpt_prereq_tracker sets=""/>', "shows no requirement set"),
+    ('<rpt_prereq_tracker sets="nrc-35-390"><script/></rpt_prereq_tracker>', "cannot be inside"),
+    ('<rpt_prereq_tracker sets="nrc-35-390"><requirement_set id="x" title="X" citation="c">'
+     '<requirement id="r" kind="cases" title="R" citation="c" quantity="3" category="G7"/></requirement_set>'
+     '</rpt_prereq_tracker>', "G7"),
+])
+def test_bad_olx_is_refused_with_the_reason(runtime, olx, words):
+    with pytest.raises(ValueError, match=words):
+        runtime.parse_xml_string(olx)

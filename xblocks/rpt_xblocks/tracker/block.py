@@ -1,0 +1,281 @@
+"""The rpt_prereq_tracker XBlock: the Authorized User prerequisite and case-log tracker.
+
+A thin shell over plain modules: `records.py` checks what a learner logs (and refuses patient
+identifiers, `phi.py`), `requirements.py` holds the requirement sets, `progress.py` measures the
+learner against them, `review.py` keeps the preceptors' decisions, `export.py` writes the CSV and
+the printable summary. Every handler checks its whole input before changing a field; a refusal is
+a 4xx with a message and leaves every field as it was.
+
+Where things live: the learner's entries, plan and own audit trail are `Scope.user_state`. Staff
+decisions cannot be written into a learner's state from the LMS, so they go to an append-only
+block-wide log (`Scope.user_state_summary`), with a queue of the learners' live entries that staff
+review from their own view; the learner's view reads the decisions about their entries from the log.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from importlib import resources
+
+from webob import Response
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Dict, Float, Integer, List, Scope, String
+
+from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
+from rpt_xblocks.tracker import export, review
+from rpt_xblocks.tracker.plan import PlanError, plan_from_request
+from rpt_xblocks.tracker.progress import progress
+from rpt_xblocks.tracker.records import EntryError, entry_fields
+from rpt_xblocks.tracker.requirements import requirement_set_from_data, shipped_sets
+from rpt_xblocks.tracker.tracker_olx import tracker_from_xml, tracker_to_xml
+from rpt_xblocks.tracker.view_labels import labels, vocabulary
+from rpt_xblocks.tracker.vocabulary import ENTRY_KINDS, REVIEW_DECISIONS
+from rpt_xblocks.sanitizing import plain_text
+from rpt_xblocks.translation import translated_by
+
+_ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n service translates at run time
+
+MAX_ENTRIES = 500
+MAX_COMMENT = 500
+DEFAULT_SETS = ["nrc-35-390", "nrc-35-396", "astro-au-training-center", "nrc-35-59-recentness"]
+
+
+def _resource(name: str) -> str:
+    return resources.files("rpt_xblocks.tracker").joinpath(name).read_text("utf-8")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@XBlock.wants("user")
+@XBlock.needs("i18n")
+class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
+    """Training, supervised work and cases logged against 10 CFR Part 35; preceptors verify."""
+
+    display_name = String(display_name=_("Display name"), scope=Scope.settings,
+                          default="Authorized User prerequisite tracker", help=_("The tracker's heading."))
+    requirement_sets = List(display_name=_("Requirement sets"), scope=Scope.settings, default=DEFAULT_SETS,
+                            help=_("Ids of the shipped requirement sets this tracker shows."))
+    custom_sets = List(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
+
+    entries = List(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
+    audit = List(scope=Scope.user_state, default=[], help="The learner's own changes, append-only.")
+    plan = Dict(scope=Scope.user_state, default={}, help="Planned application date and categories sought.")
+    next_entry = Integer(scope=Scope.user_state, default=1, help="The number of the next entry id.")
+    completion_sent = Float(scope=Scope.user_state, default=None, help="The completion last reported.")
+
+    review_queue = Dict(scope=Scope.user_state_summary, default={},
+                        help="Learner -> name, live entries, plan and requirements met (for staff review and counts).")
+    review_log = List(scope=Scope.user_state_summary, default=[], help="Preceptor decisions, append-only.")
+
+    has_custom_completion = True
+    icon_class = "other"
+
+    # ---- who -----------------------------------------------------------------------------------
+
+    def learner_key(self) -> str:
+        return str(self._current_user_attribute("edx-platform.anonymous_user_id") or self.scope_ids.user_id)
+
+    def learner_name(self) -> str:
+        name = self._current_user_attribute("edx-platform.username")
+        if not name:
+            user_service = self.runtime.service(self, "user")
+            name = user_service.get_current_user().full_name if user_service else None
+        return str(name or self.scope_ids.user_id)
+
+    # ---- the model -----------------------------------------------------------------------------
+
+    def sets(self) -> list:
+        known = shipped_sets()
+        chosen = [known[i] for i in self.requirement_sets if i in known]
+        return chosen + [requirement_set_from_data(data) for data in self.custom_sets]
+
+    def _progress(self, entries: list, plan: dict, learner: str):
+        decided = review.decisions_for(self.review_log, learner)
+        statuses = {entry_id: record["decision"] for entry_id, record in decided.items()}
+        live = [e for e in entries if not e.get("deleted")]
+        return progress(self.sets(), live, statuses, plan, _now().date()), decided
+
+    def _state(self) -> dict:
+        learner = self.learner_key()
+        with translated_by(self.ugettext):
+            measured, decided = self._progress(self.entries, self.plan, learner)
+        entries = []
+        for entry in self.entries:
+            record = decided.get(entry["id"])
+            entries.append({**entry, "status": record["decision"] if record else "pending",
+                            "review": ({"by": record["by"], "at": record["at"], "comment": record["comment"]}
+                                       if record else None)})
+        trail = sorted([*self.audit, *({"at": r["at"], "by": r["by"], "action": r["decision"], "entry": r["entry"],
+                                        "comment": r["comment"]} for r in review.history_for(self.review_log, learner))],
+                       key=lambda event: event["at"])
+        state = {"entries": entries, "plan": self.plan, "progress": measured.to_data(), "audit": trail,
+                 "staff": self.is_staff(), "stale": measured.fraction != self.completion_sent}
+        if state["staff"]:
+            state["review"] = {"pending": review.pending_reviews(self.review_queue, self.review_log),
+                               "counts": review.requirement_counts(self.review_queue),
+                               "learners": len(self.review_queue)}
+        return state
+
+    def _after_change(self, audit_event: dict | None) -> dict:
+        """Record an accepted change: the audit event, the review queue, completion. Returns the state."""
+        if audit_event is not None:
+            self.audit = [*self.audit, {"seq": len(self.audit) + 1, "at": _now().isoformat(),
+                                        "by": self.learner_name(), **audit_event}]
+        learner = self.learner_key()
+        with translated_by(self.ugettext):
+            measured, _decided = self._progress(self.entries, self.plan, learner)
+        met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
+        if self.entries or learner in self.review_queue:  # staff and visitors who log nothing are not counted
+            queue = review.queue_with(self.review_queue, learner, self.learner_name(), self.entries, self.plan, met)
+            if queue is not self.review_queue:
+                self.review_queue = queue
+        if self.completion_sent != measured.fraction:
+            self.completion_sent = measured.fraction
+            self.emit_completion(measured.fraction)
+        return self._state()
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        """The page; it changes no field. When a preceptor's decision has changed the learner's
+        progress since it was last reported (`stale`), the script asks the `state` handler, which
+        reports completion and refreshes the review queue."""
+        return learner_fragment("tracker", self.display_name, _resource("static/tracker.css"),
+                                _resource("static/tracker.js"), "RptTrackerBlock",
+                                {"state": self._state(), "labels": labels(self.ugettext),
+                                 "vocabulary": vocabulary(self.ugettext, self.sets())})
+
+    def student_view_data(self, context=None):  # pylint: disable=unused-argument
+        """For the mobile app: this learner's entries, progress and trail (and, for staff, the queue)."""
+        return {**self._state(), "vocabulary": vocabulary(self.ugettext, self.sets())}
+
+    # ---- learner handlers ----------------------------------------------------------------------
+
+    @json_handler()
+    def state(self, data):  # pylint: disable=unused-argument
+        return self._after_change(None)
+
+    @json_handler()
+    def add_entry(self, data):
+        kind = data.get("kind")
+        if kind not in ENTRY_KINDS:
+            raise HandlerError(400, self.ugettext("Choose what kind of entry this is."), field="kind")
+        if len(self.entries) >= MAX_ENTRIES:
+            raise HandlerError(400, self.ugettext("This tracker holds at most {n} entries.").format(n=MAX_ENTRIES))
+        try:
+            with translated_by(self.ugettext):
+                fields = entry_fields(kind, data.get("fields"), _now().date())
+        except EntryError as error:
+            raise HandlerError(400, error.message, field=error.field) from None
+        entry = {"id": f"e{self.next_entry}", "kind": kind, "fields": fields, "created": _now().isoformat(),
+                 "deleted": False}
+        self.next_entry += 1
+        self.entries = [*self.entries, entry]
+        return self._after_change({"action": "added", "entry": entry["id"], "kind": kind})
+
+    @json_handler()
+    def delete_entry(self, data):
+        entry_id = data.get("entry")
+        index = next((i for i, e in enumerate(self.entries) if e["id"] == entry_id and not e.get("deleted")), None)
+        if index is None:
+            raise HandlerError(404, self.ugettext("There is no such entry to delete."))
+        entries = list(self.entries)
+        entries[index] = {**entries[index], "deleted": True, "deleted_at": _now().isoformat()}
+        self.entries = entries
+        return self._after_change({"action": "deleted", "entry": entry_id})
+
+    @json_handler()
+    def set_plan(self, data):
+        try:
+            with translated_by(self.ugettext):
+                plan = plan_from_request(data, _now().date())
+        except PlanError as error:
+            raise HandlerError(400, error.message, field=error.field) from None
+        self.plan = plan
+        return self._after_change({"action": "plan", "plan": plan})
+
+    # ---- staff ---------------------------------------------------------------------------------
+
+    @json_handler()
+    def review_entry(self, data):
+        """Staff verify or reject one learner's entry, with a comment (required to reject)."""
+        t = self.ugettext
+        if not self.is_staff():
+            raise HandlerError(403, t("Only course staff acting as preceptors can verify entries."))
+        learner, entry_id, decision = data.get("learner"), data.get("entry"), data.get("decision")
+        comment = data.get("comment", "")
+        if learner == self.learner_key():
+            raise HandlerError(403, t("You cannot verify your own entries: another preceptor must."))
+        snapshot = self.review_queue.get(learner) if isinstance(learner, str) else None
+        if snapshot is None or not any(e["id"] == entry_id for e in snapshot["entries"]):
+            raise HandlerError(404, t("There is no such entry waiting for review; reload the page."))
+        if decision not in REVIEW_DECISIONS:
+            raise HandlerError(400, t("Choose to verify or to reject the entry."), field="decision")
+        if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+            raise HandlerError(400, t("Write a comment of at most {n} characters.").format(n=MAX_COMMENT),
+                               field="comment")
+        comment = plain_text(comment)
+        if decision == "rejected" and not comment:
+            raise HandlerError(400, t("Say why the entry is rejected, so the learner can correct it."), field="comment")
+        self.review_log = review.with_decision(self.review_log, {
+            "learner": learner, "entry": entry_id, "decision": decision, "comment": comment,
+            "by": self.learner_name(), "at": _now().isoformat()})
+        with translated_by(t):
+            measured, _decided = self._progress(snapshot["entries"], snapshot.get("plan", {}), learner)
+        met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
+        self.review_queue = review.queue_with(self.review_queue, learner, snapshot["name"], snapshot["entries"],
+                                              snapshot.get("plan", {}), met)
+        self.runtime.publish(self, "edx.rpt_prereq_tracker.entry_reviewed", {"entry": entry_id, "decision": decision})
+        return self._state()
+
+    # ---- exports -------------------------------------------------------------------------------
+
+    @XBlock.handler
+    def case_log_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The learner's case log as CSV (GET)."""
+        if request.method != "GET":
+            return Response(status=405)
+        state = self._state()
+        body = export.case_log_csv(state["entries"], self.ugettext)
+        return Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
+                        content_disposition='attachment; filename="case-log.csv"')
+
+    @XBlock.handler
+    def printable_summary(self, request, suffix=""):  # pylint: disable=unused-argument
+        """A printable page laid out like the training sections of NRC Form 313A(AUT) (GET)."""
+        if request.method != "GET":
+            return Response(status=405)
+        state = self._state()
+        with translated_by(self.ugettext):
+            page = export.printable_summary(self.learner_name(), state, self.sets(), self.ugettext)
+        return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8",
+                        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+    # ---- OLX -----------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
+        block = runtime.construct_xblock_from_class(cls, keys)
+        fields, problems = tracker_from_xml(node)
+        if problems:
+            raise ValueError("; ".join(problems))
+        for name, value in fields.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        element = tracker_to_xml(self.display_name, list(self.requirement_sets), list(self.custom_sets))
+        node.tag = element.tag
+        for name, value in element.attrib.items():
+            node.set(name, value)
+        for child in element:
+            node.append(child)
+
+    @staticmethod
+    def workbench_scenarios():
+        return [("rpt_prereq_tracker: the AU prerequisite tracker", _resource("scenarios/example.xml"))]
+
