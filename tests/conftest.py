@@ -96,7 +96,7 @@ def _run_preview(working_dir: Path, command):
         output=working_dir / "server-output.txt",
     )
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST"):
+    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST", "RPT_PREVIEW_STAFF"):
         env.pop(inherited, None)
     with open(server.output, "wb") as output:
         process = subprocess.Popen(

@@ -266,12 +266,11 @@ def test_completion_follows_the_verified_fraction(runtime, tracker):
 def test_olx_round_trips_with_an_institution_set(runtime):
     tracker = Tracker(runtime, CUSTOM_OLX)
     block = tracker.as_user("learner-1")
-    assert block.requirement_sets == ["nrc-35-396"] and block.custom_sets[0]["id"] == "state-extra"
+    assert block.sets == "nrc-35-396" and block.custom_sets[0]["id"] == "state-extra"
     node = etree.Element("x")
     block.add_xml_to_node(node)
     again = Tracker(runtime, etree.tostring(node, encoding="unicode")).as_user("learner-1")
-    assert (again.requirement_sets, again.custom_sets, again.display_name) == (
-        block.requirement_sets, block.custom_sets, "State tracker")
+    assert (again.sets, again.custom_sets, again.display_name) == (block.sets, block.custom_sets, "State tracker")
     _status, state = call(again, "state", {})
     assert any(r["requirement_id"] == "g3_five" and r["need"] == 5 for r in state["progress"]["requirements"])
 
@@ -287,3 +286,18 @@ def test_olx_round_trips_with_an_institution_set(runtime):
 def test_bad_olx_is_refused_with_the_reason(runtime, olx, words):
     with pytest.raises(ValueError, match=words):
         runtime.parse_xml_string(olx)
+
+
+def test_studio_edits_sets_and_institution_sets_or_saves_nothing(runtime):
+    block = Tracker(runtime, CUSTOM_OLX).as_user("author")
+    form = block.render("studio_view", {}).content
+    assert 'name="sets"' in form and 'value="nrc-35-396"' in form and "state-extra" in form
+    before = (block.display_name, block.sets, copy.deepcopy(block.custom_sets))
+    status, reply = call(block, "studio_submit", {"display_name": "T", "sets": "nrc-35-396 nrc-99",
+                                                  "content_xml": "<requirement_set id='x'/>"})
+    assert status == 400 and any("nrc-99" in p for p in reply["problems"]) and len(reply["problems"]) >= 2
+    assert (block.display_name, block.sets, block.custom_sets) == before
+    status, reply = call(block, "studio_submit", {"display_name": "Our tracker", "sets": "nrc-35-390 nrc-35-59-recentness",
+                                                  "content_xml": ""})
+    assert status == 200 and reply == {"saved": True, "sets": 2}
+    assert (block.display_name, block.sets, block.custom_sets) == ("Our tracker", "nrc-35-390 nrc-35-59-recentness", [])

@@ -2,43 +2,19 @@
 learner's state, and a valid submission is graded on the server."""
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import re
-import urllib.error
-import urllib.request
-import uuid
-
 from pathlib import Path
+
+from workbench_client import WorkbenchUser
 
 WRONG = json.loads((Path(__file__).parents[1] / "fixtures" / "quiz_answers.json").read_text("utf-8"))["wrong"]
 
 
-class Learner:
-    """A browser-less learner with cookies, on the fixture course's quiz unit."""
+class Learner(WorkbenchUser):
+    """A learner on the fixture course's quiz unit."""
 
     def __init__(self, server):
-        self.base = server.base_url
-        self.student = uuid.uuid4().hex
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        page = self.opener.open(f"{self.base}/scenario/course.0003/?student={self.student}").read().decode()
-        self.usage = re.search(r"data-usage='([^']+)' data-block-type='rpt_quiz'", page).group(1)
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
-
-    def post(self, handler, body: bytes, with_csrf=True):
-        headers = {"Content-Type": "application/json", "Referer": self.base + "/"}
-        if with_csrf:
-            headers["X-CSRFToken"] = self.csrf()
-        request = urllib.request.Request(f"{self.base}/handler/{self.usage}/{handler}/?student={self.student}",
-                                         data=body, headers=headers, method="POST")
-        try:
-            with self.opener.open(request) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        super().__init__(server, "/scenario/course.0003/", "rpt_quiz")
 
     def attempts(self) -> int:
         status, body = self.post("state", b"{}")

@@ -252,10 +252,16 @@ def test_a_didactic_entry_is_dated_by_its_last_day():
     assert [w.entry for w in _recent([old_end], "2026-09-01").warnings] == ["e1"]
 
 
-def test_a_pending_old_entry_warns_but_only_a_verified_one_fails_recentness():
+def test_a_pending_old_entry_warns_and_recentness_needs_a_verified_recent_entry():
     result = _recent([case("c1", on="2018-01-01")], "2026-09-01", statuses={})
     assert [w.entry for w in result.warnings] == ["c1"]
-    assert row(result, "nrc-35-59-recentness", "within_7_years").status == "met"
+    assert row(result, "nrc-35-59-recentness", "within_7_years").status == "not_met"
+    pending = _recent([case("c1", on="2018-01-01"), case("c2", on="2026-01-01")], "2026-09-01", statuses={})
+    assert row(pending, "nrc-35-59-recentness", "within_7_years").status == "awaiting_verification"
+    verified = _recent([case("c1", on="2018-01-01"), case("c2", on="2026-01-01")], "2026-09-01",
+                       statuses={"c2": "verified"})
+    assert row(verified, "nrc-35-59-recentness", "within_7_years").status == "met"
+    assert row(_recent([], "2026-09-01"), "nrc-35-59-recentness", "within_7_years").status == "not_met"
     rejected = _recent([case("c1", on="2018-01-01")], "2026-09-01", statuses={"c1": "rejected"})
     assert rejected.warnings == ()
 

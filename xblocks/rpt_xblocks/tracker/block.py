@@ -16,6 +16,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from importlib import resources
 
+from lxml import etree
+from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -28,9 +30,10 @@ from rpt_xblocks.tracker.plan import PlanError, plan_from_request
 from rpt_xblocks.tracker.progress import progress
 from rpt_xblocks.tracker.records import EntryError, entry_fields
 from rpt_xblocks.tracker.requirements import requirement_set_from_data, shipped_sets
-from rpt_xblocks.tracker.tracker_olx import tracker_from_xml, tracker_to_xml
+from rpt_xblocks.tracker.tracker_olx import TAG, tracker_from_xml, tracker_to_xml
 from rpt_xblocks.tracker.view_labels import labels, vocabulary
 from rpt_xblocks.tracker.vocabulary import ENTRY_KINDS, REVIEW_DECISIONS
+from rpt_xblocks import studio_form
 from rpt_xblocks.sanitizing import plain_text
 from rpt_xblocks.translation import translated_by
 
@@ -38,6 +41,8 @@ _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n s
 
 MAX_ENTRIES = 500
 MAX_COMMENT = 500
+STUDIO_SETTINGS = ("display_name", "sets")
+STUDIO_CONTENT_LABEL = "Your institution's own requirement sets (OLX <requirement_set> elements; may be empty)"
 DEFAULT_SETS = ["nrc-35-390", "nrc-35-396", "astro-au-training-center", "nrc-35-59-recentness"]
 
 
@@ -56,8 +61,9 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings,
                           default="Authorized User prerequisite tracker", help=_("The tracker's heading."))
-    requirement_sets = List(display_name=_("Requirement sets"), scope=Scope.settings, default=DEFAULT_SETS,
-                            help=_("Ids of the shipped requirement sets this tracker shows."))
+    sets = String(display_name=_("Requirement sets"), scope=Scope.settings, default=" ".join(DEFAULT_SETS),
+                  help=_("Ids of the shipped requirement sets this tracker shows, separated by spaces: "
+                         "nrc-35-390, nrc-35-392, nrc-35-394, nrc-35-396, astro-au-training-center, nrc-35-59-recentness."))
     custom_sets = List(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
 
     entries = List(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
@@ -87,16 +93,17 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
 
     # ---- the model -----------------------------------------------------------------------------
 
-    def sets(self) -> list:
+    def requirement_sets(self) -> list:
+        """The sets shown: the shipped ones named in `sets`, then the institution's own."""
         known = shipped_sets()
-        chosen = [known[i] for i in self.requirement_sets if i in known]
+        chosen = [known[i] for i in self.sets.split() if i in known]
         return chosen + [requirement_set_from_data(data) for data in self.custom_sets]
 
     def _progress(self, entries: list, plan: dict, learner: str):
         decided = review.decisions_for(self.review_log, learner)
         statuses = {entry_id: record["decision"] for entry_id, record in decided.items()}
         live = [e for e in entries if not e.get("deleted")]
-        return progress(self.sets(), live, statuses, plan, _now().date()), decided
+        return progress(self.requirement_sets(), live, statuses, plan, _now().date()), decided
 
     def _state(self) -> dict:
         learner = self.learner_key()
@@ -147,11 +154,11 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
         return learner_fragment("tracker", self.display_name, _resource("static/tracker.css"),
                                 _resource("static/tracker.js"), "RptTrackerBlock",
                                 {"state": self._state(), "labels": labels(self.ugettext),
-                                 "vocabulary": vocabulary(self.ugettext, self.sets())})
+                                 "vocabulary": vocabulary(self.ugettext, self.requirement_sets())})
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: this learner's entries, progress and trail (and, for staff, the queue)."""
-        return {**self._state(), "vocabulary": vocabulary(self.ugettext, self.sets())}
+        return {**self._state(), "vocabulary": vocabulary(self.ugettext, self.requirement_sets())}
 
     # ---- learner handlers ----------------------------------------------------------------------
 
@@ -251,7 +258,7 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
             return Response(status=405)
         state = self._state()
         with translated_by(self.ugettext):
-            page = export.printable_summary(self.learner_name(), state, self.sets(), self.ugettext)
+            page = export.printable_summary(self.learner_name(), state, self.requirement_sets(), self.ugettext)
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8",
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
@@ -267,8 +274,30 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
             setattr(block, name, value)
         return block
 
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """Studio: the heading and shipped sets, and the institution's own sets as OLX elements."""
+        content = "\n".join(etree.tostring(child, encoding="unicode", pretty_print=True)
+                            for child in tracker_to_xml(self.display_name, [], list(self.custom_sets)))
+        fragment = Fragment(studio_form.studio_form(self, STUDIO_SETTINGS, STUDIO_CONTENT_LABEL, content, "tracker"))
+        fragment.add_javascript(studio_form.JAVASCRIPT)
+        fragment.initialize_js("RptStudioForm")
+        return fragment
+
+    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
+    def studio_submit(self, data):
+        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
+        with translated_by(self.ugettext):
+            root, problems = studio_form.element_from_submission(TAG, data, STUDIO_SETTINGS)
+        if root is not None:
+            fields, problems = tracker_from_xml(root)
+        if problems:
+            raise HandlerError(400, self.ugettext("The tracker was not saved: fix these problems."), problems=problems)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return {"saved": True, "sets": len(self.requirement_sets())}
+
     def add_xml_to_node(self, node):
-        element = tracker_to_xml(self.display_name, list(self.requirement_sets), list(self.custom_sets))
+        element = tracker_to_xml(self.display_name, self.sets.split(), list(self.custom_sets))
         node.tag = element.tag
         for name, value in element.attrib.items():
             node.set(name, value)

@@ -21,8 +21,9 @@ year, the cutoff is 1 March: no day of that year is exactly `years` years before
 is already more than `years` years before. The entries checked are the "counted" ones: not
 rejected, of kind didactic, work or case, and counting toward at least one training-and-experience
 requirement (didactic_hours, total_hours, work_item, or cases in a sought category) of the chosen
-sets. Every counted entry older than the cutoff gets a warning; the requirement is "not_met" (and
-scores 0 in `fraction`) only when a verified one is, since only verified entries make anything met.
+sets. Every counted entry older than the cutoff gets a warning. The requirement is "met" (scoring 1
+in `fraction`) when at least one verified counted entry is recent and no verified one is too old;
+"not_met" when a verified one is too old or nothing is logged; else "awaiting_verification".
 
 `fraction` is the mean, over the requirements that are not "not_sought", of min(have_verified / need,
 1); for didactic_hours that ratio is multiplied by the share of listed topics with verified hours
@@ -320,14 +321,15 @@ def progress(sets: Sequence[RequirementSet], entries: Sequence[dict], statuses: 
                 warnings.append(EntryWarning(entry["id"], message))
             old_verified = [(e, d) for e, d in old if status_of(e) == "verified"]
             old_ids = {e["id"] for e, _d in old}
+            recent_verified = sum(1 for e in counted if status_of(e) == "verified" and e["id"] not in old_ids)
+            recent_total = sum(1 for e in counted if e["id"] not in old_ids)
+            met = recent_verified > 0 and not old_verified  # nothing logged yet is not "recent training"
             rows.append(RequirementProgress(
-                **common, need=None,
-                have_verified=float(sum(1 for e in counted if status_of(e) == "verified" and e["id"] not in old_ids)),
-                have_total=float(sum(1 for e in counted if e["id"] not in old_ids)),
-                status="not_met" if old_verified else "met",
+                **common, need=None, have_verified=float(recent_verified), have_total=float(recent_total),
+                status="met" if met else "awaiting_verification" if recent_total and not old_verified else "not_met",
                 missing=tuple(_("{entry} dated {date}").format(entry=e["id"], date=d.isoformat())
                               for e, d in old_verified)))
-            scores.append(0.0 if old_verified else 1.0)
+            scores.append(1.0 if met else 0.0)
             if old_verified:
                 recentness_steps.append(_(
                     "Ask your preceptor about {entries}: dated before {cutoff}, more than {years} years before "

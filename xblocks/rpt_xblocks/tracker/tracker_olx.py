@@ -65,7 +65,7 @@ def tracker_from_xml(element) -> tuple[dict, list[str]]:
     ids = set_ids + [c["id"] for c in custom]
     if len(set(ids)) != len(ids):
         problems.append("a requirement set is named twice — list each set once")
-    fields = {"requirement_sets": set_ids, "custom_sets": custom}
+    fields = {"sets": " ".join(set_ids), "custom_sets": custom}
     if element.get("display_name"):
         fields["display_name"] = element.get("display_name")
     return fields, problems

@@ -2,7 +2,8 @@
 
 Contract: `labels(gettext)` -> name -> translated template ({placeholders} filled by the script);
 `vocabulary(gettext, sets)` -> the choices the forms offer: entry kinds, topics, work items,
-categories, and the declarations the chosen requirement sets ask for, each as {"id", "label"}.
+categories, and the declarations the chosen requirement sets ask for, each as {"id", "label"};
+`requirements` ("set:requirement" -> label) and `sets` ({"id", "title", "citation"}) name them.
 """
 from __future__ import annotations
 
@@ -53,4 +54,5 @@ def vocabulary(gettext, sets) -> dict:
         "items": [{"id": k, "label": f"{k}: {gettext(v)}"} for k, v in WORK_ITEMS.items()],
         "categories": [{"id": k, "label": f"{k}: {gettext(v)}"} for k, v in CASE_CATEGORIES.items()],
         "declarations": declarations, "requirements": requirements,
+        "sets": [{"id": s.id, "title": gettext(s.title), "citation": s.citation} for s in sets],
     }

@@ -86,24 +86,29 @@ function RptTrackerBlock(runtime, element, init) {
 
   function renderProgress() {
     var box = section(labels.progress, "progress");
-    var table = el("table", {});
-    var head = el("tr", {});
-    [labels.requirement, labels.have, labels.need, labels.status].forEach(function (h) { head.appendChild(el("th", {scope: "col"}, h)); });
-    table.appendChild(el("thead", {})).appendChild(head);
-    var rows = el("tbody", {});
-    state.progress.requirements.forEach(function (r) {
-      var row = el("tr", {"class": "rpt-tracker-" + r.status});
-      var name = el("th", {scope: "row"}, r.title);
-      name.appendChild(el("span", {"class": "rpt-tracker-citation"}, " (" + r.citation + ")"));
-      if (r.missing && r.missing.length) { name.appendChild(el("span", {"class": "rpt-tracker-missing"}, " \u2014 " + r.missing.join("; "))); }
-      row.appendChild(name);
-      row.appendChild(el("td", {}, r.have_verified + " / " + r.have_total + (r.unit ? " " + r.unit : "")));
-      row.appendChild(el("td", {}, r.need === null ? "" : String(r.need)));
-      row.appendChild(el("td", {}, labels["status_" + r.status] || r.status));
-      rows.appendChild(row);
+    vocab.sets.forEach(function (set) {
+      var rows = state.progress.requirements.filter(function (r) { return r.set_id === set.id; });
+      if (!rows.length) { return; }
+      var table = el("table", {});
+      table.appendChild(el("caption", {}, set.title));
+      var head = el("tr", {});
+      [labels.requirement, labels.have, labels.need, labels.status].forEach(function (h) { head.appendChild(el("th", {scope: "col"}, h)); });
+      table.appendChild(el("thead", {})).appendChild(head);
+      var body = el("tbody", {});
+      rows.forEach(function (r) {
+        var row = el("tr", {"class": "rpt-tracker-" + r.status});
+        var name = el("th", {scope: "row"}, r.title);
+        name.appendChild(el("span", {"class": "rpt-tracker-citation"}, " (" + r.citation + ")"));
+        if (r.missing && r.missing.length) { name.appendChild(el("span", {"class": "rpt-tracker-missing"}, " \u2014 " + r.missing.join("; "))); }
+        row.appendChild(name);
+        row.appendChild(el("td", {}, r.have_verified + " / " + r.have_total + (r.unit ? " " + r.unit : "")));
+        row.appendChild(el("td", {}, r.need === null ? "" : String(r.need)));
+        row.appendChild(el("td", {}, labels["status_" + r.status] || r.status));
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      box.appendChild(table);
     });
-    table.appendChild(rows);
-    box.appendChild(table);
     if (state.progress.warnings.length) {
       box.appendChild(el("h4", {}, labels.warnings));
       var warnings = el("ul", {"class": "rpt-tracker-warnings"});
