@@ -7,7 +7,6 @@ import os
 import tarfile
 
 import olxcleaner
-import pytest
 
 from rpt_course import archive as archive_module
 from rpt_course.cli import main

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-from lxml import etree
-from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, Scope, String
@@ -25,7 +23,7 @@ from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
-from rpt_xblocks import studio_form
+from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
 
@@ -47,8 +45,6 @@ def _summary_plot(plot: Plot, values: dict) -> str:
     return svg_plot(points, plot.title, plot.x_label or plot.x, plot.y_label or plot.y_unit, mark)
 
 
-STUDIO_SETTINGS = ("display_name", "step_attempts", "weight")
-STUDIO_CONTENT_LABEL = "Parameters, steps and plot (OLX elements)"
 
 
 def _fields_from_element(element) -> tuple[dict, list[str]]:
@@ -74,7 +70,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Dosimetry walkthrough",
@@ -90,6 +86,11 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
 
     has_custom_completion = True
     icon_class = "problem"
+    OLX_TAG = TAG
+    STUDIO_PREFIX = "walkthrough"
+    STUDIO_SETTINGS = ("display_name", "step_attempts", "weight")
+    STUDIO_CONTENT_LABEL = _("Parameters, steps and plot (OLX elements)")
+    STUDIO_NOT_SAVED = _("The walkthrough was not saved: fix these problems.")
 
     # ---- the model -----------------------------------------------------------------------------
 
@@ -203,50 +204,19 @@ class WalkthroughBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlock
         earned = sum(1.0 for s in self.scenario_data.get("steps", []) if self.progress.get(s["id"], {}).get("correct"))
         return Score(raw_earned=earned, raw_possible=self.max_score())
 
-    # ---- OLX -----------------------------------------------------------------------------------
+    # ---- OLX and Studio (OlxBlockMixin) ------------------------------------------------------------
 
-    @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
-        block = runtime.construct_xblock_from_class(cls, keys)
-        fields, problems = _fields_from_element(node)
-        if problems:
-            raise ValueError("; ".join(problems))
-        for name, value in fields.items():
-            setattr(block, name, value)
-        return block
+    fields_from_olx = staticmethod(_fields_from_element)
 
-    def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Studio: the settings, and the parameters, steps and plot as OLX elements."""
-        content = "\n".join(etree.tostring(child, encoding="unicode", pretty_print=True)
-                            for child in scenario_to_xml(self.scenario()))
-        fragment = Fragment(studio_form.studio_form(self, STUDIO_SETTINGS, STUDIO_CONTENT_LABEL, content, "walkthrough"))
-        fragment.add_javascript(studio_form.JAVASCRIPT)
-        fragment.initialize_js("RptStudioForm")
-        return fragment
-
-    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
-    def studio_submit(self, data):
-        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
-        with translated_by(self.ugettext):
-            root, problems = studio_form.element_from_submission(TAG, data, STUDIO_SETTINGS)
-        if root is not None:
-            fields, problems = _fields_from_element(root)
-        if problems:
-            raise HandlerError(400, self.ugettext("The walkthrough was not saved: fix these problems."), problems=problems)
-        for name, value in fields.items():
-            setattr(self, name, value)
-        return {"saved": True, "steps": len(fields["scenario_data"]["steps"])}
-
-    def add_xml_to_node(self, node):
+    def olx_element(self):
         element = scenario_to_xml(self.scenario())
-        node.tag = element.tag
-        for name, value in element.attrib.items():
-            node.set(name, value)
-        node.set("display_name", self.display_name)
-        node.set("step_attempts", str(self.step_attempts))
-        node.set("weight", repr(float(self.weight)))
-        for child in element:
-            node.append(child)
+        element.set("display_name", self.display_name)
+        element.set("step_attempts", str(self.step_attempts))
+        element.set("weight", repr(float(self.weight)))
+        return element
+
+    def studio_saved(self) -> dict:
+        return {"steps": len(self.scenario_data["steps"])}
 
     @staticmethod
     def workbench_scenarios():

@@ -10,8 +10,6 @@ import copy
 from datetime import datetime, timezone
 from importlib import resources
 
-from lxml import etree
-from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
@@ -20,8 +18,8 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
-from rpt_xblocks.quiz.numeric import numeric_answer_matches, unit_problem
-from rpt_xblocks import studio_form
+from rpt_xblocks.quiz.numeric import numeric_answer_matches
+from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
 from rpt_xblocks.translation import translated_by
 
@@ -34,7 +32,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
@@ -69,6 +67,11 @@ class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, 
 
     has_custom_completion = True
     icon_class = "problem"
+    OLX_TAG = bank.TAG
+    STUDIO_PREFIX = "quiz"
+    STUDIO_SETTINGS = studio.SETTINGS
+    STUDIO_CONTENT_LABEL = studio.CONTENT_LABEL
+    STUDIO_NOT_SAVED = _("The quiz was not saved: fix these problems.")
     show_in_read_only_mode = True
 
     # ---- the model -----------------------------------------------------------------------------
@@ -150,29 +153,6 @@ class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, 
                 "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices",
                                                                      "items", "unit_hint", "hint_count")}
                               for q in state["questions"]]}
-
-    def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Studio: the settings and the bank as OLX `<question>` elements; studio.js saves through
-        `studio_submit`, which refuses an invalid bank with every reason and saves nothing."""
-        questions_xml = "\n".join(
-            etree.tostring(child, encoding="unicode", pretty_print=True)
-            for child in bank.quiz_to_xml(self.settings(), self.bank_questions()))
-        fragment = Fragment(studio_form.studio_form(self, studio.SETTINGS, studio.CONTENT_LABEL, questions_xml, "quiz"))
-        fragment.add_javascript(studio_form.JAVASCRIPT)
-        fragment.initialize_js("RptStudioForm")
-        return fragment
-
-    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
-    def studio_submit(self, data):
-        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
-        with translated_by(self.ugettext):
-            settings, questions, problems = studio.read_submission(data)
-        if problems:
-            raise HandlerError(400, self.ugettext("The quiz was not saved: fix these problems."), problems=problems)
-        for name in studio.SETTINGS:
-            setattr(self, name, getattr(settings, name))
-        self.questions = [q.to_dict() for q in questions]
-        return {"saved": True, "questions": len(questions)}
 
     # ---- handlers ------------------------------------------------------------------------------
 
@@ -309,27 +289,15 @@ class QuizBlock(LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, 
                 pass  # an answer the bank no longer accepts earns nothing
         return Score(raw_earned=earned, raw_possible=float(len(drawn)))
 
-    # ---- OLX -----------------------------------------------------------------------------------
+    # ---- OLX and Studio (OlxBlockMixin) ------------------------------------------------------------
 
-    @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
-        block = runtime.construct_xblock_from_class(cls, keys)
-        settings, questions, errors = bank.quiz_from_xml(node)
-        errors += bank.bank_errors(settings, questions, unit_problem)
-        if errors:
-            raise ValueError("; ".join(message for _, message in errors))
-        for name in studio.SETTINGS:
-            setattr(block, name, getattr(settings, name))
-        block.questions = [q.to_dict() for q in questions]
-        return block
+    fields_from_olx = staticmethod(studio.fields_from_olx)
 
-    def add_xml_to_node(self, node):
-        element = bank.quiz_to_xml(self.settings(), self.bank_questions())
-        node.tag = element.tag
-        for name, value in element.attrib.items():
-            node.set(name, value)
-        for child in element:
-            node.append(child)
+    def olx_element(self):
+        return bank.quiz_to_xml(self.settings(), self.bank_questions())
+
+    def studio_saved(self) -> dict:
+        return {"questions": len(self.questions)}
 
     @staticmethod
     def workbench_scenarios():

@@ -16,8 +16,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from importlib import resources
 
-from lxml import etree
-from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -33,7 +31,7 @@ from rpt_xblocks.tracker.requirements import requirement_set_from_data, shipped_
 from rpt_xblocks.tracker.tracker_olx import TAG, tracker_from_xml, tracker_to_xml
 from rpt_xblocks.tracker.view_labels import labels, vocabulary
 from rpt_xblocks.tracker.vocabulary import ENTRY_KINDS, REVIEW_DECISIONS
-from rpt_xblocks import studio_form
+from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import plain_text
 from rpt_xblocks.translation import translated_by
 
@@ -41,8 +39,6 @@ _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n s
 
 MAX_ENTRIES = 500
 MAX_COMMENT = 500
-STUDIO_SETTINGS = ("display_name", "sets")
-STUDIO_CONTENT_LABEL = "Your institution's own requirement sets (OLX <requirement_set> elements; may be empty)"
 DEFAULT_SETS = ["nrc-35-390", "nrc-35-396", "astro-au-training-center", "nrc-35-59-recentness"]
 
 
@@ -56,7 +52,7 @@ def _now() -> datetime:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
+class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBlock):
     """Training, supervised work and cases logged against 10 CFR Part 35; preceptors verify."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings,
@@ -78,6 +74,11 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
 
     has_custom_completion = True
     icon_class = "other"
+    OLX_TAG = TAG
+    STUDIO_PREFIX = "tracker"
+    STUDIO_SETTINGS = ("display_name", "sets")
+    STUDIO_CONTENT_LABEL = _("Your institution's own requirement sets (OLX <requirement_set> elements; may be empty)")
+    STUDIO_NOT_SAVED = _("The tracker was not saved: fix these problems.")
 
     # ---- who -----------------------------------------------------------------------------------
 
@@ -262,47 +263,15 @@ class TrackerBlock(LearnerBlockMixin, CompletableXBlockMixin, XBlock):
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8",
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
-    # ---- OLX -----------------------------------------------------------------------------------
+    # ---- OLX and Studio (OlxBlockMixin) ------------------------------------------------------------
 
-    @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
-        block = runtime.construct_xblock_from_class(cls, keys)
-        fields, problems = tracker_from_xml(node)
-        if problems:
-            raise ValueError("; ".join(problems))
-        for name, value in fields.items():
-            setattr(block, name, value)
-        return block
+    fields_from_olx = staticmethod(tracker_from_xml)
 
-    def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Studio: the heading and shipped sets, and the institution's own sets as OLX elements."""
-        content = "\n".join(etree.tostring(child, encoding="unicode", pretty_print=True)
-                            for child in tracker_to_xml(self.display_name, [], list(self.custom_sets)))
-        fragment = Fragment(studio_form.studio_form(self, STUDIO_SETTINGS, STUDIO_CONTENT_LABEL, content, "tracker"))
-        fragment.add_javascript(studio_form.JAVASCRIPT)
-        fragment.initialize_js("RptStudioForm")
-        return fragment
+    def olx_element(self):
+        return tracker_to_xml(self.display_name, self.sets.split(), list(self.custom_sets))
 
-    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
-    def studio_submit(self, data):
-        """Save the Studio form: all of it, or nothing with a 400 listing every problem."""
-        with translated_by(self.ugettext):
-            root, problems = studio_form.element_from_submission(TAG, data, STUDIO_SETTINGS)
-        if root is not None:
-            fields, problems = tracker_from_xml(root)
-        if problems:
-            raise HandlerError(400, self.ugettext("The tracker was not saved: fix these problems."), problems=problems)
-        for name, value in fields.items():
-            setattr(self, name, value)
-        return {"saved": True, "sets": len(self.requirement_sets())}
-
-    def add_xml_to_node(self, node):
-        element = tracker_to_xml(self.display_name, self.sets.split(), list(self.custom_sets))
-        node.tag = element.tag
-        for name, value in element.attrib.items():
-            node.set(name, value)
-        for child in element:
-            node.append(child)
+    def studio_saved(self) -> dict:
+        return {"sets": len(self.requirement_sets())}
 
     @staticmethod
     def workbench_scenarios():

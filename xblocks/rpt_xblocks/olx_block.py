@@ -1,0 +1,63 @@
+"""What our blocks share about their OLX: reading it into fields, writing it back, and the Studio
+editor that edits the same element (settings as controls, content as OLX children).
+
+Contract: a block using `OlxBlockMixin` defines
+- `OLX_TAG`, `STUDIO_PREFIX` (prefix of the editor's control ids), `STUDIO_SETTINGS` (field names
+  shown as controls, also the element's attributes),
+  `STUDIO_CONTENT_LABEL` and `STUDIO_NOT_SAVED` (learner-independent messages, translated at run time);
+- `fields_from_olx(element)` (a staticmethod): `(fields, problems)`, the fields to set or every
+  reason (author-facing text) the element cannot become the block;
+- `olx_element()`: the block's whole element (settings as attributes, content as children);
+- `studio_saved()`: the reply after a save, beside `"saved": True`.
+The mixin gives `parse_xml` (raises ValueError naming every problem), `add_xml_to_node`,
+`studio_view` and `studio_submit`, which saves all fields or none (400 listing every problem).
+"""
+from __future__ import annotations
+
+from lxml import etree
+from web_fragments.fragment import Fragment
+
+from rpt_xblocks import studio_form
+from rpt_xblocks.json_handlers import HandlerError, json_handler
+from rpt_xblocks.translation import translated_by
+
+
+class OlxBlockMixin:
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
+        block = runtime.construct_xblock_from_class(cls, keys)
+        fields, problems = cls.fields_from_olx(node)
+        if problems:
+            raise ValueError("; ".join(problems))
+        for name, value in fields.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        element = self.olx_element()
+        node.tag = element.tag
+        for name, value in element.attrib.items():
+            node.set(name, value)
+        for child in element:
+            node.append(child)
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        content = "\n".join(etree.tostring(child, encoding="unicode", pretty_print=True)
+                            for child in self.olx_element())
+        fragment = Fragment(studio_form.studio_form(self, self.STUDIO_SETTINGS, self.STUDIO_CONTENT_LABEL, content,
+                                                    self.STUDIO_PREFIX))
+        fragment.add_javascript(studio_form.JAVASCRIPT)
+        fragment.initialize_js("RptStudioForm")
+        return fragment
+
+    @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
+    def studio_submit(self, data):
+        with translated_by(self.ugettext):
+            root, problems = studio_form.element_from_submission(self.OLX_TAG, data, self.STUDIO_SETTINGS)
+            if root is not None:
+                fields, problems = self.fields_from_olx(root)
+        if problems:
+            raise HandlerError(400, self.ugettext(self.STUDIO_NOT_SAVED), problems=problems)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return {"saved": True, **self.studio_saved()}
