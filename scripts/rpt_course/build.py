@@ -15,6 +15,7 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.figures import compile_figure
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
 
@@ -46,6 +47,11 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
                                        render.markdown, problems)
         if compiled is not None:
             walkthroughs[component.id] = compiled
+    figures = {}
+    for name, spec in course.figures.items():
+        drawn = compile_figure(spec, course.shown(spec), problems)
+        if drawn is not None:
+            figures[name] = drawn
     trackers = {}
     for component in (c for c in course.components if c.kind == "tracker"):
         compiled = compile_tracker(component.file, course.shown(component.file), Path(content_dir), problems)
@@ -56,6 +62,7 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
         quizzes=quizzes,
         walkthroughs=walkthroughs,
         trackers=trackers,
+        figures=figures,
         overview=render(course.overview, "overview"),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",
@@ -96,7 +103,7 @@ class _Renderer:
         bare = target.split("#", 1)[0].split("?", 1)[0]
         if bare.startswith(lessons.STATIC_PREFIX):
             name = bare[len(lessons.STATIC_PREFIX):]
-            if name not in self.course.static_files:
+            if name not in self.course.static_files and name not in self.course.figures:
                 self.problems.append(Problem(shown, locate(target),
                                              f"the link {target} has no file static/{name} — add the file to course_content/static/ or fix the name"))
         elif bare.startswith(lessons.JUMP_PREFIX):

@@ -78,6 +78,8 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
 
     modules = _load_modules(content_dir, data["modules"], lines, (start, end, grader_types), problems)
     _check_unique_ids(modules, problems)
+    figures = _figures(content_dir, [folder for folder in data["modules"] if (content_dir / folder).is_dir()],
+                       static_files, problems)
     if problems:
         raise ProblemsFound(problems)
     return Course(
@@ -85,7 +87,7 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
         start=start, end=end, language=data.get("language", "en"), course_image=image,
         short_description=about["short_description"].strip(), overview=overview, handouts=handouts,
         updates=updates, graders=tuple(graders), cutoffs=dict(data["grading"]["cutoffs"]),
-        modules=tuple(modules), static_files=static_files,
+        modules=tuple(modules), static_files=static_files, figures=figures,
     )
 
 
@@ -159,6 +161,23 @@ def _static_files(content_dir: Path, problems) -> dict[str, Path]:
             lowered[entry.name.lower()] = entry.name
             files[entry.name] = entry
     return files
+
+
+def _figures(content_dir: Path, folders, static_files: dict, problems) -> dict[str, Path]:
+    """Each module's figures/NAME.yaml, to be drawn as static/NAME.svg (names unique, no clash with static/)."""
+    figures: dict[str, Path] = {}
+    for folder in dict.fromkeys(folders):
+        for spec in sorted((content_dir / folder / "figures").glob("*.yaml")):
+            name, shown = spec.stem + ".svg", spec.relative_to(content_dir).as_posix()
+            clash = ("static/" + name if name.lower() in {n.lower() for n in static_files}
+                     else figures[name].relative_to(content_dir).as_posix() if name in figures else None)
+            if not STATIC_NAME.match(spec.name):
+                problems.append(Problem(shown, None, "figure names may use only letters, digits, '.', '_' and '-' — rename the file and its links"))
+            elif clash:
+                problems.append(Problem(shown, None, f"this figure would be static/{name}, which {clash} already is — rename one"))
+            else:
+                figures[name] = spec
+    return figures
 
 
 def _load_modules(content_dir, folders, course_lines: LineMap, context, problems) -> list[Module]:

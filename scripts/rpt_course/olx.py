@@ -32,6 +32,7 @@ class Pages:
     quizzes: dict[str, tuple]
     walkthroughs: dict[str, tuple]
     trackers: dict[str, tuple]
+    figures: dict[str, bytes]  # static name -> SVG drawn from the physics code
     overview: str
     handouts: str
     updates: str
@@ -96,6 +97,8 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
     files[f"{TOP}/info/updates.html"] = pages.updates.encode("utf-8")
     for name, path in course.static_files.items():
         files[f"{TOP}/static/{name}"] = path.read_bytes()
+    for name, svg in pages.figures.items():
+        files[f"{TOP}/static/{name}"] = svg
     return files
 
 

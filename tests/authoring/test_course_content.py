@@ -19,10 +19,10 @@ def _yaml_examples():
 
 
 def test_readme_examples_match_the_schemas(tmp_path):
-    course_example, module_example, quiz_example, walkthrough_example, tracker_example = _yaml_examples()
+    course_example, module_example, quiz_example, walkthrough_example, figure_example, tracker_example = _yaml_examples()
     for schema, example in (("course.schema.json", course_example), ("module.schema.json", module_example),
                             ("quiz.schema.json", quiz_example), ("walkthrough.schema.json", walkthrough_example),
-                            ("tracker.schema.json", tracker_example)):
+                            ("figure.schema.json", figure_example), ("tracker.schema.json", tracker_example)):
         path = tmp_path / "example.yaml"
         path.write_text(example, "utf-8")
         data, lines, problems = load_yaml(path, "README example")

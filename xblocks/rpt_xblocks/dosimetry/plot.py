@@ -26,7 +26,7 @@ def value_at(formula: Formula, values: dict, x_name: str, x_unit: str, y_unit: s
     y = evaluate(formula, {**values, x_name: Quantity(x, parse_unit(x_unit)) if x_unit else x})
     problem = check_dimension(y, y_unit) if y_unit else None
     if problem:
-        raise FormulaError(problem)
+        raise FormulaError(problem.replace("the step's unit", "the y unit"))
     return y.m_as(y_unit) if hasattr(y, "units") else float(y)
 
 
@@ -58,7 +58,10 @@ def _scale(value: float, low: float, high: float, out_low: float, out_high: floa
     return out_low if high == low else out_low + (value - low) * (out_high - out_low) / (high - low)
 
 
-def svg_plot(points, title: str, x_label: str, y_label: str, mark: tuple[float, float] | None = None) -> str:
+def svg_plot(points, title: str, x_label: str, y_label: str, mark: tuple[float, float] | None = None,
+             description: str | None = None) -> str:
+    """The curve through `points` as an accessible SVG (role img, title, description: `description`
+    when given, else one made from the first and last points and the mark)."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x_low, x_high = min(xs), max(xs)
     y_low, y_high = min(0.0, min(ys)), max(ys) * 1.05 or 1.0
@@ -73,7 +76,7 @@ def svg_plot(points, title: str, x_label: str, y_label: str, mark: tuple[float, 
              f"{format_number(ys[-1])} at {format_number(xs[-1])}")
     if mark:
         words += f"; your case: {format_number(mark[1])} at {format_number(mark[0])}"
-    etree.SubElement(svg, "desc", id="d").text = words + "."
+    etree.SubElement(svg, "desc", id="d").text = description or words + "."
     etree.SubElement(svg, "text", x=str(WIDTH / 2), y="22", **{"text-anchor": "middle", "font-size": "15"}).text = title
     axes = f"M{LEFT},{TOP} L{LEFT},{HEIGHT - BOTTOM} L{WIDTH - RIGHT},{HEIGHT - BOTTOM}"
     etree.SubElement(svg, "path", d=axes, fill="none", stroke="#333")
