@@ -16,6 +16,7 @@ from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
 from rpt_course.figures import compile_figure
+from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
 
@@ -34,6 +35,14 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
         rendered[component.id] = render(component.file, component.id)
         if progress:
             progress(done, len(lesson_components))
+    if course.sources is not None:
+        listed = load_sources(course.sources, course.shown(course.sources), problems)
+        if listed is not None:
+            problems.extend(citation_problems(course, listed))
+    for component in (c for c in course.components if c.kind == "sources"):
+        listed = load_sources(component.file, course.shown(component.file), problems)
+        if listed is not None:
+            rendered[component.id] = bibliography_xhtml(listed)
     unit_ids = {unit.id for unit in course.units}
     quizzes = {}
     for component in (c for c in course.components if c.kind == "quiz"):

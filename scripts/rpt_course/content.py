@@ -71,6 +71,7 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
     overview = _course_file(content_dir, about["overview"], ("about", "overview"), lines, problems)
     handouts = _course_file(content_dir, info["handouts"], ("info", "handouts"), lines, problems) if "handouts" in info else None
     updates = _course_file(content_dir, info["updates"], ("info", "updates"), lines, problems) if "updates" in info else None
+    sources = _course_file(content_dir, data["sources"], ("sources",), lines, problems) if "sources" in data else None
     static_files = _static_files(content_dir, problems)
     image = data.get("course_image")
     if image and image not in static_files:
@@ -87,7 +88,7 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
         start=start, end=end, language=data.get("language", "en"), course_image=image,
         short_description=about["short_description"].strip(), overview=overview, handouts=handouts,
         updates=updates, graders=tuple(graders), cutoffs=dict(data["grading"]["cutoffs"]),
-        modules=tuple(modules), static_files=static_files, figures=figures,
+        modules=tuple(modules), static_files=static_files, figures=figures, sources=sources,
     )
 
 
@@ -255,7 +256,7 @@ def _component_file(content_dir, base, component, location, lines: LineMap, prob
         return base / relative
     if component["kind"] == "lesson" and target.suffix != ".md":
         problems.append(lines.problem(location + ("file",), f"a lesson's file must be Markdown ending in .md, not '{relative}' — rename it"))
-    elif component["kind"] in ("quiz", "walkthrough", "tracker") and target.suffix not in (".yaml", ".yml"):
+    elif component["kind"] in ("quiz", "walkthrough", "tracker", "sources") and target.suffix not in (".yaml", ".yml"):
         problems.append(lines.problem(location + ("file",), f"a {component['kind']}'s file must be YAML ending in .yaml, not '{relative}' — rename it"))
     elif not target.is_file():
         problems.append(lines.problem(location + ("file",), f"the file '{relative}' does not exist — create it or fix the path (relative to {base.relative_to(content_dir).as_posix()}/)"))

@@ -90,6 +90,7 @@ class Course:
     cutoffs: dict[str, float]
     modules: tuple[Module, ...]
     static_files: dict[str, Path] = field(default_factory=dict)  # name -> file
+    sources: Path | None = None  # the source list every citation must name an entry of
     figures: dict[str, Path] = field(default_factory=dict)  # NAME.svg -> its spec, a module's figures/NAME.yaml
 
     @property

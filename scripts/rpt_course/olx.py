@@ -103,7 +103,7 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
 
 
 def _component(component: Component, pages: Pages, files: dict[str, bytes]) -> etree._Element:
-    if component.kind == "lesson":
+    if component.kind in ("lesson", "sources"):  # the bibliography is an HTML page the build writes
         files[f"{TOP}/html/{component.id}.xml"] = _xml(_element("html", filename=component.id,
                                                                 display_name=component.title))
         files[f"{TOP}/html/{component.id}.html"] = pages.lessons[component.id].encode("utf-8")

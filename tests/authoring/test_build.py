@@ -105,7 +105,7 @@ def test_retitled_and_reordered_units_keep_their_url_names(good_course, tmp_path
 def test_summary_names_counts_size_and_hash(good_course, tmp_path, capsys):
     archive = _build(good_course, tmp_path / "dist")
     out = capsys.readouterr().out
-    assert "1 module, 3 sections, 4 units, 7 components" in out
+    assert "1 module, 3 sections, 4 units, 8 components" in out
     assert f"{archive.stat().st_size:,} bytes" in out
     assert hashlib.sha256(archive.read_bytes()).hexdigest() in out
 
@@ -148,3 +148,14 @@ def test_pack_is_deterministic_for_any_insertion_order():
     archive_module.pack(files, one)
     archive_module.pack(dict(reversed(list(files.items()))), two)
     assert one.getvalue() == two.getvalue()
+
+
+def test_the_bibliography_page_lists_the_sources_escaped(good_course, tmp_path):
+    assert main(["build", str(good_course), "-o", str(tmp_path)]) == 0
+    (archive,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        page = tar.extractfile("course/html/course_sources.html").read().decode()
+        vertical = tar.extractfile("course/vertical/records_unit.xml").read().decode()
+    assert '<html url_name="course_sources"/>' in vertical
+    assert page.count("<li id=\"source-") == 8 and "Part 35 &lt;Medical Use&gt;" in page
+    assert '<a href="https://www.ecfr.gov/current/title-10/chapter-I/part-20">' in page

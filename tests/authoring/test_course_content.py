@@ -39,3 +39,27 @@ def test_the_course_builds_and_validates_cleanly(tmp_path, capsys):
         names = tar.getnames()
     assert "course/chapter/orientation.xml" in names
     assert capsys.readouterr().err == ""
+
+
+def test_every_citation_in_the_content_names_an_entry_of_the_source_list():
+    from rpt_course.content import load_course
+    from rpt_course.sources import citation_problems, load_sources
+
+    course = load_course(CONTENT)
+    problems = []
+    sources = load_sources(course.sources, "sources.yaml", problems)
+    assert problems == [] and len(sources) >= 20
+    assert citation_problems(course, sources) == []
+    # and the check has teeth: without the regulations' entries, the many 10 CFR citations fail
+    without_cfr = [s for s in sources if not s["id"].startswith("cfr-")]
+    assert len(citation_problems(course, without_cfr)) > 50
+
+
+def test_the_curriculum_has_its_parts():
+    import yaml
+    modules = yaml.safe_load((CONTENT / "course.yaml").read_text("utf-8"))["modules"]
+    assert len(modules) == 10 and modules[0] == "orientation" and modules[-1] == "final_exam"
+    questions = sum(len(yaml.safe_load(p.read_text("utf-8"))["questions"]) for p in CONTENT.glob("*/quizzes/*.yaml"))
+    assert questions >= 150
+    assert len(list(CONTENT.glob("*/walkthroughs/*.yaml"))) >= 8
+    assert list(CONTENT.glob("orientation/trackers/*.yaml"))
