@@ -45,7 +45,8 @@ setup(
             "playwright>=1.45",
             "axe-playwright-python>=0.1.7",
             "radioactivedecay>=0.6",  # ICRP-107 data: tests check our nuclide table against it
-            "hypothesis>=6.100",  # property tests of the physics and (later) fuzzing
+            "hypothesis>=6.100",  # property tests of the physics, and fuzzing
+            "xblock-poll>=1.14",  # benchmarks: our blocks measured beside xblock-poll on the same runtime
         ],
     },
     entry_points={
