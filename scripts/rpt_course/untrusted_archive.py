@@ -44,7 +44,7 @@ from rpt_course.problems import Problem
 from rpt_course.tar_header_guard import GuardedTarInfo, HeaderRefused
 
 MAX_UNPACKED_BYTES = 512 * 2**20
-MAX_MEMBERS = 20_000
+MAX_MEMBERS = 200_000  # a 10,000-unit course built by rpt-course has about 31,000; bytes are the real bound
 TOP_FOLDER = "course"
 MAX_NAME_COMPONENT_BYTES = 255
 MAX_PATH_BYTES = 1024

@@ -9,6 +9,7 @@ styles other than `text-align`, iframes and forms are removed, their text kept a
 """
 from __future__ import annotations
 
+import functools
 import html
 
 import bleach
@@ -41,8 +42,10 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def sanitize(html: str) -> str:
-    """See the module docstring."""
+    """See the module docstring. Memoized: a pure function of its text, and the blocks sanitize the
+    same author texts on every request (measured in docs/benchmarks.md: most of rpt_quiz `submit`)."""
     return bleach.clean(html, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS,
                         css_sanitizer=_CSS, strip=True, strip_comments=True)
 
