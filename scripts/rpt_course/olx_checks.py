@@ -266,6 +266,8 @@ def _check_pages_and_static(checker: _Checker) -> None:
                     checker.link_sources.append((path, link))
             except etree.XMLSyntaxError as exc:
                 checker.problem(path, exc.lineno or None, f"the HTML does not parse strictly ({exc.msg}) — Studio's import needs well-formed XHTML")
+            except safe_xml.DtdRefused:
+                checker.problem(path, 1, "a DOCTYPE or entity declaration is not allowed — remove it; write characters as they are")
     for path, link in checker.link_sources:
         bare = link.split("#", 1)[0].split("?", 1)[0]
         if bare.startswith(STATIC_PREFIX) and f"{checker.top}/static/{bare[len(STATIC_PREFIX):]}" not in checker.files:

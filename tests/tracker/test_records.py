@@ -224,11 +224,16 @@ def test_line_breaks_and_tabs_are_kept_in_long_texts():
         "cycle 2\n\tno spill"
 
 
-def test_markup_nested_in_entities_beyond_the_passes_is_refused():
+def test_markup_nested_in_entities_never_comes_back_as_markup():
     deeply_escaped = "<b>x</b>"
     for _ in range(5):
         deeply_escaped = deeply_escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    assert refusal("work", fields("work", site=deeply_escaped)).field == "site"
+    try:
+        stored = entry_fields("work", fields("work", site=deeply_escaped), TODAY)["site"]
+    except EntryError as error:
+        assert error.field == "site"
+    else:
+        assert "<" not in stored and ">" not in stored
 
 
 # ---- hostile input --------------------------------------------------------------------------------

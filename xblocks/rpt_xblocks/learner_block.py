@@ -9,6 +9,7 @@ the runtime's `user_is_staff`). `SHARED_JAVASCRIPT` is the browser side they sha
 """
 from __future__ import annotations
 
+import json
 from importlib import resources
 
 from markupsafe import escape
@@ -42,12 +43,20 @@ class LearnerBlockMixin:
 def learner_fragment(kind: str, label: str, css: str, javascript: str, init_function: str, arguments: dict) -> Fragment:
     """A block's learner view: a region labelled `label` holding `.rpt-KIND-body` (filled by the
     block's script) and `.rpt-KIND-status`, a polite live region for announcements; the shared
-    browser helpers load before the block's own script."""
+    browser helpers load before the block's own script. `arguments` travel as script-safe JSON text
+    (`script_safe_json`); the script gets them back with `RptBlockKit.unpack(init)`."""
     fragment = Fragment(
         f'<div class="rpt-{kind}" role="region" aria-label="{escape(label)}"><div class="rpt-{kind}-body"></div>'
         f'<div class="rpt-{kind}-status" role="status" aria-live="polite"></div></div>')
     fragment.add_css(css)
     fragment.add_javascript(SHARED_JAVASCRIPT)
     fragment.add_javascript(javascript)
-    fragment.initialize_js(init_function, arguments)
+    fragment.initialize_js(init_function, {"rpt": script_safe_json(arguments)})
     return fragment
+
+
+def script_safe_json(data) -> str:
+    """`data` as JSON text with <, > and & written as \\u escapes: the runtime embeds a block's
+    initial data in a <script> element, where a "</script>" or "<!--" in author or learner text
+    would otherwise end or change it. The browser side reads it with RptBlockKit.unpack."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

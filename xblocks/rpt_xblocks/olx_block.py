@@ -9,7 +9,8 @@ Contract: a block using `OlxBlockMixin` defines
   reason (author-facing text) the element cannot become the block;
 - `olx_element()`: the block's whole element (settings as attributes, content as children);
 - `studio_saved()`: the reply after a save, beside `"saved": True`.
-The mixin gives `parse_xml` (raises ValueError naming every problem), `add_xml_to_node`,
+The mixin gives `parse_xml` (raises ValueError naming every problem; a document with a DOCTYPE or
+entity declarations is refused, whatever the runtime's parser expanded), `add_xml_to_node`,
 `studio_view` and `studio_submit`, which saves all fields or none (400 listing every problem).
 """
 from __future__ import annotations
@@ -25,6 +26,9 @@ from rpt_xblocks.translation import translated_by
 class OlxBlockMixin:
     @classmethod
     def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=unused-argument
+        docinfo = node.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise ValueError(f"<{cls.OLX_TAG}>: a DOCTYPE or entity declaration is not allowed in the OLX — remove it")
         block = runtime.construct_xblock_from_class(cls, keys)
         fields, problems = cls.fields_from_olx(node)
         if problems:

@@ -52,5 +52,12 @@ def sanitize(html: str) -> str:
 
 def plain_text(text: str) -> str:
     """Learner text kept as plain text: tags and comments removed (their text kept), entities decoded,
-    surrounding space stripped. Views still insert it as text (never as HTML)."""
-    return html.unescape(bleach.clean(text, tags=set(), strip=True, strip_comments=True)).strip()
+    surrounding space stripped — repeated until nothing changes, so that decoding "&lt;b&gt;" cannot
+    leave markup behind (after 4 rounds any remaining < and > are dropped). Views still insert it as
+    text, never as HTML."""
+    for _round in range(4):
+        cleaned = html.unescape(bleach.clean(text, tags=set(), strip=True, strip_comments=True)).strip()
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+    return text.replace("<", "").replace(">", "")

@@ -37,3 +37,9 @@ window.RptBlockKit = function (runtime, element, statusRegion) {
   return {fill: fill, el: el, html: html, call: call, announce: announce,
           uid: "rpt-" + Math.random().toString(36).slice(2, 9)};
 };
+
+/* A block's initial data, sent as script-safe JSON text (learner_block.script_safe_json). */
+window.RptBlockKit.unpack = function (init) {
+  "use strict";
+  return init && typeof init.rpt === "string" ? JSON.parse(init.rpt) : init;
+};

@@ -3,6 +3,7 @@
  * were sanitized on the server. */
 function RptWalkthroughBlock(runtime, element, init) {
   "use strict";
+  init = window.RptBlockKit.unpack(init);
   var root = element.querySelector(".rpt-walkthrough") || element;
   var body = root.querySelector(".rpt-walkthrough-body");
   var status = root.querySelector(".rpt-walkthrough-status");

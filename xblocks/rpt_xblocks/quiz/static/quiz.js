@@ -3,6 +3,7 @@
  * state (prompts, choices, feedback, explanations) were sanitized on the server. */
 function RptQuizBlock(runtime, element, init) {
   "use strict";
+  init = window.RptBlockKit.unpack(init);
   var root = element.querySelector(".rpt-quiz") || element;
   var body = root.querySelector(".rpt-quiz-body");
   var status = root.querySelector(".rpt-quiz-status");
@@ -205,8 +206,18 @@ function RptQuizBlock(runtime, element, init) {
     b.addEventListener("click", action);
     return b;
   }
-  function update(reply, message) {
+  /* After a redraw the focus stays in the quiz (WCAG 2.4.3): on the first control of the first
+   * question after Try again, else on the next action (Try again) or the score. */
+  function keepFocus(toQuestions) {
+    var target = toQuestions ? body.querySelector(".rpt-quiz-question input, .rpt-quiz-question button")
+      : body.querySelector(".rpt-quiz-actions button") || body.querySelector(".rpt-quiz-score, .rpt-quiz-attempts");
+    if (!target) { return; }
+    if (!/^(INPUT|BUTTON|SELECT|TEXTAREA|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+  function update(reply, message, toQuestions) {
     state = reply; render();
+    keepFocus(toQuestions);
     var summary = state.score ? fill(labels.score, {earned: +state.score.earned.toFixed(2), possible: state.score.possible}) : "";
     announce([message, summary].filter(Boolean).join(" "));
   }
@@ -222,7 +233,7 @@ function RptQuizBlock(runtime, element, init) {
         announce(e.message + " " + Object.keys(perQuestion).map(function (k) { return perQuestion[k]; }).join(" "));
       });
   }
-  function reset() { call("reset", {}).then(function (reply) { update(reply, ""); }).catch(function (e) { announce(e.message); }); }
+  function reset() { call("reset", {}).then(function (reply) { update(reply, "", true); }).catch(function (e) { announce(e.message); }); }
 
   render();
 }

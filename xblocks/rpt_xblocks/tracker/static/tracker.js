@@ -3,6 +3,7 @@
  * `labels`; learner text is always inserted as text (textContent), never as HTML. */
 function RptTrackerBlock(runtime, element, init) {
   "use strict";
+  init = window.RptBlockKit.unpack(init);
   var root = element.querySelector(".rpt-tracker") || element;
   var body = root.querySelector(".rpt-tracker-body");
   var status = root.querySelector(".rpt-tracker-status");
@@ -78,7 +79,7 @@ function RptTrackerBlock(runtime, element, init) {
       event.preventDefault();
       var categories = Array.prototype.map.call(form.querySelectorAll('[name="categories"]:checked'), function (n) { return n.value; });
       call("set_plan", {application_date: date.value, categories: categories}).then(function (reply) {
-        state = reply; render(); announce(labels.saved);
+        state = reply; render(); focusIn("plan"); announce(labels.saved);
       }, function (error) { showError(form, error); });
     });
     box.appendChild(form);
@@ -190,7 +191,7 @@ function RptTrackerBlock(runtime, element, init) {
       event.preventDefault();
       call("add_entry", {kind: kind.value, fields: collect(form)}).then(function (reply) {
         var added = reply.entries[reply.entries.length - 1];
-        state = reply; render(); announce(fill(labels.added, {entry: added.id}));
+        state = reply; render(); focusIn("add"); announce(fill(labels.added, {entry: added.id}));
       }, function (error) { showError(form, error); });
     });
     box.appendChild(form);
@@ -227,7 +228,7 @@ function RptTrackerBlock(runtime, element, init) {
         remove.addEventListener("click", function () {
           if (!window.confirm(fill(labels.confirm_delete, {entry: entry.id}))) { return; }
           call("delete_entry", {entry: entry.id}).then(function (reply) {
-            state = reply; render(); announce(fill(labels.removed, {entry: entry.id}));
+            state = reply; render(); focusIn("entries"); announce(fill(labels.removed, {entry: entry.id}));
           }, function (error) { announce(fill(labels.error, {message: error.message})); });
         });
         item.appendChild(remove);
@@ -275,7 +276,7 @@ function RptTrackerBlock(runtime, element, init) {
           var button = el("button", {type: "button"}, fill(labels[decision === "verified" ? "verify" : "reject"], {entry: entry.id}));
           button.addEventListener("click", function () {
             call("review_entry", {learner: learner.learner, entry: entry.id, decision: decision, comment: comment.value}).then(function (reply) {
-              state = reply; render(); announce(fill(labels.reviewed, {entry: entry.id, decision: labels[decision]}));
+              state = reply; render(); focusIn("review"); announce(fill(labels.reviewed, {entry: entry.id, decision: labels[decision]}));
             }, function (error) { showError(form, error); });
           });
           form.appendChild(button);
@@ -291,6 +292,12 @@ function RptTrackerBlock(runtime, element, init) {
       counts.appendChild(el("li", {}, vocab.requirements[key] + ": " + fill(labels.count_row, {count: state.review.counts[key] || 0, total: state.review.learners})));
     });
     box.appendChild(counts);
+  }
+
+  /* After a redraw the focus stays where the learner was working (WCAG 2.4.3): the section's heading. */
+  function focusIn(cls) {
+    var heading = body.querySelector(".rpt-tracker-" + cls + " h3");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   }
 
   function render() {
