@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps
+.PHONY: run test build validate preview clean browser-deps bench
 
 $(BIN)/.installed: setup.py requirements/constraints.txt
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (install it, e.g. 'pyenv install 3.12', or set PYTHON312=/path/to/python3.12)" >&2; exit 1; fi
@@ -39,6 +39,10 @@ browser-deps:
 
 test: $(BIN)/.installed browser-deps
 	$(BIN)/python -m pytest
+
+# Measured speed (docs/benchmarks.md): build, blocks and validate beside their floors, about 10 minutes.
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.run --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) $(DIST) var

@@ -133,3 +133,19 @@ def _wait_until_answering(server: PreviewServer, process: subprocess.Popen, time
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     pytest.fail(f"preview did not answer within {timeout} s:\n{server.output.read_text(errors='replace')}")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # these keep Chromium from calling out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright's sync API, one for the whole session (Playwright runs
+    one instance per thread), shared by tests/browser and tests/security. Never `playwright install`."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only browser tests need it)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,19 +1,13 @@
 """Playwright (sync API) on the system Chromium, against the live preview from tests/conftest.py.
 
-Never `playwright install`: it downloads a browser. The flags keep Chromium from calling out.
+Never `playwright install`: it downloads a browser. The `chromium` fixture is in tests/conftest.py
+(one browser for the whole session, shared with tests/security).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -26,14 +20,6 @@ class PageTrouble:
 
     def __bool__(self) -> bool:
         return bool(self.outside_requests or self.failed_responses or self.script_errors)
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

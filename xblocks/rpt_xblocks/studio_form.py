@@ -59,8 +59,11 @@ def element_from_submission(tag: str, data: dict, names) -> tuple[etree._Element
     content = data.get(CONTENT_KEY)
     if not isinstance(content, str) or any(value is None for value in fields.values()):
         return None, [_("The form is incomplete: reload the editor.")]
-    root = etree.Element(tag, {name: str(value).lower() if isinstance(value, bool) else str(value)
-                               for name, value in fields.items()})
+    try:
+        root = etree.Element(tag, {name: str(value).lower() if isinstance(value, bool) else str(value)
+                                   for name, value in fields.items()})
+    except ValueError:  # lxml refuses NUL, control characters and U+FFFE/U+FFFF in attribute values
+        return None, [_("A setting holds a character XML cannot store (a control character): remove it.")]
     try:
         for child in safe_xml.parse(f"<content>{content}</content>".encode("utf-8")):
             root.append(child)

@@ -351,13 +351,24 @@ class _Evaluator(SimpleEval):
                       ast.Name: lambda node: self.names[node.id]}  # never simpleeval's fallback to functions
 
 
+def _finite_float(number) -> float | None:
+    """`number` as a finite float, or None (also for an integer too large for a float)."""
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        return None
+    try:
+        converted = float(number)
+    except (OverflowError, ValueError):
+        return None
+    return converted if math.isfinite(converted) else None
+
+
 def _checked_value(name: str, value):
     if isinstance(value, pint.Quantity) and value._REGISTRY is _REGISTRY:
-        magnitude = value.magnitude
-        if not isinstance(magnitude, bool) and isinstance(magnitude, numbers.Real) and math.isfinite(magnitude):
-            return Quantity(float(magnitude), value.units)
-    elif not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value):
-        return float(value)
+        magnitude = _finite_float(value.magnitude)
+        if magnitude is not None:
+            return Quantity(magnitude, value.units)
+    elif (number := _finite_float(value)) is not None:
+        return number
     raise FormulaError(f"the value of “{name}” is {value!r} — give a finite number, or a quantity with a unit")
 
 

@@ -214,6 +214,9 @@ function RptQuizBlock(runtime, element, init) {
     if (!target) { return; }
     if (!/^(INPUT|BUTTON|SELECT|TEXTAREA|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
     target.focus();
+    /* the button that was pressed is gone from the page; if the browser moved focus to the body
+     * after this task, put it back */
+    window.setTimeout(function () { if (document.activeElement === document.body) { target.focus(); } }, 0);
   }
   function update(reply, message, toQuestions) {
     state = reply; render();

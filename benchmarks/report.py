@@ -1,0 +1,559 @@
+"""docs/benchmarks.md from one run's results (benchmarks.run): method, results, profiles, advice.
+
+Contract: `render(results)` returns the Markdown; every number in it is read from `results`, so the
+page always describes the run that wrote it. `goals(results)` gives the three goals of the issue
+("Measured speed") with the measured value and whether each is met; `recommendations(results)`
+the advice with its expected gains, computed from the same run's profiles and what-ifs.
+"""
+from __future__ import annotations
+
+SECTIONS = ("## The goals and where we stand", "## How to run", "## Method", "## Results",
+            "### 1. Build throughput", "### 2. Block speed", "### 3. Validate",
+            "## Where the time goes", "## The gap and what to do")
+MEMORY_NOISE_KB = 4 * 1024  # RSS moves by a few MiB between identical runs; growth below this counts as none
+
+
+# ---- formatting ---------------------------------------------------------------------------------
+
+def secs(value: float) -> str:
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value * 1e6:.0f} µs"
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+def kib(value_kib: float) -> str:
+    return f"{value_kib:.1f} KiB"
+
+
+def pct(share: float) -> str:
+    return f"{share * 100:.1f}%" if abs(share) < 0.1 else f"{share * 100:.0f}%"
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
+def spread(summary: dict, unit=secs) -> str:
+    """Median with its spread: p10–p90 and IQR from 5 samples on, min–max below."""
+    if summary["n"] >= 5:
+        return (f"{unit(summary['median'])} (p10–p90 {unit(summary['p10'])}–{unit(summary['p90'])}, "
+                f"IQR {unit(summary['iqr'])}, n={summary['n']})")
+    if summary["n"] == 1:
+        return f"{unit(summary['median'])} (n=1, no spread)"
+    return f"{unit(summary['median'])} (min–max {unit(summary['min'])}–{unit(summary['max'])}, n={summary['n']})"
+
+
+def units(n: int) -> str:
+    return f"{n:,}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
+            *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def _phase(summary: dict, label_start: str) -> dict:
+    return next(p for p in summary if p["phase"].startswith(label_start))
+
+
+# ---- goals --------------------------------------------------------------------------------------
+
+def memory_growth(results: dict) -> dict:
+    small, large = results["builds"][0], results["builds"][-1]
+    growth = large["build"]["working_kb"]["median"] - small["build"]["working_kb"]["median"]
+    floor_growth = large["floor"]["working_kb"]["median"] - small["floor"]["working_kb"]["median"]
+    return {"from": small["units"], "to": large["units"], "growth_kb": growth, "floor_growth_kb": floor_growth,
+            "largest_file_kb": large["largest_file_bytes"] / 1024,
+            "met": growth <= large["largest_file_bytes"] / 1024 + MEMORY_NOISE_KB}
+
+
+def goals(results: dict) -> list[dict]:
+    builds = results["builds"]
+    ratios = ", ".join(f"{times(b['ratio'])} at {units(b['units'])} units" for b in builds)
+    memory = memory_growth(results)
+    handlers = {label: r for label, r in results["blocks"]["ratios"].items() if not label.endswith(".student_view")}
+    handler_text = ", ".join(f"{label.split('.')[0]} `{label.split('.')[1]}` {times(r['ratio'])}"
+                             for label, r in handlers.items())
+    return [
+        {"goal": "build within 2× of the packing floor", "measured": f"build/floor {ratios}",
+         "met": all(b["ratio"] <= 2 for b in builds)},
+        {"goal": "build memory does not grow with course size beyond the largest file",
+         "measured": (f"working memory grows {mib(memory['growth_kb'])} from {units(memory['from'])} to "
+                      f"{units(memory['to'])} units (the floor: {mib(memory['floor_growth_kb'])}); "
+                      f"largest OLX file {kib(memory['largest_file_kb'])}") if len(builds) > 1
+         else "one course size only: growth not measured",
+         "met": memory["met"] and len(builds) > 1},
+        {"goal": "block handlers no slower than xblock-poll's (`vote`)", "measured": f"ours/poll: {handler_text}",
+         "met": all(r["ratio"] <= 1 for r in handlers.values())},
+    ]
+
+
+# ---- recommendations ----------------------------------------------------------------------------
+
+def _build_at(results: dict, size: int) -> dict | None:
+    return next((b for b in results["builds"] if b["units"] == size), None)
+
+
+def repeated_work(handler_profile: dict) -> dict | None:
+    """The function of ours that a request runs most often beyond once, by the time that would save:
+    its cumulative share × (1 − 1/calls per request)."""
+    calls = handler_profile["calls"]
+    best = None
+    for row in handler_profile["summary"]["top_ours_cumulative"]:
+        per_request = row["calls"] / calls
+        if per_request < 1.5 or "json_handlers" in row["function"] or "sanitiz" in row["function"]:
+            continue
+        gain = row["share"] * (1 - 1 / per_request)
+        if best is None or gain > best["gain"]:
+            best = {"function": row["function"], "per_request": per_request, "share": row["share"], "gain": gain}
+    return best
+
+
+def recommendations(results: dict) -> dict:
+    """Expected gains from the profiles and what-ifs of this run (shares of the build or handler time)."""
+    profile = results["profile_build"]
+    phases = profile["phases"]["phases"]
+    measured = _build_at(results, profile["units"])
+    build_seconds = measured["build"]["seconds"]["median"] if measured else profile["seconds"]
+    texts = _part(profile, "all Markdown")["calls"]
+    what = results["what_if_build"]
+    cpus = results["machine"]["cpu_count"] or 1
+    render_share = _phase(phases, "render lesson")["share"]
+
+    memo = results["what_if_sanitize"]
+    slowest = results["profile_handler"]["operation"]
+    sanitize_in_slowest = _handler_part(results["profile_handler"], "sanitize")
+
+    memory = results["memory_build"]
+    growth = results["growth"][-1] if results["growth"] else None
+    cache = memory.get("sanitize_cache")
+    cache_bytes = max(0, cache["bytes"]) if cache else 0
+    model_kb_per_unit = max(0.0, (memory["held_after_build_files"] - memory["olx_bytes"] - cache_bytes) / 1024 / memory["units"])
+    return {
+        "build_seconds": build_seconds, "profile_units": profile["units"], "texts": texts, "cpus": cpus,
+        "one_pass_share": sum(_part(profile, start)["share"] for start in ("sanitize", "markup problems", "link list")),
+        "render_share": render_share, "load_share": _phase(phases, "load content")["share"],
+        "parallel_share": render_share * (1 - 1 / cpus),
+        "yaml_saving": what["yaml_saving_seconds"], "yaml_share": what["yaml_saving_seconds"] / build_seconds,
+        "yaml_speedup": what["yaml_python_seconds"] / what["yaml_c_seconds"] if what["yaml_c_seconds"] else float("inf"),
+        "markdown_saving": what["markdown_saving_per_text"] * texts,
+        "markdown_share": what["markdown_saving_per_text"] * texts / build_seconds,
+        "cleaner_share": what["cleaner_saving_per_text"] * texts / build_seconds,
+        "handler": slowest, "handler_sanitize_share": sanitize_in_slowest["share"],
+        "handler_sanitize_calls": sanitize_in_slowest["calls"] / results["profile_handler"]["calls"],
+        "sanitize_cached_in_product": memo["product_caches"],
+        # Handlers that call `sanitize` at all (a difference for the others is noise): counted by the what-if, or,
+        # from results that predate the count, those of the blocks whose modules use it.
+        "memo": {label: {"before": r["uncached"]["median"], "after": r["cached"]["median"], "saving": r["saving"],
+                         "ratio_after": results["blocks"]["ratios"][label]["ratio"] * (1 - r["saving"])
+                         if not memo["product_caches"] else results["blocks"]["ratios"][label]["ratio"]}
+                 for label, r in memo["handlers"].items()
+                 if r.get("sanitize_calls", 1 if label.split(".")[0] in ("rpt_quiz", "rpt_dosimetry") else 0) > 0},
+        "cache_bytes": cache_bytes,
+        "cache_at_cap_bytes": cache_bytes / cache["entries"] * cache["max_entries"] if cache and cache["entries"] else 0,
+        "repeated": {label: repeated_work(p) for label, p in results["profile_handlers"].items()},
+        "memory_growth_kb_per_unit": growth["build_kb_per_unit"] if growth else None,
+        "olx_kb_per_unit": growth["olx_kb_per_unit"] if growth else None,
+        "model_kb_per_unit": model_kb_per_unit,
+    }
+
+
+def _handler_part(handler_profile: dict, start: str) -> dict:
+    return next(p for p in handler_profile["summary"]["phases"] if p["phase"].startswith(start))
+
+
+def signed(change: float) -> str:
+    """A relative change with its sign: −78% (faster), +3% (slower)."""
+    return ("−" if change < 0 else "+") + pct(abs(change))
+
+
+# ---- the page -----------------------------------------------------------------------------------
+
+def render(results: dict) -> str:
+    out: list[str] = []
+    add = out.append
+    m = results["machine"]
+    builds = results["builds"]
+    blocks = results["blocks"]
+    validate = results["validate"]
+    rec = recommendations(results)
+
+    add("# Measured speed: build, blocks, validate")
+    add("")
+    command = results.get("command", "python -m benchmarks.run")
+    by = "`make bench`" if command == "python -m benchmarks.run" else f"`{command}`"
+    add(f"Written by {by} on {results['started']}, "
+        f"after {results['harness_seconds'] / 60:.1f} minutes of measuring. Every number on this page comes from that "
+        "one run, and every ratio compares two things measured side by side in it. Do not edit the page by hand: "
+        "change `benchmarks/report.py` and run `make bench` again.")
+    add("")
+
+    add(SECTIONS[0])
+    add("")
+    out += _table(["goal (issue \"Measured speed\")", "measured in this run", "met?"],
+                  [[g["goal"], g["measured"], "yes" if g["met"] else "**no**"] for g in goals(results)])
+    add("Block views, for comparison: " + ", ".join(
+        f"{label.split('.')[0]} {times(r['ratio'])}" for label, r in blocks["ratios"].items() if label.endswith(".student_view"))
+        + " of poll's `student_view`.")
+    add("")
+
+    add(SECTIONS[1])
+    add("")
+    add("```")
+    add("make bench                                                # everything, writes this page (10-15 minutes on 2 cores)")
+    add(".venv/bin/python -m benchmarks.run --quick --write /tmp/bench.md   # 100 and 1,000 units only (about 4 minutes)")
+    add(".venv/bin/python -m benchmarks.run --repeat-large 1 --write docs/benchmarks.md   # one 10,000-unit build instead of two")
+    add(".venv/bin/python -m benchmarks.run --json /tmp/bench.json --write docs/benchmarks.md   # also keep the raw results")
+    add(".venv/bin/python -m benchmarks.run --render /tmp/bench.json --write docs/benchmarks.md # this page again from them")
+    add(".venv/bin/python -m benchmarks.run --help                 # sizes, repeats, profile sizes, --keep")
+    add(".venv/bin/pytest -q tests/benchmarks                      # the harness on tiny sizes (seconds, no timing asserted)")
+    add("```")
+    add("")
+    add("The code is in `benchmarks/`: `generate_course.py` (courses of any size), `build_speed.py` (build and floor), "
+        "`block_speed.py` (blocks and poll), `validate_speed.py`, `profiling.py` (cProfile, tracemalloc), `what_if.py` "
+        "(measured savings of candidate optimizations), `child.py` (fresh processes, peak memory), `report.py` (this page), "
+        "`run.py` (the command).")
+    add("")
+
+    add(SECTIONS[2])
+    add("")
+    add(f"- **Machine**: {m['cpu_count']} CPUs (`os.cpu_count()`){', ' + m['cpu_model'] if m['cpu_model'] else ''}"
+        f"{', ' + m['memory'] + ' RAM' if m['memory'] else ''}; {m['implementation']} {m['python']}; {m['platform']}. "
+        f"Load average (1, 5, 15 min) at the start {results['load_average_start']}, at the end {results['load_average_end']}: "
+        "other work on the machine slows both sides of a comparison alike, because the two are interleaved, but it "
+        "widens the spreads.")
+    source = results.get("source") or {}
+    if source.get("commit"):
+        changed = source.get("changed") or []
+        add(f"- **Code measured**: the working tree at commit `{source['commit']}`"
+            + (", with uncommitted changes to " + ", ".join(f"`{name}`" for name in changed) if changed
+               else ", with no uncommitted change to `xblocks/` or `scripts/`") + ".")
+    s = results["settings"]
+    add(f"- **Build throughput.** `benchmarks/generate_course.py` writes a course of N units: modules of 10 sections of "
+        "10 units, every unit one Markdown lesson of about 2 KB (headings, a list, a table, inline and display math, a "
+        "footnote, an admonition, a link to the previous unit, an image from static/; prose drawn word by word from the "
+        "shipped lessons' vocabulary so it compresses like real text), and in every module's last, graded section one copy "
+        "of the fixture course's quiz and one of its walkthrough (`tests/fixtures/courses/good`); `rpt-course build` "
+        "accepts it with no problem. The **build** is the command's entry point, `rpt_course.cli.main(['build', ...])`: "
+        "load, render, check, pack, write. The **floor** packs the same OLX tree (the build's archive unpacked into a "
+        "folder) with only `tarfile` and `gzip` at the settings of `scripts/rpt_course/archive.py` (sorted members with "
+        "folders, PAX, mtime 0, owner 0, modes 644/755, gzip level 9 without name or time, fsync, rename, sha256), and its "
+        "archive must be byte-identical to the build's. Each run is a fresh process; build and floor alternate which goes "
+        f"first; {s['repeat']} run(s) of each per size below 10,000 units, {s['repeat_large']} from 10,000. **Time** is "
+        "measured in the process after its imports (process time, interpreter start-up included, is listed too); **peak "
+        "memory** is the child's own high-water mark (`VmHWM` in /proc/self/status, read as it finishes; `ru_maxrss` from "
+        "`os.wait4` or `RUSAGE_CHILDREN` is unusable here, since Linux starts a child's maximum at its parent's peak), and "
+        "**working memory** is peak minus the process's RSS after its imports. Ratios are ratios of medians.")
+    add(f"- **Block speed.** One XBlock `TestRuntime` in one process (`KvsFieldData(DictKeyValueStore())`, as "
+        "tests/blocks/conftest.py), holding the quiz, walkthrough and tracker of the fixture course as `rpt-course` builds "
+        "them and xblock-poll's default `<poll/>` (`poll.poll.PollBlock`; Django configured just enough for its templates). "
+        "Eight operations: `student_view` and the main handler of each block (rpt_quiz `submit` with all answers right, "
+        "rpt_dosimetry `check_step` with a wrong value, rpt_prereq_tracker `add_entry` with a case, poll `vote` with "
+        f"`{{\"choice\": \"R\"}}`). {blocks['repeat']} round-robin rounds; in each, every operation is timed once as "
+        f"{blocks['loop']} call(s) in a row with garbage collection off (as `timeit` does), the starting operation rotating. "
+        "Every call gets a block instance fresh from the runtime on new state (a new usage of the same OLX: a learner's "
+        "first view or submission, as an LMS request gets its own instance), prepared with its webob request before the "
+        "clock starts; every response is checked after it stops (status 200, the vote accepted). The runtime has no "
+        "asides: XBlock's default `applicable_aside_types` rescans every installed entry point on each render "
+        f"(median {secs(blocks['aside_scan_seconds']['median'])} per render here), the same for every block, which would "
+        "drown the blocks' own differences. Ratios ours/poll are ratios of medians; the paired spread is p10–p90 of the "
+        "per-round ratios.")
+    add(f"- **Validate.** On the {units(validate['units'])}-unit archive, {s['validate_repeat']} alternating run(s) each, in "
+        "fresh processes, of `validate_archive` (`rpt-course validate ARCHIVE`: guarded unpacking, our OLX checks, "
+        "olxcleaner), with the untrusted-archive member cap raised if this archive exceeds it and nothing else changed, and "
+        "of olxcleaner alone (`olxcleaner.validate(course, steps=8, allowed_xblocks=OLX_TAGS)`, as "
+        "`scripts/rpt_course/olxcleaner_check.py` calls it) on the archive already unpacked; if the cap had to be raised, "
+        "one more run of `validate_archive` exactly as shipped shows what an author gets.")
+    add(f"- **Profiles and what-ifs.** cProfile of a whole build of {units(rec['profile_units'])} units (in its own "
+        f"process; shares are of the profiled time), tracemalloc of a build of {units(results['memory_build']['units'])} "
+        f"units, cProfile of {results['profile_handler']['calls']} calls of the slowest handler. The what-ifs "
+        "(`benchmarks/what_if.py`) run a product step as shipped and a variant side by side on the same inputs, check "
+        "that the outputs are equal, and report the measured saving; no product code is changed.")
+    add("")
+
+    add(SECTIONS[3])
+    add("")
+    add(SECTIONS[4])
+    add("")
+    out += _table(
+        ["units", "modules / sections", "OLX files, size", "archive", "build time", "floor time", "build/floor",
+         "build process time", "build peak / working memory", "floor peak / working memory"],
+        [[units(b["units"]), f"{b['shape']['modules']} / {b['shape']['sections']}",
+          f"{b['olx_files']:,}, {mib(b['olx_bytes'] / 1024)}", mib(b["archive_bytes"] / 1024),
+          spread(b["build"]["seconds"]), spread(b["floor"]["seconds"]), f"**{times(b['ratio'])}**",
+          secs(b["build"]["process_seconds"]["median"]),
+          f"{mib(b['build']['peak_kb']['median'])} / {mib(b['build']['working_kb']['median'])}",
+          f"{mib(b['floor']['peak_kb']['median'])} / {mib(b['floor']['working_kb']['median'])}"] for b in builds])
+    add("Floor archive byte-identical to the build's: " + ", ".join(
+        f"{units(b['units'])} units {'yes' if b['floor_identical'] else '**no**'}" for b in builds) + ".")
+    add("")
+    if results["growth"]:
+        add("How cost grows with size (medians; extra cost per extra unit between two sizes):")
+        add("")
+        out += _table(["sizes", "build time per unit", "floor time per unit", "build working memory per unit",
+                       "floor working memory per unit", "OLX per unit"],
+                      [[f"{units(g['from'])} → {units(g['to'])}", f"{g['build_ms_per_unit']:.2f} ms",
+                        f"{g['floor_ms_per_unit']:.3f} ms", kib(g["build_kb_per_unit"]), kib(g["floor_kb_per_unit"]),
+                        kib(g["olx_kb_per_unit"])] for g in results["growth"]])
+    add(f"Per unit at {units(builds[-1]['units'])} units: build {1000 * builds[-1]['build']['seconds']['median'] / builds[-1]['units']:.2f} ms, "
+        f"floor {1000 * builds[-1]['floor']['seconds']['median'] / builds[-1]['units']:.3f} ms.")
+    add("")
+
+    add(SECTIONS[5])
+    add("")
+    rows = []
+    for name in ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker", "poll"):
+        view = blocks["timings"][f"{name}.student_view"]
+        handler_label = next(label for label, t in blocks["timings"].items() if t["block"] == name and t["kind"] == "handler")
+        handler = blocks["timings"][handler_label]
+        vr, hr = blocks["ratios"].get(f"{name}.student_view"), blocks["ratios"].get(handler_label)
+        rows.append([name, spread(view["seconds"]),
+                     f"**{times(vr['ratio'])}** ({times(vr['paired_p10'])}–{times(vr['paired_p90'])})" if vr else "1 (reference)",
+                     f"`{handler['operation']}`", spread(handler["seconds"]),
+                     f"**{times(hr['ratio'])}** ({times(hr['paired_p10'])}–{times(hr['paired_p90'])})" if hr else "1 (reference)"])
+    out += _table(["block", "`student_view` per call", "view ours/poll (paired p10–p90)", "handler",
+                   "handler per call", "handler ours/poll (paired p10–p90)"], rows)
+
+    add(SECTIONS[6])
+    add("")
+    shipped = validate["as_shipped"]
+    if shipped["problem_count"]:
+        add(f"**As shipped, `rpt-course validate` refuses the {units(validate['units'])}-unit archive** that `rpt-course "
+            f"build` wrote ({validate['members']:,} members; the untrusted-archive guard stops at "
+            f"{shipped['max_members']:,}), after {secs(shipped['seconds'])}:")
+        add("")
+        add("> " + shipped["problems"][0])
+        add("")
+        add("So a course this large cannot be checked with `validate` today; the times below lift only that cap.")
+    else:
+        add(f"As shipped, `rpt-course validate` accepts the {units(validate['units'])}-unit archive "
+            f"({validate['members']:,} members) in {secs(shipped['seconds'])} with no problem.")
+    add("")
+    out += _table(["", "time", "peak / working memory", "problems found"],
+                  [["`validate_archive` (member cap raised where needed)", spread(validate["validate"]["seconds"]),
+                    f"{mib(validate['validate']['peak_kb']['median'])} / {mib(validate['validate']['working_kb']['median'])}",
+                    str(validate["validate"]["problem_count"])],
+                   ["olxcleaner alone, steps=8", spread(validate["olxcleaner"]["seconds"]),
+                    f"{mib(validate['olxcleaner']['peak_kb']['median'])} / {mib(validate['olxcleaner']['working_kb']['median'])}",
+                    str(validate["olxcleaner"]["problem_count"])],
+                   ["**ratio validate/olxcleaner**", f"**{times(validate['ratio'])}**", "", ""]])
+
+    _where(out, results, rec)
+    _advice(out, results, rec)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _where(out: list[str], results: dict, rec: dict) -> None:
+    add = out.append
+    profile = results["profile_build"]
+    add(SECTIONS[7])
+    add("")
+    add(f"### The build ({units(profile['units'])} units, cProfile: {secs(profile['phases']['total_seconds'])} profiled, "
+        f"{secs(rec['build_seconds'])} unprofiled)")
+    add("")
+    add("Steps of the build (cumulative time; the steps do not overlap, the rest is set-up and glue):")
+    add("")
+    phases = profile["phases"]["phases"]
+    rows = [[p["phase"], f"{p['calls']:,}", secs(p["seconds"]), pct(p["share"])] for p in phases if p["calls"]]
+    rest = 1 - sum(p["share"] for p in phases)
+    rows.append(["everything else", "", "", pct(rest)])
+    out += _table(["step", "calls", "time", "share"], rows)
+    add("Inside: every Markdown text (lessons, and quiz and walkthrough texts) goes through the same steps; these overlap "
+        "the steps above:")
+    add("")
+    out += _table(["part", "calls", "time", "share of the build"],
+                  [[p["phase"], f"{p['calls']:,}", secs(p["seconds"]), pct(p["share"])] for p in profile["render"]])
+    add("Own time by library (C built-ins such as `re` and `zlib` charged to the library that called them):")
+    add("")
+    out += _table(["library", "own time", "share"],
+                  [[r["library"], secs(r["seconds"]), pct(r["share"])] for r in profile["phases"]["by_library"][:10]])
+    add("Functions with the most own time:")
+    add("")
+    out += _table(["function", "calls", "own time", "share"],
+                  [[f"`{r['function']}`", f"{r['calls']:,}", secs(r["own"]), pct(r["share"])]
+                   for r in profile["phases"]["top_own"][:10]])
+
+    memory = results["memory_build"]
+    add(f"### The build's memory ({units(memory['units'])} units, tracemalloc)")
+    add("")
+    add(f"- When `build_files` returns, the build holds {mib(memory['held_after_build_files'] / 1024)} of Python objects, "
+        f"of which {mib(memory['olx_bytes'] / 1024)} is the OLX itself ({memory['olx_files']:,} files held as bytes in one "
+        f"dict; the largest is {kib(memory['largest_file'] / 1024)})"
+        + (f", {mib(rec['cache_bytes'] / 1024)} is the `sanitize` cache ({memory['sanitize_cache']['entries']:,} texts, "
+           "each kept as given and as sanitized)" if rec["cache_bytes"] else "")
+        + f"; the rest, about {kib(rec['model_kb_per_unit'])} per unit, is the course model, paths and line maps.")
+    add(f"- Traced peaks: {mib(memory['peak_building'] / 1024)} while building (rendered lesson strings and the OLX bytes "
+        f"alive together), {mib(memory['peak_checking'] / 1024)} while checking the OLX, "
+        f"{mib(memory['peak_writing'] / 1024)} while packing.")
+    if rec["memory_growth_kb_per_unit"] is not None:
+        add(f"- Measured above without tracing: working memory grows {kib(rec['memory_growth_kb_per_unit'])} per unit "
+            f"for {kib(rec['olx_kb_per_unit'])} of OLX per unit: the whole OLX is in memory, more than once at the peak, "
+            "plus allocator overhead.")
+    add("")
+    add("Where the objects held after `build_files` were allocated:")
+    add("")
+    out += _table(["allocated at", "size", "blocks"],
+                  [[f"`{s['where']}`", mib(s["bytes"] / 1024), f"{s['blocks']:,}"] for s in memory["top_sites"][:6]])
+
+    handler = results["profile_handler"]
+    summary = handler["summary"]
+    add(f"### The slowest handler: `{handler['operation']}` ({handler['calls']} calls, cProfile: "
+        f"{secs(summary['total_seconds'] / handler['calls'])} per call profiled)")
+    add("")
+    out += _table(["part", "calls per request", "share"],
+                  [[p["phase"], f"{p['calls'] / handler['calls']:.1f}", pct(p["share"])] for p in summary["phases"]])
+    add("Own time by library:")
+    add("")
+    out += _table(["library", "share"], [[r["library"], pct(r["share"])] for r in summary["by_library"][:8]])
+    add("Our functions by cumulative time:")
+    add("")
+    out += _table(["function", "calls per request", "share"],
+                  [[f"`{r['function']}`", f"{r['calls'] / handler['calls']:.1f}", pct(r["share"])]
+                   for r in summary["top_ours_cumulative"][:10]])
+    add("### Each handler: the largest parts and the work it repeats")
+    add("")
+    rows = []
+    for label, profiled in results["profile_handlers"].items():
+        parts = sorted((p for p in profiled["summary"]["phases"] if p["calls"] and not p["phase"].startswith("of which")),
+                       key=lambda p: p["share"], reverse=True)[:3]
+        repeated = rec["repeated"][label]
+        rows.append([f"`{label}`", secs(profiled["summary"]["total_seconds"] / profiled["calls"]),
+                     "; ".join(f"{p['phase']} {pct(p['share'])}" for p in parts),
+                     (f"`{repeated['function']}` {repeated['per_request']:.0f}× per request, {pct(repeated['share'])} "
+                      f"in all" if repeated else "none found")])
+    out += _table(["handler", "per call (profiled)", "largest parts", "work done more than once per request"], rows)
+
+
+def _advice(out: list[str], results: dict, rec: dict) -> None:
+    add = out.append
+    builds = results["builds"]
+    at = _build_at(results, rec["profile_units"]) or builds[-1]
+    floor_per_unit = at["floor"]["seconds"]["median"] / at["units"]
+    build_per_unit = at["build"]["seconds"]["median"] / at["units"]
+    render_per_unit = rec["render_share"] * build_per_unit
+    memo, slowest = rec["memo"], rec["handler"]
+    memory = memory_growth(results)
+    traced = results["memory_build"]
+    handler_ratios = {label: r for label, r in results["blocks"]["ratios"].items() if not label.endswith(".student_view")}
+
+    add(SECTIONS[8])
+    add("")
+    add(f"**The build** costs {build_per_unit * 1000:.1f} ms per unit at {units(at['units'])} units against "
+        f"{floor_per_unit * 1000:.2f} ms for packing ({times(at['ratio'])}). Packing is a small part of the build "
+        f"({pct(_phase(results['profile_build']['phases']['phases'], 'pack')['share'])}); turning Markdown into checked, "
+        f"sanitized XHTML is most of it ({pct(rec['render_share'])}, about {render_per_unit * 1000:.1f} ms per unit), and "
+        f"loading the content (YAML, schemas, model) takes {pct(rec['load_share'])}. So a build that renders every lesson "
+        f"cannot come within 2× of the floor: rendering alone is {render_per_unit / floor_per_unit:.0f}× the floor. The "
+        "goal is reachable only for a rebuild that does not render again what did not change (see the candidates below).")
+    add("")
+    if len(builds) > 1:
+        add(f"**Memory** grows with the course: {mib(memory['growth_kb'])} more working memory from "
+            f"{units(memory['from'])} to {units(memory['to'])} units, against a largest file of "
+            f"{kib(memory['largest_file_kb'])}. The floor, which reads one file at a time and holds only the list of "
+            f"names, grows {mib(memory['floor_growth_kb'])}.")
+        add("")
+    handler_times = ", ".join(times(r["ratio"]) for r in handler_ratios.values())
+    handler_names = ", ".join(f"`{label}`" for label in handler_ratios)
+    add(f"**Handlers** take {handler_times} the time of poll's `vote` ({handler_names}). `vote` updates a counter and "
+        "returns five fields; ours grade, check units or log an entry, and return the learner's whole state. Our views are "
+        + ("faster than poll's." if all(r["ratio"] < 1 for label, r in results["blocks"]["ratios"].items()
+                                       if label.endswith(".student_view")) else "about as fast as poll's or slower.")
+        + (" `sanitize` is cached in the product (`functools.lru_cache`), so author HTML is sanitized once per process."
+           if rec["sanitize_cached_in_product"] else ""))
+    add("")
+    add("### Top 3 recommendations")
+    add("")
+    add(f"1. **Sanitize with one parse, without html5lib (build).** Each Markdown text is parsed four times after "
+        f"Markdown: by bleach's html5lib (`sanitize`, {pct(_share(results, 'sanitize'))} of the build, pure Python), by "
+        f"lxml in `to_xhtml` ({pct(_share(results, 'to XHTML'))}) and in `markup_problems` "
+        f"({pct(_share(results, 'markup problems'))}), and by the XML parser in `links` ({pct(_share(results, 'link list'))}). "
+        "Parse once with lxml, and in the one walk that `to_xhtml` already makes apply the allow-list of "
+        "`rpt_xblocks/sanitizing.py`, note the markup problems and collect the links. Expected gain: up to "
+        f"**{pct(rec['one_pass_share'])} of the build** ({secs(rec['one_pass_share'] * rec['build_seconds'])} of "
+        f"{secs(rec['build_seconds'])} at {units(rec['profile_units'])} units), less the cost of the allow-list checks in "
+        "the walk. bleach is deprecated upstream; if a browser-grade parser is wanted for the allow-list, `nh3` "
+        "(html5ever, compiled) keeps that property, and the blocks would gain from it too (`plain_text` of learner input "
+        "goes through bleach on every request).")
+    memo_text = ("for the handlers that call it, medians of alternating rounds: "
+                 + "; ".join(f"`{label}` {secs(r['before'])} → {secs(r['after'])} ({signed(-r['saving'])})"
+                             for label, r in memo.items()))
+    if not rec["sanitize_cached_in_product"]:
+        quiz = memo.get(slowest)
+        add(f"2. **Sanitize stored texts once, not on every request (handlers).** `{slowest}` calls `sanitize` "
+            f"{rec['handler_sanitize_calls']:.0f} times per request on the same author texts, "
+            f"{pct(rec['handler_sanitize_share'])} of its profiled time. Sanitize when the OLX is parsed (the texts are "
+            "settings, not learner input) or memoize `sanitize` (a pure function of its text). Measured what-if, "
+            f"`functools.lru_cache` on `sanitize`, {memo_text}."
+            + (f" At the same saving, `{slowest}` would take about {times(quiz['ratio_after'])} the time of poll's `vote` "
+               f"instead of {times(handler_ratios[slowest]['ratio'])}." if quiz else ""))
+    else:
+        repeated = {label: r for label, r in rec["repeated"].items() if r}
+        add("2. **Compute once per request (handlers).** With `sanitize` cached (measured here, " + memo_text + "), "
+            "the handlers' largest avoidable cost is work each request does twice: "
+            + "; ".join(f"`{label}` runs `{r['function']}` {r['per_request']:.0f}× ({pct(r['share'])} of the request)"
+                        for label, r in repeated.items())
+            + ". Compute these once per request (keep the value on the block instance for the request, or pass it on) "
+              "and read each mutable XBlock field once: every read of a `List` or `Dict` field deep-copies it "
+              f"({_handler_part(results['profile_handler'], 'of which')['calls'] / results['profile_handler']['calls']:.0f} "
+              f"deep copies per `{slowest}` request, {pct(_handler_part(results['profile_handler'], 'of which')['share'])} "
+              "of it). Expected gain, by the profiles: "
+            + ", ".join(f"`{label}` −{pct(r['gain'])}" for label, r in repeated.items())
+            + ". Handlers that grade and return the whole state will still cost more than a vote; the fair bar may be "
+              "a time budget per request rather than poll's `vote`.")
+    cache = traced.get("sanitize_cache")
+    add(f"3. **Stream the OLX instead of holding it (memory).** `build_files` returns every file as bytes in one dict, "
+        "and at the peak the rendered lessons are held twice (as `str` in the pages and as `bytes` in the files). Write "
+        "each file into the archive (or a temporary tree that the checks and the packer read back) as soon as it is "
+        "rendered, run `olx_problems` on that tree, and empty tarfile's list of written members after each file (the "
+        "floor does). Expected: working memory stops growing with the OLX "
+        f"({kib(rec['olx_kb_per_unit'] or 0)} of OLX per unit; measured growth {kib(rec['memory_growth_kb_per_unit'] or 0)} "
+        "per unit, the OLX held more than once plus allocator overhead) and keeps what the course model needs, about "
+        f"{kib(rec['model_kb_per_unit'])} per unit (traced at {units(traced['units'])} units): "
+        f"{mib(rec['model_kb_per_unit'] * builds[-1]['units'])} at {units(builds[-1]['units'])} units instead of "
+        f"{mib(builds[-1]['build']['working_kb']['median'])} of working memory. Meeting the goal to the letter also needs "
+        "a model that does not keep per-unit objects it no longer uses once the OLX is written."
+        + (f" The `sanitize` cache adds to it in the build: after {units(traced['units'])} units it holds "
+           f"{cache['entries']:,} texts, {mib(rec['cache_bytes'] / 1024)}, and grows to its {cache['max_entries']:,}-entry "
+           f"cap (about {mib(rec['cache_at_cap_bytes'] / 1024)} at this size of text) on a large course, although a "
+           "build seldom sanitizes the same text twice; let the build call the uncached function (`sanitize.__wrapped__`)."
+           if cache and rec["cache_bytes"] else ""))
+    add("")
+    add("### Further candidates, with measured or estimated gains")
+    add("")
+    add(f"- **Render lessons in parallel** (each lesson is a pure function of its text): with {rec['cpus']} cores, up to "
+        f"{pct(rec['parallel_share'])} of the build (estimated: the rendering share × (1 − 1/cores)), less process "
+        "start-up.")
+    add(f"- **Compose YAML with libyaml** (`yaml.CSafeLoader`, present in this environment; it gives the same line "
+        f"marks `yaml_source` needs, checked): measured {secs(results['what_if_build']['yaml_python_seconds'])} → "
+        f"{secs(results['what_if_build']['yaml_c_seconds'])} for the {results['what_if_build']['module_files']} module "
+        f"files ({rec['yaml_speedup']:.0f}× faster), **{pct(rec['yaml_share'])} of the build**.")
+    add(f"- **Reuse one Markdown converter** (`reset()` between texts) instead of a new `markdown.Markdown` per text: "
+        f"measured {secs(results['what_if_build']['markdown_saving_per_text'])} per text, "
+        f"{secs(rec['markdown_saving'])} for the {rec['texts']:,} texts, **{pct(rec['markdown_share'])} of the build**. "
+        f"One bleach `Cleaner` instead of `bleach.clean` per text: {signed(-rec['cleaner_share'])} of the build "
+        "(measured; moot after recommendation 1).")
+    add(f"- **Do not render again what did not change**: cache each lesson's XHTML and problems by the hash of its text "
+        f"and the renderer's version. A rebuild after editing one lesson would skip about {pct(rec['render_share'])} of "
+        "the build; with recommendation 3 and libyaml it is the only way towards the 2× goal.")
+    if results["validate"]["as_shipped"]["problem_count"]:
+        add("- **`validate` on large courses**: the untrusted-archive member cap refuses archives our own build writes "
+            "for large courses (see 3. Validate); derive the cap from the course or make it an option.")
+    add(f"- **`validate`** costs {times(results['validate']['ratio'])} olxcleaner alone on the "
+        f"{units(results['validate']['units'])}-unit archive: the guarded unpacking and our OLX checks come on top of "
+        "olxcleaner's own pass; both read every file, so sharing one parse of each XML file between our checks and "
+        "olxcleaner is the place to look.")
+    add("")
+
+
+def _part(profile: dict, start: str) -> dict:
+    return next(p for p in profile["render"] if p["phase"].startswith(start))
+
+
+def _share(results: dict, start: str) -> float:
+    return _part(results["profile_build"], start)["share"]
