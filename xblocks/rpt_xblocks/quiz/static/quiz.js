@@ -209,7 +209,7 @@ function RptQuizBlock(runtime, element, init) {
   /* After a redraw the focus stays in the quiz (WCAG 2.4.3): on the first control of the first
    * question after Try again, else on the next action (Try again) or the score. */
   function keepFocus(toQuestions) {
-    var target = toQuestions ? body.querySelector(".rpt-quiz-question input, .rpt-quiz-question button")
+    var target = toQuestions ? body.querySelector(".rpt-quiz-question input:not([disabled]), .rpt-quiz-question button:not([disabled])")
       : body.querySelector(".rpt-quiz-actions button") || body.querySelector(".rpt-quiz-score, .rpt-quiz-attempts");
     if (!target) { return; }
     if (!/^(INPUT|BUTTON|SELECT|TEXTAREA|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
