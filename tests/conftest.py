@@ -88,6 +88,14 @@ def good_preview(tmp_path_factory) -> PreviewServer:
         "--port", str(port), "--state-dir", str(state)])
 
 
+@pytest.fixture(scope="session")
+def preview_launcher():
+    """`_run_preview` for other folders' fixtures (a conftest cannot be imported): a generator that
+    starts `command(port, state_dir)` in `working_dir`, yields the PreviewServer once it answers, and
+    stops it afterwards."""
+    return _run_preview
+
+
 def _run_preview(working_dir: Path, command):
     server = PreviewServer(
         base_url=f"http://127.0.0.1:{_free_port()}",

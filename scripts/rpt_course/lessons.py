@@ -15,7 +15,7 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from rpt_xblocks import safe_xml
-from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, sanitize
+from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, sanitize_once
 
 JUMP_PREFIX = "/jump_to_id/"
 
@@ -101,7 +101,7 @@ def _escape_text(text: str) -> str:
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    return to_xhtml(sanitize(raw), anchor_prefix), markup_problems(raw)
+    return to_xhtml(sanitize_once(raw), anchor_prefix), markup_problems(raw)  # each page once: no cache
 
 
 _LINK_ATTRIBUTES = ("href", "src")

@@ -97,10 +97,13 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
         data, lines, trouble = load_yaml(component.file, course.shown(component.file))
         if trouble or not isinstance(data, dict):
             continue
-        for relative in data.get("institution_sets", []):
-            yaml_files.append((component.file.parent / relative).resolve())
-        for index, set_id in enumerate(data.get("sets", [])):
-            requirement_set = shipped_sets().get(set_id)
+        institution_sets, set_ids = data.get("institution_sets"), data.get("sets")
+        for relative in institution_sets if isinstance(institution_sets, list) else []:
+            if isinstance(relative, str):
+                yaml_files.append((component.file.parent / relative).resolve())
+        for index, set_id in enumerate(set_ids if isinstance(set_ids, list) else []):
+            # the file is read here before its schema check has run: anything odd is the build's to report
+            requirement_set = shipped_sets().get(set_id) if isinstance(set_id, str) else None
             for citation in ([requirement_set.citation, *(r.citation for r in requirement_set.requirements)]
                              if requirement_set else []):
                 if parts := _unresolved(citation, sources):
@@ -116,7 +119,11 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
             if parts := _unresolved(citation, sources):
                 problems.append(_problem(shown, lines.line(location), citation, parts))
     for component in (c for c in course.components if c.kind == "lesson"):
-        for number, text in enumerate(component.file.read_text("utf-8").splitlines(), start=1):
+        try:
+            text = component.file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the lesson renderer reports a file it cannot read
+        for number, text in enumerate(text.splitlines(), start=1):
             match = _FOOTNOTE.match(text)
             if match and (parts := _unresolved(match[1], sources)):
                 problems.append(_problem(course.shown(component.file), number, match[1], parts))

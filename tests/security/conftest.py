@@ -1,8 +1,7 @@
 """Fixtures of the security suite: Chromium with an XSS trap, and the XSS course served by the preview.
 
-The preview servers of tests/conftest.py (`good_preview`, `course_preview`) are global; this folder
-adds `xss_preview` (the XSS course of xss_course.py, built once per session) and `chromium`
-(tests/browser/conftest.py's fixtures are not visible here; see `chromium` for how the two share). Helpers shared with the other browser,
+The preview servers and `chromium` of tests/conftest.py are global; this folder adds `xss_preview`
+(the XSS course of xss_course.py, built once per session, served through `preview_launcher`). Helpers shared with the other browser,
 workbench and block tests are imported from their folders: `wcag_violations` and friends from
 tests/browser/test_preview_in_browser.py, the quiz learner of tests/browser/test_quiz_in_browser.py,
 `WorkbenchUser` from tests/preview/workbench_client.py, the quiz's answer-key texts from
@@ -10,13 +9,7 @@ tests/blocks/quiz_fixture.py.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +50,7 @@ def xss_authored(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def xss_preview(tmp_path_factory, xss_authored):
+def xss_preview(tmp_path_factory, xss_authored, preview_launcher):
     """The XSS course served by the preview: the payloads the build accepts, as authored, plus one
     block of each kind holding every payload as raw OLX markup (as hand-edited in Studio)."""
     working = tmp_path_factory.mktemp("xss-preview")
@@ -67,8 +60,8 @@ def xss_preview(tmp_path_factory, xss_authored):
         (olx / name).parent.mkdir(parents=True, exist_ok=True)
         (olx / name).write_bytes(data)
     command = [sys.executable, "-c", _SERVE_FOLDER, str(olx)]
-    for base_url in _serve(working, lambda port, state: command + [str(port), str(state)]):
-        yield XssPreview(base_url=base_url, payloads=authored.texts, authored=authored)
+    for server in preview_launcher(working, lambda port, state: command + [str(port), str(state)]):
+        yield XssPreview(base_url=server.base_url, payloads=authored.texts, authored=authored)
 
 
 @pytest.fixture
@@ -84,40 +77,3 @@ def trapped(chromium):
     yield open_page
     for trapped_page in opened:
         trapped_page.close()
-
-
-# ---- a preview in a subprocess (the launching logic of tests/conftest.py, which cannot be imported) ----
-
-def _serve(working_dir: Path, command):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST", "RPT_PREVIEW_STAFF"):
-        env.pop(inherited, None)
-    output = working_dir / "server-output.txt"
-    with open(output, "wb") as sink:
-        process = subprocess.Popen(command(port, working_dir / "state"), cwd=working_dir, env=env,
-                                   stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"preview exited with {process.returncode}:\n{output.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base_url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"preview did not answer within 60 s:\n{output.read_text(errors='replace')}")
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

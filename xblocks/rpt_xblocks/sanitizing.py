@@ -42,12 +42,17 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=4096)
-def sanitize(html: str) -> str:
-    """See the module docstring. Memoized: a pure function of its text, and the blocks sanitize the
-    same author texts on every request (measured in docs/benchmarks.md: most of rpt_quiz `submit`)."""
+def sanitize_once(html: str) -> str:
+    """See the module docstring; for texts cleaned once, such as lesson pages at build time."""
     return bleach.clean(html, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS,
                         css_sanitizer=_CSS, strip=True, strip_comments=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def sanitize(html: str) -> str:
+    """`sanitize_once`, memoized for the blocks, which sanitize the same author texts on every request
+    (measured in docs/benchmarks.md: most of rpt_quiz `submit`)."""
+    return sanitize_once(html)
 
 
 def plain_text(text: str) -> str:

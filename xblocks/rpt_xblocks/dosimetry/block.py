@@ -104,8 +104,9 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         parameters = learner_parameters(scenario, self.seed_key())
         return scenario, parameters, expected_values(scenario, parameters)
 
-    def _state(self) -> dict:
-        scenario, parameters, expected = self._numbers()
+    def _state(self, numbers=None) -> dict:
+        """The learner's state; `numbers` is `_numbers()` when the caller has it already."""
+        scenario, parameters, expected = numbers or self._numbers()
         state = walkthrough_state(scenario, parameters, expected, self.progress, self.step_attempts)
         if state["current"] is None and scenario.steps:
             state["score"] = {"earned": self.raw_earned or 0.0, "possible": float(len(scenario.steps))}
@@ -144,7 +145,8 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
 
     @json_handler()
     def check_step(self, data):
-        scenario, _parameters, expected = self._numbers()
+        numbers = self._numbers()
+        scenario, _parameters, expected = numbers
         current = next((s for s in scenario.steps if not self.progress.get(s.id, {}).get("done")), None)
         answer = data.get("answer")
         if current is None or data.get("step") != current.id:
@@ -171,7 +173,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
             self.set_score(self.calculate_score())
             self._publish_grade(self.get_score())
             self.emit_completion(1.0)
-        state = self._state()
+        state = self._state(numbers)
         state["last"] = {"step": current.id, "correct": result.correct,
                          "message": "" if result.correct else result.message}
         return state

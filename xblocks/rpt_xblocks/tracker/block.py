@@ -106,10 +106,14 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         live = [e for e in entries if not e.get("deleted")]
         return progress(self.requirement_sets(), live, statuses, plan, _now().date()), decided
 
-    def _state(self) -> dict:
+    def _state(self, measured_and_decided=None) -> dict:
+        """The learner's state; `measured_and_decided` is `_progress(...)` of this learner when the
+        caller has it already."""
         learner = self.learner_key()
-        with translated_by(self.ugettext):
-            measured, decided = self._progress(self.entries, self.plan, learner)
+        if measured_and_decided is None:
+            with translated_by(self.ugettext):
+                measured_and_decided = self._progress(self.entries, self.plan, learner)
+        measured, decided = measured_and_decided
         entries = []
         for entry in self.entries:
             record = decided.get(entry["id"])
@@ -134,7 +138,8 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
                                         "by": self.learner_name(), **audit_event}]
         learner = self.learner_key()
         with translated_by(self.ugettext):
-            measured, _decided = self._progress(self.entries, self.plan, learner)
+            measured_and_decided = self._progress(self.entries, self.plan, learner)
+        measured = measured_and_decided[0]
         met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
         if self.entries or learner in self.review_queue:  # staff and visitors who log nothing are not counted
             queue = review.queue_with(self.review_queue, learner, self.learner_name(), self.entries, self.plan, met)
@@ -143,7 +148,7 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         if self.completion_sent != measured.fraction:
             self.completion_sent = measured.fraction
             self.emit_completion(measured.fraction)
-        return self._state()
+        return self._state(measured_and_decided)
 
     # ---- views ---------------------------------------------------------------------------------
 
