@@ -19,6 +19,7 @@ from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
+from rpt_course.xml_characters import first_unstorable, line_of_offset
 
 Progress = Callable[[int, int], None]
 
@@ -96,6 +97,11 @@ class _Renderer:
             text = path.read_text("utf-8")
         except UnicodeDecodeError:
             self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
+            return ""
+        unstorable = first_unstorable(text)
+        if unstorable is not None:
+            offset, message = unstorable
+            self.problems.append(Problem(shown, line_of_offset(text, offset), message))
             return ""
         return self.markdown(text, anchor_prefix, shown, lambda needle: _line_of(text, needle))
 

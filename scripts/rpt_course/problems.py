@@ -6,7 +6,10 @@ every problem gathered so far.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,8 +25,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, always: line breaks and other control characters in a path or message (a key or
+        file name can hold them) are shown as escapes such as `\\n`."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
 
 
 class ProblemsFound(Exception):
@@ -32,6 +37,10 @@ class ProblemsFound(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKING.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _sort_key(problem: Problem):

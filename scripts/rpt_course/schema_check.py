@@ -93,8 +93,12 @@ def _explain(error, lines: LineMap) -> list[Problem]:
     if kind == "type":
         expected = schema.get("type")
         shown = json.dumps(error.instance, default=str) if not isinstance(error.instance, (dict, list)) else type(error.instance).__name__
-        fix = " (put text in quotes, e.g. '2027')" if expected == "string" else ""
-        return [lines.problem(location, f"{name} must be {_article(expected)}, not {shown}{fix}{_hint(schema)}")]
+        hint = _hint(schema)
+        if expected == "string":
+            how = f"{hint} (put text in quotes, e.g. '2027')" if hint else " — put text in quotes, e.g. '2027'"
+        else:
+            how = hint or f" — {_HOW_TO_WRITE.get(expected, 'write ' + _article(expected) + ' here')}"
+        return [lines.problem(location, f"{name} must be {_article(expected)}, not {shown}{how}")]
     if kind == "enum":
         choices = ", ".join(str(c) for c in schema["enum"])
         return [lines.problem(location, f"{name} is {json.dumps(error.instance, default=str)}, which is not one of: {choices} — use one of those")]
@@ -105,6 +109,15 @@ def _explain(error, lines: LineMap) -> list[Problem]:
     if kind in {"minItems", "minProperties"}:
         return [lines.problem(location, f"{name} is empty — add at least one entry{_hint(schema)}")]
     return [lines.problem(location, f"{name}: {error.message}{_hint(schema)}")]
+
+
+_HOW_TO_WRITE = {
+    "array": "list the entries under it, each on its own line starting with `- `",
+    "object": "write its keys and values under it, indented",
+    "integer": "write a whole number such as 3",
+    "number": "write a number such as 0.5",
+    "boolean": "write true or false",
+}
 
 
 def _article(expected) -> str:

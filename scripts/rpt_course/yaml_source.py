@@ -3,8 +3,12 @@
 Contract: `load_yaml(path, shown_as)` returns `(data, lines, problems)`. On success `problems` is
 empty, `data` is built from dicts, lists, str, int, float, bool and None only (dates stay
 strings: the schema and the course model parse them), and `lines` maps each value's location
-(a tuple of keys and indices) to its 1-based line. A syntax error, a duplicate key, an unsupported
-tag or a file that is not UTF-8 becomes a `Problem` located at `shown_as:line`, never an exception.
+(a tuple of keys and indices) to its 1-based line; every course YAML file is a mapping, so `data` is
+a dict. A syntax error, a duplicate key, an unsupported tag, a file that is not UTF-8 or not a
+mapping, a character XML cannot store, an alias (`*name`: never needed in course content, and a
+few bytes of aliases can expand to millions of values) or nesting deeper than `MAX_DEPTH` becomes
+a `Problem` located at `shown_as:line`, never an exception, and costs work in proportion to the
+file's size.
 """
 from __future__ import annotations
 
@@ -13,12 +17,40 @@ from pathlib import Path
 import yaml
 
 from rpt_course.problems import Problem
+from rpt_course.xml_characters import first_unstorable, line_of_offset
 
+MAX_DEPTH = 40  # values on one path from the root, leaf included; course files need about 8. PyYAML composes recursively
 Location = tuple  # keys (str) and list indices (int) from the document root
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that parses but that course content never needs: `problem` says what, `fix` how."""
+
+    def __init__(self, problem: str, fix: str, mark):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+
+
 class _SafeLineLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings (authors write dates; we parse them ourselves)."""
+    """SafeLoader that leaves timestamps as strings (authors write dates; we parse them ourselves),
+    refuses aliases and stops composing deeper than `MAX_DEPTH` levels."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused("an alias (*name) repeats a value marked with &name",
+                           "write the value out in full: course files do not use anchors and aliases",
+                           self.peek_event().start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(f"the values nest more than {MAX_DEPTH} levels deep",
+                           "check the indentation and the brackets: course files need about 8 levels",
+                           self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _SafeLineLoader.yaml_implicit_resolvers = {
@@ -63,23 +95,39 @@ def load_yaml(path: Path, shown_as: str):
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, lines, [Problem(shown_as, line, "this file is not UTF-8 text — save it with UTF-8 encoding")]
-    loader = _SafeLineLoader(text)
     problems: list[Problem] = []
+    try:
+        loader = _SafeLineLoader(text)
+    except yaml.reader.ReaderError as exc:  # the whole text is checked before parsing starts
+        return None, lines, [Problem(shown_as, line_of_offset(text, exc.position),
+                                     f"the character U+{_code(exc.character):04X} is not allowed in YAML — delete it "
+                                     "(it is invisible in most editors: retype the text around it)")]
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines, [Problem(shown_as, 1, "the file is empty — write the YAML mapping this file needs (see course_content/README.md)")]
+        if not isinstance(node, yaml.MappingNode):
+            return None, lines, [Problem(shown_as, node.start_mark.line + 1,
+                                         "the file must be a mapping of keys and values (lines like `title: ...`) "
+                                         "— write the keys this file needs (see course_content/README.md)")]
         data = _construct(loader, node, (), lines, problems)
+    except _Refused as exc:
+        return None, lines, [Problem(shown_as, exc.problem_mark.line + 1, f"{exc.problem} — {exc.fix}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
         return None, lines, [Problem(shown_as, line, f"YAML syntax error: {what} — check indentation, colons and quoting on this line and the one above (values containing ': ' or starting with a special character need quotes)")]
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position, not a mark
-        return None, lines, [Problem(shown_as, 1, f"YAML error: {exc} — remove the offending character")]
+    except yaml.YAMLError as exc:  # PyYAML's other errors carry no mark
+        return None, lines, [Problem(shown_as, 1, f"YAML error: {exc} — correct the file or rewrite the part named")]
     finally:
         loader.dispose()
     return data, lines, problems
+
+
+def _code(character) -> int:
+    """PyYAML's reader reports the character as a one-character string or as its code."""
+    return character if isinstance(character, int) else ord(character)
 
 
 def _construct(loader, node, location, lines: LineMap, problems: list[Problem]):
@@ -106,4 +154,7 @@ def _construct(loader, node, location, lines: LineMap, problems: list[Problem]):
         problems.append(Problem(lines.shown_as, node.start_mark.line + 1,
                                 f"unsupported YAML tag {node.tag} — remove the tag and write a plain value"))
         return None
+    unstorable = first_unstorable(node.value)
+    if unstorable is not None:
+        problems.append(Problem(lines.shown_as, node.start_mark.line + 1, unstorable[1]))
     return loader.construct_object(node, deep=True)
