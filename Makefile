@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps bench
+.PHONY: run test build validate preview clean browser-deps bench fuzz-deep
 
 $(BIN)/.installed: setup.py requirements/constraints.txt
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (install it, e.g. 'pyenv install 3.12', or set PYTHON312=/path/to/python3.12)" >&2; exit 1; fi
@@ -43,6 +43,18 @@ test: $(BIN)/.installed browser-deps
 # Measured speed (docs/benchmarks.md): build, blocks and validate beside their floors, about 10 minutes.
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run --write docs/benchmarks.md
+
+# Long fuzzing runs (the test suite runs a bounded share): hypothesis's deep profile, then each
+# coverage-guided target for FUZZ_SECONDS seconds, crashes written under var/fuzz/.
+FUZZ_SECONDS ?= 600
+fuzz-deep: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q tests/fuzz -k "not coverage_guided"
+	mkdir -p var/fuzz
+	for target in archive yaml formula answer; do \
+	  mkdir -p var/fuzz/$$target && \
+	  $(BIN)/python tests/fuzz/coverage_guided/targets.py $$target var/fuzz/$$target \
+	    -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=var/fuzz/ || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(DIST) var

@@ -46,6 +46,7 @@ setup(
             "axe-playwright-python>=0.1.7",
             "radioactivedecay>=0.6",  # ICRP-107 data: tests check our nuclide table against it
             "hypothesis>=6.100",  # property tests of the physics, and fuzzing
+            "atheris>=2.3",  # coverage-guided fuzzing of the archive, YAML, formula and answer parsers
             "xblock-poll>=1.14",  # benchmarks: our blocks measured beside xblock-poll on the same runtime
         ],
     },

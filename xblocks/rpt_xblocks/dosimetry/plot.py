@@ -27,6 +27,9 @@ def value_at(formula: Formula, values: dict, x_name: str, x_unit: str, y_unit: s
     problem = check_dimension(y, y_unit) if y_unit else None
     if problem:
         raise FormulaError(problem.replace("the step's unit", "the y unit"))
+    if not y_unit and hasattr(y, "units") and not y.dimensionless:
+        raise FormulaError(f"the formula gives a value in {y.units:~}, but no y unit is given — add `y_unit:` "
+                           "(e.g. GBq), or make the formula a pure number")
     return y.m_as(y_unit) if hasattr(y, "units") else float(y)
 
 
