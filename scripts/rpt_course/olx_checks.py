@@ -202,7 +202,7 @@ def _walk(checker: _Checker, node, path: str, graders, window) -> None:
                 checker.problem(path, child.sourceline, f"points to {target}, which is missing — add the file or remove the pointer")
             continue
         if element.tag != child.tag:
-            checker.problem(target, element.sourceline, f"the root tag must be <{child.tag}>, not <{element.tag}>")
+            checker.problem(target, element.sourceline, f"the root tag must be <{child.tag}>, not <{element.tag}> — make the file a <{child.tag}> or point to the right file")
             continue
         if element.tag == "sequential":
             _check_sequential(checker, element, target, graders, window)

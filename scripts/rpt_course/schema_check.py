@@ -105,10 +105,10 @@ def _explain(error, lines: LineMap) -> list[Problem]:
     if kind in {"pattern", "minLength", "maxLength"}:
         return [lines.problem(location, f"{name} has the value {json.dumps(error.instance, default=str)}, which is not allowed here{_hint(schema) or ' — write a non-empty value without unusual characters'}")]
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
-        return [lines.problem(location, f"{name} is {error.instance}: {error.message.split(' is ', 1)[-1]}{_hint(schema)}")]
+        return [lines.problem(location, f"{name} is {error.instance}: {error.message.split(' is ', 1)[-1]}{_hint(schema) or ' — use a value in that range'}")]
     if kind in {"minItems", "minProperties"}:
         return [lines.problem(location, f"{name} is empty — add at least one entry{_hint(schema)}")]
-    return [lines.problem(location, f"{name}: {error.message}{_hint(schema)}")]
+    return [lines.problem(location, f"{name}: {error.message}{_hint(schema) or ' — correct the value (see course_content/README.md)'}")]
 
 
 _HOW_TO_WRITE = {

@@ -345,6 +345,7 @@ FOUND = {
     "tracker_set_id_a_list": [("tree", "intro/trackers/tracker.yaml", ("sets", 0), [])],  # TypeError in sources.py
     "key_with_a_line_break": [("lines", "course.yaml", (("insert", 2, '"bad\\nkey": 1'),))],  # a problem on 2 lines
     "list_left_empty": [("lines", "intro/module.yaml", (("truncate", 39),))],  # "must be a list, not null" (no "— how")
+    "true_false_without_answer": [("tree", "intro/quizzes/check.yaml", ("questions", 2, "answer"), DELETE)],  # no "— how"
     "plot_without_y_unit": [("tree", "intro/walkthroughs/decay.yaml", ("plot", "y_unit"), DELETE)],  # pint DimensionalityError
 }
 

@@ -164,7 +164,7 @@ def _check_multiple(question, where, errors, _known_unit):
 
 def _check_truefalse(question, where, errors, _known_unit):
     if not isinstance(question.answer, bool):
-        errors.append(BankError(where + ("answer",), f"true/false question '{question.id}' needs `answer: true` or `answer: false`"))
+        errors.append(BankError(where + ("answer",), f"true/false question '{question.id}' has no answer — add `answer: true` or `answer: false`"))
 
 
 def _check_numeric(question, where, errors, known_unit):

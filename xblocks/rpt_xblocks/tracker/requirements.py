@@ -251,7 +251,7 @@ def _shipped() -> tuple[RequirementSet, ...]:
         problems += file_problems
         if loaded is not None:
             if any(s.id == loaded.id for s in found):
-                problems.append(Problem(entry.name, None, f"the set id '{loaded.id}' is used by two files"))
+                problems.append(Problem(entry.name, None, f"the set id '{loaded.id}' is used by two files — give each set its own id"))
             found.append(loaded)
     if problems:
         raise RuntimeError("broken shipped requirement sets:\n" + "\n".join(str(p) for p in problems))
