@@ -21,6 +21,7 @@ from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
+from rpt_xblocks.content_fields import ContentDict
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.olx_block import OlxBlockMixin
@@ -79,7 +80,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
                             help=_("How many answers a learner may give to each step before the reference value is shown."))
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
                    help=_("The walkthrough's weight in its assignment type."))
-    scenario_data = Dict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
+    scenario_data = ContentDict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
 
     progress = Dict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="Steps answered right within their attempts.")

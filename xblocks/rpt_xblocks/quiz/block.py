@@ -12,9 +12,10 @@ from importlib import resources
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
+from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
@@ -53,7 +54,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                    help=_("How many questions each learner draws from the bank; 0 for all."))
     shuffle_choices = Boolean(display_name=_("Shuffle choices"), scope=Scope.settings, default=True,
                               help=_("Show choices in a different order to each learner (pinned ones stay put)."))
-    questions = List(display_name=_("Questions"), scope=Scope.content, default=[],
+    questions = ContentList(display_name=_("Questions"), scope=Scope.content, default=[],
                      help=_("The question bank (edit the OLX or the course_content YAML)."))
 
     attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")

@@ -21,6 +21,7 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
+from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.tracker import export, review
@@ -60,7 +61,7 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     sets = String(display_name=_("Requirement sets"), scope=Scope.settings, default=" ".join(DEFAULT_SETS),
                   help=_("Ids of the shipped requirement sets this tracker shows, separated by spaces: "
                          "nrc-35-390, nrc-35-392, nrc-35-394, nrc-35-396, astro-au-training-center, nrc-35-59-recentness."))
-    custom_sets = List(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
+    custom_sets = ContentList(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
 
     entries = List(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
     audit = List(scope=Scope.user_state, default=[], help="The learner's own changes, append-only.")
