@@ -16,12 +16,12 @@ from xblock.fields import Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
+from rpt_xblocks.content_fields import ContentDict
 from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
 from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
-from rpt_xblocks.content_fields import ContentDict
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.olx_block import OlxBlockMixin

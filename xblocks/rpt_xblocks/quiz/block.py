@@ -55,7 +55,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     shuffle_choices = Boolean(display_name=_("Shuffle choices"), scope=Scope.settings, default=True,
                               help=_("Show choices in a different order to each learner (pinned ones stay put)."))
     questions = ContentList(display_name=_("Questions"), scope=Scope.content, default=[],
-                     help=_("The question bank (edit the OLX or the course_content YAML)."))
+                            help=_("The question bank (edit the OLX or the course_content YAML)."))
 
     attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")
     answers = Dict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
