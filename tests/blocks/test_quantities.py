@@ -400,3 +400,9 @@ def test_every_learner_facing_message_is_marked_for_translation(monkeypatch):
     monkeypatch.setattr(quantities, "_", lambda text: "⟦" + text + "⟧")
     for message in _every_learner_message():
         assert message.startswith("⟦"), message
+
+
+@pytest.mark.parametrize("text", [*SPELLINGS, "", "mSv/h", "Gy/(MBq*h)", "/h", "cm^3", "MBq*h/h", "kBq/mL", "h^-2"])
+def test_unit_items_are_those_of_a_quantity_in_the_unit(text):
+    unit = parse_unit(text)
+    assert list(quantities.unit_items(unit)) == list(Quantity(1, unit).unit_items())

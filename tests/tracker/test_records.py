@@ -1,10 +1,13 @@
 """Checking one logged entry: what is stored, and which field each refusal points at."""
 from __future__ import annotations
 
+import sys
+import unicodedata
 from datetime import date
 
 import pytest
 
+from rpt_xblocks.tracker import records
 from rpt_xblocks.tracker.records import LIMITS, EntryError, entry_fields
 from rpt_xblocks.translation import translated_by
 
@@ -304,3 +307,11 @@ def test_messages_are_translated():
         dose = refusal("case", fields("case", activity="2 Gy"))
     assert error.message.startswith("«") and error.message.endswith("»")
     assert "«an absorbed dose»" in dose.message
+
+
+def test_every_refused_character_is_unprintable():
+    """`_refuse_control_characters` skips its loop for printable text: that is only right if no character
+    it refuses is printable. Checked for every code point."""
+    refused = [chr(c) for c in range(sys.maxunicode + 1)
+               if chr(c) in records._BIDI_CONTROLS or unicodedata.category(chr(c)) in records._REFUSED_CATEGORIES]
+    assert refused and not any(character.isprintable() for character in refused)

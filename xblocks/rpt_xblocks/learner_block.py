@@ -1,7 +1,8 @@
 """What our learner-facing blocks share about the runtime: translation, the learner, staff.
 
 Contract: `LearnerBlockMixin` (for XBlocks that declare `@XBlock.wants("user")` and
-`@XBlock.needs("i18n")`) gives `ugettext(text)` through the runtime's i18n service,
+`@XBlock.needs("i18n")`) gives `ugettext(text)` through the runtime's i18n service (and
+`translator()`, that service's own `ugettext`, looked up once for the many messages of one request),
 `seed_key()` — the learner's anonymous id (or the runtime's user id where there is none) joined
 with the block's usage id, the key of `learner_seed.seeded_random` — and `is_staff()`, the
 runtime's staff flag for the current user (the user service's `edx-platform.user_is_staff`, else
@@ -22,6 +23,10 @@ SHARED_JAVASCRIPT = resources.files("rpt_xblocks").joinpath("static/block_kit.js
 class LearnerBlockMixin:
     def ugettext(self, text: str) -> str:
         return self.runtime.service(self, "i18n").ugettext(text)
+
+    def translator(self):
+        """The i18n service's `ugettext`: what `ugettext` calls, without a service lookup per message."""
+        return self.runtime.service(self, "i18n").ugettext
 
     def _current_user_attribute(self, name: str):
         user_service = self.runtime.service(self, "user")

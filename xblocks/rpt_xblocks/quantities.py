@@ -214,7 +214,7 @@ def _lookup(spelling: str) -> pint.Unit:
 def _base(unit: pint.Unit) -> tuple[float, tuple]:
     """(factor to base units, dimensions as sorted (dimension, power) pairs), from `_BASE`."""
     factor, dimensions = 1.0, {}
-    for name, power in Quantity(1, unit).unit_items():
+    for name, power in unit_items(unit):
         if abs(power) > MAX_UNIT_POWER:
             raise _power_error()
         name_factor, name_dimensions = _BASE[name]
@@ -224,6 +224,13 @@ def _base(unit: pint.Unit) -> tuple[float, tuple]:
     if not math.isfinite(factor) or factor == 0:
         raise AnswerError(_("The unit in your answer is too large or too small."))
     return factor, tuple(sorted((dimension, int(power)) for dimension, power in dimensions.items() if power))
+
+
+def unit_items(unit: pint.Unit):
+    """`Quantity(1, unit).unit_items()` — (Pint unit name, power) pairs — without building a Quantity
+    (which costs more than `_base` itself): Pint keeps them in the Unit's container, where the
+    Quantity would take them from (tests/blocks/test_quantities.py checks the two agree)."""
+    return unit._units.unit_items()  # pylint: disable=protected-access
 
 
 def _unit_text(unit: pint.Unit) -> str:

@@ -16,6 +16,7 @@ from xblock.fields import Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
+from rpt_xblocks.content_fields import ContentDict
 from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
@@ -79,7 +80,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
                             help=_("How many answers a learner may give to each step before the reference value is shown."))
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
                    help=_("The walkthrough's weight in its assignment type."))
-    scenario_data = Dict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
+    scenario_data = ContentDict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
 
     progress = Dict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="Steps answered right within their attempts.")
@@ -95,19 +96,22 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
     # ---- the model -----------------------------------------------------------------------------
 
     def scenario(self) -> Scenario:
-        if not self.scenario_data:
+        data = self.scenario_data
+        if not data:
             return Scenario(title=self.display_name, parameters=(), steps=())
-        return Scenario.from_dict(self.scenario_data)
+        return Scenario.from_dict(data)
 
     def _numbers(self):
         scenario = self.scenario()
         parameters = learner_parameters(scenario, self.seed_key())
         return scenario, parameters, expected_values(scenario, parameters)
 
-    def _state(self, numbers=None) -> dict:
-        """The learner's state; `numbers` is `_numbers()` when the caller has it already."""
+    def _state(self, numbers=None, progress: dict | None = None) -> dict:
+        """The learner's state; `numbers` is `_numbers()` and `progress` the field's value, when the
+        caller has them already."""
         scenario, parameters, expected = numbers or self._numbers()
-        state = walkthrough_state(scenario, parameters, expected, self.progress, self.step_attempts)
+        progress = self.progress if progress is None else progress
+        state = walkthrough_state(scenario, parameters, expected, progress, self.step_attempts)
         if state["current"] is None and scenario.steps:
             state["score"] = {"earned": self.raw_earned or 0.0, "possible": float(len(scenario.steps))}
             if scenario.plot is not None:
@@ -147,7 +151,8 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
     def check_step(self, data):
         numbers = self._numbers()
         scenario, _parameters, expected = numbers
-        current = next((s for s in scenario.steps if not self.progress.get(s.id, {}).get("done")), None)
+        progress = self.progress  # read once: each read of a dict field is a lookup, the first a deep copy
+        current = next((s for s in scenario.steps if not progress.get(s.id, {}).get("done")), None)
         answer = data.get("answer")
         if current is None or data.get("step") != current.id:
             raise HandlerError(409, self.ugettext("That is not the step you are on; reload the page."))
@@ -159,21 +164,20 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
             result = quantities.check_numeric(answer, expected_number, current.unit or None, current.tolerance)
         if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):
             raise HandlerError(400, result.message)
-        record = dict(self.progress.get(current.id, {}))
+        record = dict(progress.get(current.id, {}))
         record["attempts"] = record.get("attempts", 0) + 1
         record["answer"] = answer.strip()
         record["correct"] = result.correct
         record["done"] = result.correct or record["attempts"] >= self.step_attempts
-        progress = dict(self.progress)
-        progress[current.id] = record
+        progress = {**progress, current.id: record}
         self.progress = progress
         self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
             "step": current.id, "attempt": record["attempts"], "correct": result.correct})
-        if all(self.progress.get(s.id, {}).get("done") for s in scenario.steps):
+        if all(progress.get(s.id, {}).get("done") for s in scenario.steps):
             self.set_score(self.calculate_score())
             self._publish_grade(self.get_score())
             self.emit_completion(1.0)
-        state = self._state(numbers)
+        state = self._state(numbers, progress)
         state["last"] = {"step": current.id, "correct": result.correct,
                          "message": "" if result.correct else result.message}
         return state

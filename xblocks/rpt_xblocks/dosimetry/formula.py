@@ -201,11 +201,12 @@ FUNCTIONS = {"exp": _of_pure_number(math.exp, "exp", lambda x: x <= 700, "a numb
              "min": _extreme(min), "max": _extreme(max), "q": _q, "Q": functools.partial(_read, parse_answer),
              **_PHYSICS}
 RESERVED_NAMES = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
+_SIGNATURES = {name: inspect.signature(function) for name, function in FUNCTIONS.items()}  # read once, at import
 
 
 def _usage(name: str) -> str:
     shown = ["…" if p.kind is p.VAR_POSITIONAL else p.name + ("=…" if p.default is not p.empty else "")
-             for p in inspect.signature(FUNCTIONS[name]).parameters.values()]
+             for p in _SIGNATURES[name].parameters.values()]
     return f"{name}({', '.join(shown)})"
 
 
@@ -327,7 +328,7 @@ class Formula:
             raise FormulaError(f"{name} takes its arguments in order, without * or ** or names ({where}) — write "
                                f"{_usage(name)}" + (" (names are allowed here)" if name in _PHYSICS else ""))
         try:
-            inspect.signature(FUNCTIONS[name]).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+            _SIGNATURES[name].bind(*node.args, **{k.arg: k.value for k in node.keywords})
         except TypeError as error:
             raise FormulaError(f"{name}: {error} ({where}) — write {_usage(name)}") from None
         text_at = {"q": 1, "Q": 0}.get(name)

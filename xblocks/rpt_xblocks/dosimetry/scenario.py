@@ -140,10 +140,19 @@ def expected_values(scenario: Scenario, parameters: dict) -> dict:
     results = {}
     for step in scenario.steps:
         value = evaluate(Formula(step.formula), values)
-        if step.unit and hasattr(value, "units") and check_dimension(value, step.unit) is None:
-            value = value.to(parse_unit(step.unit))
+        if step.unit and hasattr(value, "units") and (unit := _readable_unit(step.unit)) is not None \
+                and check_dimension(value, unit) is None:
+            value = value.to(unit)
         results[step.id] = values[step.id] = value
     return results
+
+
+def _readable_unit(text: str):
+    """The unit `text`, or None where `parse_unit` refuses it (`check_dimension` then reports it)."""
+    try:
+        return parse_unit(text)
+    except AnswerError:
+        return None
 
 
 def _parameter_errors(scenario: Scenario) -> list:

@@ -31,23 +31,24 @@ def parameter_value(value) -> str:
     return f"{value:.6g}"
 
 
-def fill_placeholders(xhtml: str, values: dict, parameter_names: set) -> str:
-    """Replace `{name}` with the learner's value of `name` (escaped; parameters at their given
-    precision, computed values to 3 significant figures); unknown names stay as written."""
+def fill_placeholders(xhtml: str, values: dict, parameter_texts: dict) -> str:
+    """Replace `{name}` with the learner's value of `name` (escaped; parameters as `parameter_texts`
+    gives them, their `parameter_value`s; computed values to 3 significant figures); unknown names
+    stay as written."""
     def shown(match):
         name = match[1]
         if name not in values:
             return match[0]
-        value = parameter_value(values[name]) if name in parameter_names else shown_value(values[name])
+        value = parameter_texts[name] if name in parameter_texts else shown_value(values[name])
         return str(escape(value))
     return _PLACEHOLDER.sub(shown, xhtml)
 
 
 def walkthrough_state(scenario: Scenario, parameters: dict, expected: dict, progress: dict, step_attempts: int) -> dict:
     known = dict(parameters)  # grows with each finished step: a prompt never shows its own answer
-    names = set(parameters)
+    names = {name: parameter_value(value) for name, value in parameters.items()}  # Pint formats each once
     state = {"title": scenario.title, "parameters": [
-        {"name": p.name, "value": parameter_value(parameters[p.name]), "citation": p.citation} for p in scenario.parameters],
+        {"name": p.name, "value": names[p.name], "citation": p.citation} for p in scenario.parameters],
         "finished": [], "current": None, "step_count": len(scenario.steps)}
     for number, step in enumerate(scenario.steps, start=1):
         record = progress.get(step.id, {})

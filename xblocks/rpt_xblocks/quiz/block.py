@@ -12,9 +12,10 @@ from importlib import resources
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
+from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
@@ -53,8 +54,8 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                    help=_("How many questions each learner draws from the bank; 0 for all."))
     shuffle_choices = Boolean(display_name=_("Shuffle choices"), scope=Scope.settings, default=True,
                               help=_("Show choices in a different order to each learner (pinned ones stay put)."))
-    questions = List(display_name=_("Questions"), scope=Scope.content, default=[],
-                     help=_("The question bank (edit the OLX or the course_content YAML)."))
+    questions = ContentList(display_name=_("Questions"), scope=Scope.content, default=[],
+                            help=_("The question bank (edit the OLX or the course_content YAML)."))
 
     attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")
     answers = Dict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
@@ -96,26 +97,32 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
             due = due.replace(tzinfo=timezone.utc)
         return datetime.now(timezone.utc) > due
 
-    def _all_correct(self) -> bool:
-        return bool(self.results) and all(r["status"] == grading.CORRECT for r in self.results.values())
+    @staticmethod
+    def _all_correct(results: dict) -> bool:
+        """Whether `results` (the field's value) hold answers to every question, all correct."""
+        return bool(results) and all(r["status"] == grading.CORRECT for r in results.values())
 
-    def _situation(self) -> learner_view.Situation:
-        left = policy.attempts_left(self.max_attempts, self.attempts)
+    def _situation(self, seed_key: str) -> learner_view.Situation:
+        attempts, results, raw_earned = self.attempts, self.results, self.raw_earned
+        left = policy.attempts_left(self.max_attempts, attempts)
         past_due = self._past_due()
         return learner_view.Situation(
-            seed_key=self.seed_key(), attempts=self.attempts, attempts_left=left, answers=self.answers,
-            results=self.results,
+            seed_key=seed_key, attempts=attempts, attempts_left=left, answers=self.answers, results=results,
             correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
-            answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(),
+            answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(results),
                                                  out_of_attempts=left == 0, past_due=past_due),
-            score=(self.raw_earned, self.raw_possible) if self.raw_earned is not None else None)
+            score=(raw_earned, self.raw_possible) if raw_earned is not None else None)
 
-    def _learner_state(self) -> dict:
+    def _learner_state(self, questions: list[bank.Question] | None = None, seed_key: str | None = None) -> dict:
+        """The learner's public state; `questions` is `bank_questions()` and `seed_key` is `seed_key()`,
+        when the caller has them already (each costs a field read or a service call)."""
+        situation = self._situation(seed_key or self.seed_key())
         state = learner_view.learner_state(
-            self.bank_questions(), title=self.display_name, draw=self.draw, shuffle=self.shuffle_choices,
-            situation=self._situation(), jump_url=lambda url_name: f"/jump_to_id/{url_name}")
-        state["can_reset"] = bool(self.answers) and state["attempts_left"] != 0 and not self._all_correct()
-        state["can_submit"] = not self.answers and state["attempts_left"] != 0
+            self.bank_questions() if questions is None else questions, title=self.display_name, draw=self.draw,
+            shuffle=self.shuffle_choices, situation=situation, jump_url=lambda url_name: f"/jump_to_id/{url_name}")
+        state["can_reset"] = (bool(situation.answers) and state["attempts_left"] != 0
+                              and not self._all_correct(situation.results))
+        state["can_submit"] = not situation.answers and state["attempts_left"] != 0
         return state
 
     def _labels(self) -> dict:
@@ -163,22 +170,25 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
 
     @json_handler()
     def submit(self, data):
-        left = policy.attempts_left(self.max_attempts, self.attempts)
+        attempts = self.attempts
+        left = policy.attempts_left(self.max_attempts, attempts)
         if left == 0:
             raise HandlerError(403, self.ugettext("You have used all your attempts."))
         if self.answers:
             raise HandlerError(409, self.ugettext("Choose Try again before submitting new answers."))
         answers = data.get("answers")
-        drawn = self._drawn()
+        questions, seed_key = self.bank_questions(), self.seed_key()  # once per request: see _learner_state
+        drawn = learner_view.drawn_questions(questions, self.draw, seed_key)
         if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
             raise HandlerError(400, self.ugettext("These answers do not belong to your questions; reload the page."))
         results, refused = {}, {}
+        translate = self.translator()
         for question in drawn:
             if question.id not in answers:
-                refused[question.id] = self.ugettext("Answer this question.")
+                refused[question.id] = translate("Answer this question.")
                 continue
             try:
-                with translated_by(self.ugettext):
+                with translated_by(translate):
                     result = grading.grade(question, answers[question.id], numeric_answer_matches)
                 results[question.id] = {"earned": result.earned, "status": result.status}
             except grading.AnswerRejected as rejection:
@@ -188,26 +198,26 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                                questions=refused)
         earned = sum(r["earned"] for r in results.values())
         score = Score(raw_earned=earned, raw_possible=float(len(drawn)))
-        self.attempts += 1
+        self.attempts = attempts + 1
         self.answers = copy.deepcopy(answers)
         self.results = results
-        better = self.raw_earned is None or earned >= self.raw_earned
-        if self.grading_method == "last" or better:
+        raw_earned, grading_method = self.raw_earned, self.grading_method
+        if grading_method == "last" or raw_earned is None or earned >= raw_earned:
             self.graded_answers = copy.deepcopy(answers)
             self.set_score(score)
-        self._record_for_item_analysis(drawn, answers, results, score)
-        self._publish_grade(self.get_score(), only_if_higher=self.grading_method == "best")
+        self._record_for_item_analysis(drawn, answers, results, score, seed_key)
+        self._publish_grade(self.get_score(), only_if_higher=grading_method == "best")
         self.emit_completion(1.0)
         self.runtime.publish(self, "edx.rpt_quiz.submitted", {
-            "attempt": self.attempts, "earned": earned, "possible": score.raw_possible,
+            "attempt": attempts + 1, "earned": earned, "possible": score.raw_possible,
             "results": {qid: r["status"] for qid, r in results.items()}})
-        return self._learner_state()
+        return self._learner_state(questions, seed_key)
 
     @json_handler()
     def reset(self, data):  # pylint: disable=unused-argument
         if not self.answers:
             raise HandlerError(409, self.ugettext("There is nothing to reset yet."))
-        if self._all_correct():
+        if self._all_correct(self.results):
             raise HandlerError(409, self.ugettext("Your answers are all correct; there is nothing to try again."))
         if policy.attempts_left(self.max_attempts, self.attempts) == 0:
             raise HandlerError(403, self.ugettext("You have used all your attempts."))
@@ -232,9 +242,9 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         return {"learners": len(self.item_records),
                 "questions": analysis.item_analysis(self.item_records, self.bank_questions())}
 
-    def _record_for_item_analysis(self, drawn, answers, results, score) -> None:
+    def _record_for_item_analysis(self, drawn, answers, results, score, seed_key: str) -> None:
         records = dict(self.item_records)
-        records[analysis.learner_key(self.seed_key())] = {
+        records[analysis.learner_key(seed_key)] = {
             "score": score.raw_earned / score.raw_possible if score.raw_possible else 0.0,
             "items": {q.id: {"earned": results[q.id]["earned"], "chosen": analysis.chosen_options(q, answers[q.id])}
                       for q in drawn}}

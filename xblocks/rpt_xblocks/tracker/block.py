@@ -21,6 +21,7 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
+from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.tracker import export, review
@@ -60,7 +61,7 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     sets = String(display_name=_("Requirement sets"), scope=Scope.settings, default=" ".join(DEFAULT_SETS),
                   help=_("Ids of the shipped requirement sets this tracker shows, separated by spaces: "
                          "nrc-35-390, nrc-35-392, nrc-35-394, nrc-35-396, astro-au-training-center, nrc-35-59-recentness."))
-    custom_sets = List(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
+    custom_sets = ContentList(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
 
     entries = List(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
     audit = List(scope=Scope.user_state, default=[], help="The learner's own changes, append-only.")
@@ -100,55 +101,61 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         chosen = [known[i] for i in self.sets.split() if i in known]
         return chosen + [requirement_set_from_data(data) for data in self.custom_sets]
 
-    def _progress(self, entries: list, plan: dict, learner: str):
-        decided = review.decisions_for(self.review_log, learner)
+    def _progress(self, entries: list, plan: dict, learner: str, review_log: list):
+        """(`Progress` of `learner`'s live `entries` under `plan`, the decisions about their entries);
+        `review_log` is the field's value, read once by the caller."""
+        decided = review.decisions_for(review_log, learner)
         statuses = {entry_id: record["decision"] for entry_id, record in decided.items()}
         live = [e for e in entries if not e.get("deleted")]
         return progress(self.requirement_sets(), live, statuses, plan, _now().date()), decided
 
-    def _state(self, measured_and_decided=None) -> dict:
-        """The learner's state; `measured_and_decided` is `_progress(...)` of this learner when the
-        caller has it already."""
-        learner = self.learner_key()
+    def _state(self, learner: str | None = None, measured_and_decided=None) -> dict:
+        """The learner's state; `learner` is `learner_key()` and `measured_and_decided` is
+        `_progress(...)` of this learner, when the caller has them already."""
+        learner = learner or self.learner_key()
+        entries, plan, review_log = self.entries, self.plan, self.review_log
         if measured_and_decided is None:
-            with translated_by(self.ugettext):
-                measured_and_decided = self._progress(self.entries, self.plan, learner)
+            with translated_by(self.translator()):
+                measured_and_decided = self._progress(entries, plan, learner, review_log)
         measured, decided = measured_and_decided
-        entries = []
-        for entry in self.entries:
+        shown = []
+        for entry in entries:
             record = decided.get(entry["id"])
-            entries.append({**entry, "status": record["decision"] if record else "pending",
-                            "review": ({"by": record["by"], "at": record["at"], "comment": record["comment"]}
-                                       if record else None)})
+            shown.append({**entry, "status": record["decision"] if record else "pending",
+                          "review": ({"by": record["by"], "at": record["at"], "comment": record["comment"]}
+                                     if record else None)})
         trail = sorted([*self.audit, *({"at": r["at"], "by": r["by"], "action": r["decision"], "entry": r["entry"],
-                                        "comment": r["comment"]} for r in review.history_for(self.review_log, learner))],
+                                        "comment": r["comment"]} for r in review.history_for(review_log, learner))],
                        key=lambda event: event["at"])
-        state = {"entries": entries, "plan": self.plan, "progress": measured.to_data(), "audit": trail,
+        state = {"entries": shown, "plan": plan, "progress": measured.to_data(), "audit": trail,
                  "staff": self.is_staff(), "stale": measured.fraction != self.completion_sent}
         if state["staff"]:
-            state["review"] = {"pending": review.pending_reviews(self.review_queue, self.review_log),
-                               "counts": review.requirement_counts(self.review_queue),
-                               "learners": len(self.review_queue)}
+            queue = self.review_queue
+            state["review"] = {"pending": review.pending_reviews(queue, review_log),
+                               "counts": review.requirement_counts(queue), "learners": len(queue)}
         return state
 
     def _after_change(self, audit_event: dict | None) -> dict:
-        """Record an accepted change: the audit event, the review queue, completion. Returns the state."""
+        """Record an accepted change: the audit event, the review queue, completion. Returns the state.
+        Each field is read once here (a read of a list or dict field costs XBlock a deep copy the
+        first time and a lookup every time)."""
+        learner, name = self.learner_key(), self.learner_name()
         if audit_event is not None:
-            self.audit = [*self.audit, {"seq": len(self.audit) + 1, "at": _now().isoformat(),
-                                        "by": self.learner_name(), **audit_event}]
-        learner = self.learner_key()
-        with translated_by(self.ugettext):
-            measured_and_decided = self._progress(self.entries, self.plan, learner)
+            audit = self.audit
+            self.audit = [*audit, {"seq": len(audit) + 1, "at": _now().isoformat(), "by": name, **audit_event}]
+        entries, plan, queue = self.entries, self.plan, self.review_queue
+        with translated_by(self.translator()):
+            measured_and_decided = self._progress(entries, plan, learner, self.review_log)
         measured = measured_and_decided[0]
-        met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
-        if self.entries or learner in self.review_queue:  # staff and visitors who log nothing are not counted
-            queue = review.queue_with(self.review_queue, learner, self.learner_name(), self.entries, self.plan, met)
-            if queue is not self.review_queue:
-                self.review_queue = queue
+        if entries or learner in queue:  # staff and visitors who log nothing are not counted
+            met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
+            changed = review.queue_with(queue, learner, name, entries, plan, met)
+            if changed is not queue:
+                self.review_queue = changed
         if self.completion_sent != measured.fraction:
             self.completion_sent = measured.fraction
             self.emit_completion(measured.fraction)
-        return self._state(measured_and_decided)
+        return self._state(learner, measured_and_decided)
 
     # ---- views ---------------------------------------------------------------------------------
 
@@ -177,17 +184,18 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         kind = data.get("kind")
         if kind not in ENTRY_KINDS:
             raise HandlerError(400, self.ugettext("Choose what kind of entry this is."), field="kind")
-        if len(self.entries) >= MAX_ENTRIES:
+        entries = self.entries
+        if len(entries) >= MAX_ENTRIES:
             raise HandlerError(400, self.ugettext("This tracker holds at most {n} entries.").format(n=MAX_ENTRIES))
         try:
-            with translated_by(self.ugettext):
+            with translated_by(self.translator()):
                 fields = entry_fields(kind, data.get("fields"), _now().date())
         except EntryError as error:
             raise HandlerError(400, error.message, field=error.field) from None
-        entry = {"id": f"e{self.next_entry}", "kind": kind, "fields": fields, "created": _now().isoformat(),
-                 "deleted": False}
-        self.next_entry += 1
-        self.entries = [*self.entries, entry]
+        number = self.next_entry
+        entry = {"id": f"e{number}", "kind": kind, "fields": fields, "created": _now().isoformat(), "deleted": False}
+        self.next_entry = number + 1
+        self.entries = [*entries, entry]
         return self._after_change({"action": "added", "entry": entry["id"], "kind": kind})
 
     @json_handler()
@@ -237,8 +245,9 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         self.review_log = review.with_decision(self.review_log, {
             "learner": learner, "entry": entry_id, "decision": decision, "comment": comment,
             "by": self.learner_name(), "at": _now().isoformat()})
-        with translated_by(t):
-            measured, _decided = self._progress(snapshot["entries"], snapshot.get("plan", {}), learner)
+        with translated_by(self.translator()):
+            measured, _decided = self._progress(snapshot["entries"], snapshot.get("plan", {}), learner,
+                                                self.review_log)
         met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
         self.review_queue = review.queue_with(self.review_queue, learner, snapshot["name"], snapshot["entries"],
                                               snapshot.get("plan", {}), met)
