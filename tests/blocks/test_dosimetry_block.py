@@ -156,3 +156,21 @@ def test_rescore_recomputes_the_stored_score(walkthrough):
     call(walkthrough, "check_step", {"step": "activity", "answer": f"{expected['activity'].m_as('GBq'):.5f} GBq"})
     assert walkthrough.get_score() == walkthrough.calculate_score()
     assert walkthrough.get_score().raw_earned == 1.0 and walkthrough.get_score().raw_possible == 2.0
+
+
+def test_the_memoized_sanitizer_sees_only_author_text_never_a_learners_numbers(walkthrough, monkeypatch):
+    """`sanitize` is memoized for the whole process: what it is given must not depend on the learner
+    (the LMS worker would otherwise keep learners' numbers); the numbers are filled in afterwards."""
+    from rpt_xblocks.dosimetry import walkthrough_view
+
+    seen = []
+    real = walkthrough_view.sanitize
+    monkeypatch.setattr(walkthrough_view, "sanitize", lambda html: seen.append(html) or real(html))
+    _, expected = reference(walkthrough)
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.2"})
+    page = walkthrough.render("student_view", {}).content
+    scenario = walkthrough._numbers()[0]
+    authored = {text for step in scenario.steps for text in (step.prompt, step.explanation)}
+    assert seen and set(seen) <= authored
+    assert shown_value(expected["remaining"]) in page  # the finished step shows its number, filled in

@@ -52,13 +52,15 @@ def walkthrough_state(scenario: Scenario, parameters: dict, expected: dict, prog
         "finished": [], "current": None, "step_count": len(scenario.steps)}
     for number, step in enumerate(scenario.steps, start=1):
         record = progress.get(step.id, {})
-        prompt = sanitize(fill_placeholders(step.prompt, known, names))
+        # The author's text is sanitized (and memoized) as written, then the learner's numbers go in
+        # escaped: the process-wide sanitize cache never holds a text made from one learner's numbers.
+        prompt = fill_placeholders(sanitize(step.prompt), known, names)
         if record.get("done"):
             known[step.id] = expected[step.id]
             state["finished"].append({
                 "id": step.id, "number": number, "prompt": prompt, "answer": record.get("answer", ""),
                 "correct": bool(record.get("correct")), "reference": shown_value(expected[step.id]),
-                "explanation": sanitize(fill_placeholders(step.explanation, known, names)), "source": step.source})
+                "explanation": fill_placeholders(sanitize(step.explanation), known, names), "source": step.source})
             continue
         state["current"] = {"id": step.id, "number": number, "prompt": prompt, "unit": step.unit,
                             "attempts_left": step_attempts - record.get("attempts", 0), "hint_count": len(step.hints)}
