@@ -533,11 +533,11 @@ def _advice(out: list[str], results: dict, rec: dict) -> None:
         f"marks `yaml_source` needs, checked): measured {secs(results['what_if_build']['yaml_python_seconds'])} → "
         f"{secs(results['what_if_build']['yaml_c_seconds'])} for the {results['what_if_build']['module_files']} module "
         f"files ({rec['yaml_speedup']:.0f}× faster), **{pct(rec['yaml_share'])} of the build**.")
-    add(f"- **Reuse one Markdown converter** (`reset()` between texts) instead of a new `markdown.Markdown` per text: "
-        f"measured {secs(results['what_if_build']['markdown_saving_per_text'])} per text, "
-        f"{secs(rec['markdown_saving'])} for the {rec['texts']:,} texts, **{pct(rec['markdown_share'])} of the build**. "
-        f"One bleach `Cleaner` instead of `bleach.clean` per text: {signed(-rec['cleaner_share'])} of the build "
-        "(measured; moot after recommendation 1).")
+    add(f"- *Shipped:* **one Markdown converter** (`reset()` between texts) instead of a new `markdown.Markdown` per "
+        f"text saves, measured against a new converter per text, {secs(results['what_if_build']['markdown_saving_per_text'])} "
+        f"per text, {secs(rec['markdown_saving'])} for the {rec['texts']:,} texts, **{pct(rec['markdown_share'])} of the "
+        f"build**; **one bleach `Cleaner` per thread** instead of `bleach.clean` per text: {signed(-rec['cleaner_share'])} "
+        "of the build (measured; moot after recommendation 1).")
     add(f"- **Do not render again what did not change**: cache each lesson's XHTML and problems by the hash of its text "
         f"and the renderer's version. A rebuild after editing one lesson would skip about {pct(rec['render_share'])} of "
         "the build; with recommendation 3 and libyaml it is the only way towards the 2× goal.")
