@@ -1,8 +1,13 @@
 """From course_content/ to OLX files in memory: load, render, check links.
 
-Contract: `build_files(content_dir, overrides)` returns `(course, files)` where files maps archive
-paths to bytes, or raises `ProblemsFound` with every author mistake (`path:line`). It writes
-nothing; archive.py packs the result.
+Contract: `build_files(content_dir, overrides, progress, cache, workers)` returns `(course, files)`
+where files maps archive paths to bytes, or raises `ProblemsFound` with every author mistake
+(`path:line`). It writes nothing but the render cache; archive.py packs the result. With a
+`RenderCache`, Markdown rendered by an earlier build is taken from it (a rendered text's markup
+problems are kept with it and reported again; links are checked against this build's course every
+time), what is rendered anew is stored, and once every text is rendered the entries this build did
+not use are pruned. Lessons the cache does not have are rendered in `workers` processes when there
+are enough (render_pool). The files are the same with or without a cache and for any `workers`.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.render_cache import Rendered, RenderCache, render_text
+from rpt_course.render_pool import render_many
 from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
 from rpt_course.trackers import compile_tracker
@@ -23,18 +30,13 @@ from rpt_course.walkthroughs import compile_walkthrough
 Progress = Callable[[int, int], None]
 
 
-def build_files(content_dir: Path, overrides: Overrides = Overrides(),
-                progress: Progress | None = None) -> tuple[Course, dict[str, bytes]]:
+def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress: Progress | None = None,
+                cache: RenderCache | None = None, workers: int = 1) -> tuple[Course, dict[str, bytes]]:
     course = load_course(Path(content_dir), overrides)
     problems: list[Problem] = []
     url_names = {block.id for module in course.modules for block in module.blocks()}
-    render = _Renderer(course, url_names, problems)
-    lesson_components = [c for c in course.components if c.kind == "lesson"]
-    rendered = {}
-    for done, component in enumerate(lesson_components, start=1):
-        rendered[component.id] = render(component.file, component.id)
-        if progress:
-            progress(done, len(lesson_components))
+    render = _Renderer(course, url_names, problems, cache)
+    rendered = render.lessons([c for c in course.components if c.kind == "lesson"], workers, progress)
     if course.sources is not None:
         listed = load_sources(course.sources, course.shown(course.sources), problems)
         if listed is not None:
@@ -76,37 +78,79 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",
     )
+    if cache is not None:
+        cache.prune()
     if problems:
         raise ProblemsFound(problems)
     return course, olx_files(course, pages)
 
 
 class _Renderer:
-    """Renders one Markdown file and reports its markup problems and broken links at their lines."""
+    """Renders Markdown files and texts (through the cache, if any) and reports their markup problems
+    and broken links at their lines."""
 
-    def __init__(self, course: Course, url_names: set[str], problems: list[Problem]):
+    def __init__(self, course: Course, url_names: set[str], problems: list[Problem], cache: RenderCache | None):
         self.course = course
         self.url_names = url_names
         self.problems = problems
+        self.cache = cache
+
+    def _read(self, path: Path) -> str | None:
+        try:
+            return path.read_text("utf-8")
+        except UnicodeDecodeError:
+            self.problems.append(Problem(self.course.shown(path), None,
+                                         "this file is not UTF-8 text — save it with UTF-8 encoding"))
+            return None
 
     def __call__(self, path: Path, anchor_prefix: str) -> str:
         """Render a Markdown file; problems are located at the line that holds their text."""
-        shown = self.course.shown(path)
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError:
-            self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
+        text = self._read(path)
+        if text is None:
             return ""
-        return self.markdown(text, anchor_prefix, shown, lambda needle: _line_of(text, needle))
+        return self.markdown(text, anchor_prefix, self.course.shown(path), lambda needle: _line_of(text, needle))
+
+    def lessons(self, components, workers: int, progress: Progress | None) -> dict[str, str]:
+        """Every lesson component's XHTML by id, reported in component order; the ones the cache lacks
+        are rendered together (render_pool), so that several processes can share the work."""
+        texts = [(component, self._read(component.file)) for component in components]
+        cached = {}
+        for component, text in texts:
+            if text is not None and self.cache is not None:
+                cached[component.id] = self.cache.get(text, component.id)
+        missing = [(text, component.id) for component, text in texts if text is not None and cached.get(component.id) is None]
+        fresh = render_many(missing, workers)
+        xhtml = {}
+        for done, (component, text) in enumerate(texts, start=1):
+            if text is None:
+                xhtml[component.id] = ""
+            else:
+                rendered = cached.get(component.id)
+                if rendered is None:
+                    rendered = next(fresh)
+                    if self.cache is not None:
+                        self.cache.put(text, component.id, rendered)
+                xhtml[component.id] = self._report(rendered, self.course.shown(component.file),
+                                                   lambda needle, text=text: _line_of(text, needle))
+            if progress:
+                progress(done, len(texts))
+        return xhtml
 
     def markdown(self, text: str, anchor_prefix: str, shown: str, locate) -> str:
         """Render Markdown `text` from `shown`; `locate(needle)` gives the line of a problem's text."""
-        xhtml, markup_problems = lessons.render_lesson(text, anchor_prefix)
-        for needle, message in markup_problems:
+        rendered = self.cache.get(text, anchor_prefix) if self.cache is not None else None
+        if rendered is None:
+            rendered = render_text(text, anchor_prefix)
+            if self.cache is not None:
+                self.cache.put(text, anchor_prefix, rendered)
+        return self._report(rendered, shown, locate)
+
+    def _report(self, rendered: Rendered, shown: str, locate) -> str:
+        for needle, message in rendered.problems:
             self.problems.append(Problem(shown, locate(needle), message))
-        for target in lessons.links(xhtml):
+        for target in rendered.links:
             self._check_link(target, shown, locate)
-        return xhtml
+        return rendered.xhtml
 
     def _check_link(self, target: str, shown: str, locate) -> None:
         bare = target.split("#", 1)[0].split("?", 1)[0]
