@@ -1,8 +1,9 @@
 """Where the time and memory go: cProfile of a build and of a block handler, tracemalloc of a build.
 
 Contract:
-- `child_profile_build(content, out, stats, memory_content)` (in its own process) runs `rpt-course
-  build` under cProfile and dumps the stats, then runs the same build's steps on `memory_content`
+- `child_profile_build(content, out, stats, memory_content)` (in its own process) runs a cold
+  `rpt-course build` (`--no-cache --jobs 1`: every text rendered, in this process) under cProfile
+  and dumps the stats, then runs the same build's steps on `memory_content`
   under tracemalloc and returns what the build holds when its OLX is complete (top allocation sites)
   and its traced peaks. Neither changes anything in the product code.
 - `summarize(stats_path, phases)` reads a cProfile dump: the total, the cumulative time and share of
@@ -19,7 +20,7 @@ from pathlib import Path
 # (label, file suffix, function) — the build's steps in the order build.py and cli.py run them.
 BUILD_PHASES = [
     ("load content (YAML, schemas, model)", "rpt_course/content.py", "load_course"),
-    ("render lesson Markdown and check links", "rpt_course/build.py", "__call__"),
+    ("render lesson Markdown and check links", "rpt_course/build.py", "lessons"),
     ("compile quizzes", "rpt_course/quizzes.py", "compile_quiz"),
     ("compile walkthroughs", "rpt_course/walkthroughs.py", "compile_walkthrough"),
     ("draw figures", "rpt_course/figures.py", "compile_figure"),
@@ -71,7 +72,7 @@ def child_profile_build(content: str, out: str, stats_path: str, memory_content:
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         profiler.enable()
-        status = main(["build", content, "-o", out])
+        status = main(["build", content, "-o", out, "--no-cache", "--jobs", "1"])  # cold, all in this process
         profiler.disable()
     seconds = time.perf_counter() - started
     if status != 0:

@@ -59,7 +59,7 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
 
     if new_converters() != one_converter():
         raise RuntimeError("a reused Markdown converter gives other HTML — the what-if is not valid")
-    markdown = _compare(new_converters, one_converter, rounds)
+    converting = _compare(new_converters, one_converter, rounds)
 
     htmls = new_converters()
 
@@ -95,8 +95,8 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
     composing = _compare(compose_python, compose_c, rounds)
     return {
         "sample_texts": len(texts), "module_files": len(yaml_texts), "rounds": rounds,
-        "markdown_saving_per_text": markdown["saving"] / len(texts),
-        "markdown_per_text": markdown["shipped"] / len(texts),
+        "markdown_saving_per_text": converting["saving"] / len(texts),
+        "markdown_per_text": converting["shipped"] / len(texts),
         "cleaner_saving_per_text": cleaning["saving"] / len(texts),
         "sanitize_per_text": cleaning["shipped"] / len(texts),
         "yaml_python_seconds": composing["shipped"], "yaml_c_seconds": composing["variant"],
