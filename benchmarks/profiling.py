@@ -82,29 +82,33 @@ def child_profile_build(content: str, out: str, stats_path: str, memory_content:
 
 
 def _memory_build(content: str, out: str) -> dict:
-    """The command's steps (cli._build) under tracemalloc, with a snapshot once the OLX is complete."""
+    """The command's steps (cli._build: OLX staged in a folder; no render cache, one process) under
+    tracemalloc, with a snapshot once the OLX is complete."""
     import tracemalloc
 
     from rpt_course.archive import write_archive
     from rpt_course.build import build_files
     from rpt_course.olx_checks import olx_problems
+    from rpt_course.staging import staging_folder
 
     from rpt_xblocks import sanitizing
 
     if hasattr(sanitizing.sanitize, "cache_clear"):  # start as a fresh build would, not with the profiled build's texts
         sanitizing.sanitize.cache_clear()
-    tracemalloc.start(1)
-    course, files = build_files(Path(content))
-    held, peak_building = tracemalloc.get_traced_memory()
-    snapshot = tracemalloc.take_snapshot()
-    tracemalloc.reset_peak()
-    problems = olx_problems(files, "(built OLX)")
-    _, peak_checking = tracemalloc.get_traced_memory()
-    tracemalloc.reset_peak()
-    write_archive(files, Path(out) / "memory.tar.gz")
-    _, peak_writing = tracemalloc.get_traced_memory()
-    sanitize_cache = _sanitize_cache()
-    tracemalloc.stop()
+    with staging_folder(Path(out)) as staging:  # as the command does: the OLX written out as it is made
+        tracemalloc.start(1)
+        course, files = build_files(Path(content), staging=staging)
+        held, peak_building = tracemalloc.get_traced_memory()
+        snapshot = tracemalloc.take_snapshot()
+        tracemalloc.reset_peak()
+        problems = olx_problems(files, "(built OLX)")
+        _, peak_checking = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        write_archive(files, Path(out) / "memory.tar.gz")
+        _, peak_writing = tracemalloc.get_traced_memory()
+        sanitize_cache = _sanitize_cache()
+        tracemalloc.stop()
+        sizes = [len(files[name]) for name in files]
     if problems:
         raise RuntimeError(f"the generated course has OLX problems: {problems[:3]}")
     snapshot = snapshot.filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
@@ -114,8 +118,7 @@ def _memory_build(content: str, out: str) -> dict:
                for s in snapshot.statistics("filename")[:8]]
     return {"held_after_build_files": held, "peak_building": peak_building,
             "peak_checking": peak_checking, "peak_writing": peak_writing,
-            "olx_bytes": sum(len(data) for data in files.values()), "olx_files": len(files),
-            "largest_file": max(len(data) for data in files.values()),
+            "olx_bytes": sum(sizes), "olx_files": len(sizes), "largest_file": max(sizes), "olx_staged": True,
             "units": len(course.units), "top_sites": sites, "top_files": by_file, "sanitize_cache": sanitize_cache}
 
 

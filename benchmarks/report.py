@@ -137,7 +137,8 @@ def recommendations(results: dict) -> dict:
     growth = results["growth"][-1] if results["growth"] else None
     cache = memory.get("sanitize_cache")
     cache_bytes = max(0, cache["bytes"]) if cache else 0
-    model_kb_per_unit = max(0.0, (memory["held_after_build_files"] - memory["olx_bytes"] - cache_bytes) / 1024 / memory["units"])
+    olx_held = 0 if memory.get("olx_staged") else memory["olx_bytes"]
+    model_kb_per_unit = max(0.0, (memory["held_after_build_files"] - olx_held - cache_bytes) / 1024 / memory["units"])
     return {
         "build_seconds": build_seconds, "profile_units": profile["units"], "texts": texts, "cpus": cpus,
         "one_pass_share": sum(_part(profile, start)["share"] for start in ("sanitize", "markup problems", "link list")),
@@ -402,19 +403,20 @@ def _where(out: list[str], results: dict, rec: dict) -> None:
     memory = results["memory_build"]
     add(f"### The build's memory ({units(memory['units'])} units, tracemalloc)")
     add("")
-    add(f"- When `build_files` returns, the build holds {mib(memory['held_after_build_files'] / 1024)} of Python objects, "
-        f"of which {mib(memory['olx_bytes'] / 1024)} is the OLX itself ({memory['olx_files']:,} files held as bytes in one "
-        f"dict; the largest is {kib(memory['largest_file'] / 1024)})"
-        + (f", {mib(rec['cache_bytes'] / 1024)} is the `sanitize` cache ({memory['sanitize_cache']['entries']:,} texts, "
+    add(f"- When `build_files` returns, the build holds {mib(memory['held_after_build_files'] / 1024)} of Python objects. "
+        f"The OLX is not among them: its {memory['olx_files']:,} files ({mib(memory['olx_bytes'] / 1024)}; the largest "
+        f"{kib(memory['largest_file'] / 1024)}) and the rendered lessons were written to a staging folder as they were "
+        "made, and the checks and the packer read them back one at a time"
+        + (f"; {mib(rec['cache_bytes'] / 1024)} is the `sanitize` cache ({memory['sanitize_cache']['entries']:,} texts, "
            "each kept as given and as sanitized)" if rec["cache_bytes"] else "")
-        + f"; the rest, about {kib(rec['model_kb_per_unit'])} per unit, is the course model, paths and line maps.")
-    add(f"- Traced peaks: {mib(memory['peak_building'] / 1024)} while building (rendered lesson strings and the OLX bytes "
-        f"alive together), {mib(memory['peak_checking'] / 1024)} while checking the OLX, "
-        f"{mib(memory['peak_writing'] / 1024)} while packing.")
+        + f"; the rest, about {kib(rec['model_kb_per_unit'])} per unit, is the course model, paths, line maps and the "
+          "names of the staged files.")
+    add(f"- Traced peaks: {mib(memory['peak_building'] / 1024)} while building, "
+        f"{mib(memory['peak_checking'] / 1024)} while checking the OLX, {mib(memory['peak_writing'] / 1024)} while packing.")
     if rec["memory_growth_kb_per_unit"] is not None:
-        add(f"- Measured above without tracing: working memory grows {kib(rec['memory_growth_kb_per_unit'])} per unit "
-            f"for {kib(rec['olx_kb_per_unit'])} of OLX per unit: the whole OLX is in memory, more than once at the peak, "
-            "plus allocator overhead.")
+        add(f"- Measured above without tracing: the cold build's working memory grows "
+            f"{kib(rec['memory_growth_kb_per_unit'])} per unit, for {kib(rec['olx_kb_per_unit'])} of OLX per unit "
+            f"and about {kib(rec['model_kb_per_unit'])} of traced objects per unit, plus allocator overhead.")
     add("")
     add("Where the objects held after `build_files` were allocated:")
     add("")

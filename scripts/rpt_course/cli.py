@@ -10,6 +10,7 @@ with or without it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from rpt_course.olx_checks import olx_problems
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.render_cache import RenderCache
 from rpt_course.render_pool import default_workers
+from rpt_course.staging import staging_folder
 
 DEFAULT_CONTENT = "course_content"
 DEFAULT_OUT = "dist"
@@ -98,25 +100,40 @@ def _cache(args) -> RenderCache | None:
     return RenderCache(Path(folder))
 
 
+def _cannot_write(where, exc: OSError) -> int:
+    print(f"{where}: cannot write the archive ({exc.strerror}) — check the output folder and free space; any earlier archive is untouched", file=sys.stderr)
+    return 1
+
+
 def _build(args) -> int:
-    content = Path(args.content)
+    """Build into a staging folder inside the output folder (the OLX is written there as it is made,
+    not held in memory), check it, pack it; the staging folder is removed in every case."""
+    content, out = Path(args.content), Path(args.out)
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
-    try:
-        course, files = build_files(content, _overrides(args), progress=_progress, cache=_cache(args),
-                                    workers=args.jobs or default_workers())
-    except ProblemsFound as found:
-        return _report(found.problems)
-    problems = olx_problems(files, "(built OLX)")
-    if problems:
-        return _report(problems)
-    archive = Path(args.out) / f"{course.org}-{course.number}-{course.run}.tar.gz"
-    try:
-        size, sha256 = write_archive(files, archive)
-    except OSError as exc:
-        print(f"{archive}: cannot write the archive ({exc.strerror}) — check the output folder and free space; any earlier archive is untouched", file=sys.stderr)
-        return 1
+    with contextlib.ExitStack() as stack:
+        try:
+            staging = stack.enter_context(staging_folder(out))
+        except OSError as exc:
+            return _cannot_write(out, exc)
+        try:
+            course, files = build_files(content, _overrides(args), progress=_progress, cache=_cache(args),
+                                        workers=args.jobs or default_workers(), staging=staging)
+        except ProblemsFound as found:
+            return _report(found.problems)
+        except OSError as exc:
+            if exc.filename is None or staging not in Path(exc.filename).parents:
+                raise
+            return _cannot_write(out, exc)
+        problems = olx_problems(files, "(built OLX)")
+        if problems:
+            return _report(problems)
+        archive = out / f"{course.org}-{course.number}-{course.run}.tar.gz"
+        try:
+            size, sha256 = write_archive(files, archive)
+        except OSError as exc:
+            return _cannot_write(archive, exc)
     print(_summary(course, archive, size, sha256))
     return 0
 
