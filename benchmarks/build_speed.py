@@ -1,16 +1,23 @@
 """Build throughput: `rpt-course build` on generated courses beside the packing floor.
 
 Contract: `measure_builds(sizes, repeat, workdir)` generates one course per size (benchmarks.
-generate_course), then for each size runs, `repeat` times and alternating which goes first, the
-build and the floor, each in a fresh process (benchmarks.child). The build is the command's own
-entry point (`rpt_course.cli.main(["build", ...])`: load, render, check, pack, write). The floor
+generate_course), then for each size runs, `repeat` times and rotating which goes first, the cold
+build, the floor and the warm rebuild, each in a fresh process (benchmarks.child). The build is the
+command's own entry point (`rpt_course.cli.main(["build", ...])`: load, render, check, pack,
+write); the **cold** build runs with `--no-cache` (every text rendered, as a first build or a
+build after a change of the renderer), the **warm** rebuild with a render cache that a previous
+build filled and one lesson edited since (a sentence appended to a lesson in the middle of the
+course, a new sentence each run; the lesson is restored right after, so that every cold build and
+the floor see the generated course). One untimed build fills the cache first, and its archive must
+be byte-identical to the cold builds' (`cache_identical`). The
 packs the same OLX tree (the build's archive unpacked into a folder) with nothing but tarfile and
 gzip at the settings of scripts/rpt_course/archive.py (sorted members with folders, PAX, mtime 0,
 owner 0, modes 644/755, gzip level 9 without name or time, fsync, rename), reading one file at a
 time and holding only the sorted list of names, and checks that its archive is byte-identical to
 the build's. Returns per size: the course's shape, summaries of time
 (in the process, after imports), process time (interpreter start-up included), peak and working
-memory (peak RSS minus RSS after imports), the ratio build/floor and the OLX size.
+memory (peak RSS minus RSS after imports) of the cold build, the floor and the warm rebuild, the
+ratios cold build/floor and warm rebuild/floor, and the OLX size.
 """
 from __future__ import annotations
 
@@ -40,7 +47,8 @@ def _sha256(path: Path) -> str:
 
 # ---- children (each runs in its own process) ---------------------------------------------------
 
-def child_build(content: str, out: str) -> dict:
+def child_build(content: str, out: str, cache: str = "") -> dict:
+    """One `rpt-course build`: with the render cache in `cache`, or with `--no-cache` if it is ''."""
     import contextlib
     import io
 
@@ -48,14 +56,20 @@ def child_build(content: str, out: str) -> dict:
 
     baseline = rss_kb()
     output = io.StringIO()
+    options = ["--cache-dir", cache] if cache else ["--no-cache"]
     started = time.perf_counter()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
-        status = main(["build", content, "-o", out])
+        status = main(["build", content, "-o", out, *options])
     seconds = time.perf_counter() - started
     if status != 0:
         raise RuntimeError(f"rpt-course build {content} exited with {status}")
     archive = next(Path(out).glob("*.tar.gz"))
-    return {"seconds": seconds, "baseline_rss_kb": baseline, "archive": str(archive),
+    import resource
+
+    # The render workers, if the build started any: the largest one's peak (Linux starts it at this
+    # process's size when it forks), 0 if there were none.
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": seconds, "baseline_rss_kb": baseline, "workers_peak_kb": workers_peak, "archive": str(archive),
             "archive_bytes": archive.stat().st_size, "sha256": _sha256(archive)}
 
 
@@ -131,32 +145,74 @@ def measure_builds(sizes: list[int], repeat: int, workdir: Path, repeat_for=None
         if where.exists():
             shutil.rmtree(where)
         shape = generate_course(where / "content", size)
-        builds, floors, tree = [], [], where / "olx"
-        log(f"build: {size} units, {times} run(s) each of build and floor")
-        for run in range(times):  # run 0 builds first (the floor packs its tree); then the order alternates
-            for kind in (("build", "floor") if run % 2 == 0 else ("floor", "build")):
+        builds, floors, warms, tree = [], [], [], where / "olx"
+        log(f"build: {size} units, {times} run(s) each of cold build, floor and warm rebuild")
+        filled = _fill_cache(where)
+        kinds = ("build", "floor", "warm")
+        for run in range(times):  # run 0 builds first (the floor packs its tree); then the order rotates
+            for kind in kinds[run % 3:] + kinds[:run % 3]:
                 if kind == "build":
                     builds.append(_one_build(where, run))
                     if not tree.exists():
                         files = unpack(Path(builds[-1]["archive"]), tree)
-                else:
+                elif kind == "floor":
                     floors.append(_one_floor(where, run))
+                else:
+                    warms.append(_one_warm(where, run))
         identical = all(f["sha256"] == builds[0]["sha256"] for f in floors + builds)
         build_time, floor_time = summary([b["seconds"] for b in builds]), summary([f["seconds"] for f in floors])
+        warm_time = summary([w["seconds"] for w in warms])
         results.append({
             "units": size, "shape": asdict(shape), "olx_files": files[0], "olx_bytes": files[1],
             "largest_file_bytes": files[2], "archive_bytes": builds[0]["archive_bytes"],
             "build": {"seconds": build_time, "process_seconds": summary([b["process_seconds"] for b in builds]),
-                      **_memory(builds)},
+                      "workers_peak_kb": summary([b["workers_peak_kb"] for b in builds]), **_memory(builds)},
             "floor": {"seconds": floor_time, "process_seconds": summary([f["process_seconds"] for f in floors]),
                       **_memory(floors)},
+            "warm": {"seconds": warm_time, "process_seconds": summary([w["process_seconds"] for w in warms]),
+                     **_memory(warms)},
             "ratio": ratio(build_time, floor_time),
+            "warm_ratio": ratio(warm_time, floor_time),
             "floor_identical": identical,
+            "cache_identical": filled["sha256"] == builds[0]["sha256"],
             "archive": builds[0]["archive"],
         })
-        log(f"  build {build_time['median']:.2f} s, floor {floor_time['median']:.3f} s, "
-            f"ratio {results[-1]['ratio']:.1f}x, build peak {results[-1]['build']['peak_kb']['median'] / 1024:.0f} MiB")
+        log(f"  cold build {build_time['median']:.2f} s, floor {floor_time['median']:.3f} s, warm rebuild "
+            f"{warm_time['median']:.2f} s; cold/floor {results[-1]['ratio']:.1f}x, warm/floor "
+            f"{results[-1]['warm_ratio']:.1f}x; cold build peak {results[-1]['build']['peak_kb']['median'] / 1024:.0f} MiB")
     return results
+
+
+def _edited_lesson(where: Path) -> Path:
+    lessons = sorted((where / "content").glob("*/lessons/*.md"))
+    return lessons[len(lessons) // 2]
+
+
+def _fill_cache(where: Path) -> dict:
+    """The untimed build that fills the render cache the warm rebuilds start from."""
+    cache = where / "cache"
+    if cache.exists():
+        shutil.rmtree(cache)
+    out = where / "dist-fill"
+    result = run_child("build", [str(where / "content"), str(out), str(cache)])
+    shutil.rmtree(out)
+    result["archive"] = None
+    return result
+
+
+def _one_warm(where: Path, run: int) -> dict:
+    """One rebuild with the filled cache after appending a new sentence to one lesson (restored after)."""
+    lesson = _edited_lesson(where)
+    original = lesson.read_bytes()
+    out = where / f"dist-warm-{run}"
+    try:
+        lesson.write_bytes(original + f"\nEdited before warm rebuild {run}.\n".encode())
+        result = run_child("build", [str(where / "content"), str(out), str(where / "cache")])
+    finally:
+        lesson.write_bytes(original)
+    shutil.rmtree(out)
+    result["archive"] = None
+    return result
 
 
 def _one_build(where: Path, run: int) -> dict:
@@ -164,7 +220,7 @@ def _one_build(where: Path, run: int) -> dict:
     out = where / f"dist-{run}"
     if out.exists():
         shutil.rmtree(out)
-    result = run_child("build", [str(where / "content"), str(out)])
+    result = run_child("build", [str(where / "content"), str(out), ""])
     if run > 0:
         shutil.rmtree(out)
         result["archive"] = None

@@ -1,8 +1,9 @@
 """Where the time and memory go: cProfile of a build and of a block handler, tracemalloc of a build.
 
 Contract:
-- `child_profile_build(content, out, stats, memory_content)` (in its own process) runs `rpt-course
-  build` under cProfile and dumps the stats, then runs the same build's steps on `memory_content`
+- `child_profile_build(content, out, stats, memory_content)` (in its own process) runs a cold
+  `rpt-course build` (`--no-cache --jobs 1`: every text rendered, in this process) under cProfile
+  and dumps the stats, then runs the same build's steps on `memory_content`
   under tracemalloc and returns what the build holds when its OLX is complete (top allocation sites)
   and its traced peaks. Neither changes anything in the product code.
 - `summarize(stats_path, phases)` reads a cProfile dump: the total, the cumulative time and share of
@@ -19,7 +20,7 @@ from pathlib import Path
 # (label, file suffix, function) — the build's steps in the order build.py and cli.py run them.
 BUILD_PHASES = [
     ("load content (YAML, schemas, model)", "rpt_course/content.py", "load_course"),
-    ("render lesson Markdown and check links", "rpt_course/build.py", "__call__"),
+    ("render lesson Markdown and check links", "rpt_course/build.py", "lessons"),
     ("compile quizzes", "rpt_course/quizzes.py", "compile_quiz"),
     ("compile walkthroughs", "rpt_course/walkthroughs.py", "compile_walkthrough"),
     ("draw figures", "rpt_course/figures.py", "compile_figure"),
@@ -71,7 +72,7 @@ def child_profile_build(content: str, out: str, stats_path: str, memory_content:
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         profiler.enable()
-        status = main(["build", content, "-o", out])
+        status = main(["build", content, "-o", out, "--no-cache", "--jobs", "1"])  # cold, all in this process
         profiler.disable()
     seconds = time.perf_counter() - started
     if status != 0:
@@ -81,29 +82,33 @@ def child_profile_build(content: str, out: str, stats_path: str, memory_content:
 
 
 def _memory_build(content: str, out: str) -> dict:
-    """The command's steps (cli._build) under tracemalloc, with a snapshot once the OLX is complete."""
+    """The command's steps (cli._build: OLX staged in a folder; no render cache, one process) under
+    tracemalloc, with a snapshot once the OLX is complete."""
     import tracemalloc
 
     from rpt_course.archive import write_archive
     from rpt_course.build import build_files
     from rpt_course.olx_checks import olx_problems
+    from rpt_course.staging import staging_folder
 
     from rpt_xblocks import sanitizing
 
     if hasattr(sanitizing.sanitize, "cache_clear"):  # start as a fresh build would, not with the profiled build's texts
         sanitizing.sanitize.cache_clear()
-    tracemalloc.start(1)
-    course, files = build_files(Path(content))
-    held, peak_building = tracemalloc.get_traced_memory()
-    snapshot = tracemalloc.take_snapshot()
-    tracemalloc.reset_peak()
-    problems = olx_problems(files, "(built OLX)")
-    _, peak_checking = tracemalloc.get_traced_memory()
-    tracemalloc.reset_peak()
-    write_archive(files, Path(out) / "memory.tar.gz")
-    _, peak_writing = tracemalloc.get_traced_memory()
-    sanitize_cache = _sanitize_cache()
-    tracemalloc.stop()
+    with staging_folder(Path(out)) as staging:  # as the command does: the OLX written out as it is made
+        tracemalloc.start(1)
+        course, files = build_files(Path(content), staging=staging)
+        held, peak_building = tracemalloc.get_traced_memory()
+        snapshot = tracemalloc.take_snapshot()
+        tracemalloc.reset_peak()
+        problems = olx_problems(files, "(built OLX)")
+        _, peak_checking = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        write_archive(files, Path(out) / "memory.tar.gz")
+        _, peak_writing = tracemalloc.get_traced_memory()
+        sanitize_cache = _sanitize_cache()
+        tracemalloc.stop()
+        sizes = [len(files[name]) for name in files]
     if problems:
         raise RuntimeError(f"the generated course has OLX problems: {problems[:3]}")
     snapshot = snapshot.filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
@@ -113,8 +118,7 @@ def _memory_build(content: str, out: str) -> dict:
                for s in snapshot.statistics("filename")[:8]]
     return {"held_after_build_files": held, "peak_building": peak_building,
             "peak_checking": peak_checking, "peak_writing": peak_writing,
-            "olx_bytes": sum(len(data) for data in files.values()), "olx_files": len(files),
-            "largest_file": max(len(data) for data in files.values()),
+            "olx_bytes": sum(sizes), "olx_files": len(sizes), "largest_file": max(sizes), "olx_staged": True,
             "units": len(course.units), "top_sites": sites, "top_files": by_file, "sanitize_cache": sanitize_cache}
 
 

@@ -23,6 +23,13 @@ COURSE_CONTENT = Path(__file__).parent.parent / "course_content"
 GOOD_COURSE = Path(__file__).parent / "fixtures" / "courses" / "good"
 
 
+@pytest.fixture(autouse=True)
+def _render_cache_per_test(tmp_path_factory, monkeypatch):
+    """Each test's builds keep their render cache in a folder of their own (`rpt-course build`'s
+    default is var/build-cache beside the content folder, which for course_content/ is the repository)."""
+    monkeypatch.setenv("RPT_BUILD_CACHE_DIR", str(tmp_path_factory.mktemp("build-cache")))
+
+
 @pytest.fixture
 def good_course(tmp_path) -> Path:
     """A fresh copy of the small valid content folder tests/fixtures/courses/good, free to change."""

@@ -1,7 +1,8 @@
 """Pack OLX files into a byte-identical, atomically written `.tar.gz`.
 
-Contract: `write_archive(files, target)` writes `target` so that the same files always give the
-same bytes (sorted members, folders included, mtime 0, uid/gid 0, no owner names, fixed modes,
+Contract: `write_archive(files, target)` writes `target` from `files` (a mapping of archive paths
+to bytes, read one file at a time, so a mapping backed by a folder keeps memory flat) so that the
+same files always give the same bytes (sorted members, folders included, mtime 0, uid/gid 0, no owner names, fixed modes,
 gzip header without name or time), replaces any earlier archive only once the new one is complete
 (temporary file in the same folder + fsync + rename), and leaves no partial file on failure.
 Returns the archive's size and sha256.
@@ -14,6 +15,7 @@ import io
 import os
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 FILE_MODE = 0o644
@@ -41,19 +43,21 @@ def _info(name: str, kind: bytes, mode: int, size: int = 0) -> tarfile.TarInfo:
     return info
 
 
-def pack(files: dict[str, bytes], stream) -> None:
-    """Write the deterministic tar.gz of `files` to the binary `stream`."""
+def pack(files: Mapping[str, bytes], stream) -> None:
+    """Write the deterministic tar.gz of `files` to the binary `stream`, holding one file at a time."""
     with gzip.GzipFile(filename="", mode="wb", fileobj=stream, mtime=0, compresslevel=COMPRESS_LEVEL) as zipped:
         with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            entries = sorted([(f, None) for f in _folders(files)] + [(p, files[p]) for p in files])
-            for name, data in entries:
-                if data is None:
+            folders = _folders(files)
+            for name in sorted(folders | set(files)):
+                if name in folders:
                     tar.addfile(_info(name, tarfile.DIRTYPE, DIR_MODE))
                 else:
+                    data = files[name]
                     tar.addfile(_info(name, tarfile.REGTYPE, FILE_MODE, len(data)), io.BytesIO(data))
+                tar.members.clear()  # tarfile's list of written members is only read back by getmembers()
 
 
-def write_archive(files: dict[str, bytes], target: Path) -> tuple[int, str]:
+def write_archive(files: Mapping[str, bytes], target: Path) -> tuple[int, str]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)

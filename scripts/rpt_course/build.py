@@ -1,11 +1,22 @@
 """From course_content/ to OLX files in memory: load, render, check links.
 
-Contract: `build_files(content_dir, overrides)` returns `(course, files)` where files maps archive
-paths to bytes, or raises `ProblemsFound` with every author mistake (`path:line`). It writes
-nothing; archive.py packs the result.
+Contract: `build_files(content_dir, overrides, progress, cache, workers, staging)` returns
+`(course, files)` where files maps archive paths to bytes, or raises `ProblemsFound` with every
+author mistake (`path:line`). Without `staging` the files are a dict in memory and the build writes
+nothing but the render cache; with a `staging` folder (empty, the caller's to remove) the rendered
+lessons and the OLX files are written there as they are made and `files` is a `StagedFiles` that
+reads them back one at a time, so that memory does not grow with the OLX. archive.py packs the
+result. With a
+`RenderCache`, Markdown rendered by an earlier build is taken from it (a rendered text's markup
+problems are kept with it and reported again; links are checked against this build's course every
+time), what is rendered anew is stored, and once every text is rendered the entries this build did
+not use are pruned. Lessons the cache does not have are rendered in up to `workers` processes when
+there are enough (render_pool). The files are the same with or without a cache or staging folder
+and for any `workers`.
 """
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Callable
 
@@ -15,6 +26,9 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_course.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.render_cache import Rendered, RenderCache, render_text
+from rpt_course.render_pool import render_many, workers_for
+from rpt_course.staging import StagedFiles, StagedTexts
 from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
 from rpt_course.trackers import compile_tracker
@@ -24,18 +38,20 @@ from rpt_course.xml_characters import first_unstorable, line_of_offset
 Progress = Callable[[int, int], None]
 
 
-def build_files(content_dir: Path, overrides: Overrides = Overrides(),
-                progress: Progress | None = None) -> tuple[Course, dict[str, bytes]]:
+def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress: Progress | None = None,
+                cache: RenderCache | None = None, workers: int = 1,
+                staging: Path | None = None) -> tuple[Course, MutableMapping[str, bytes]]:
     course = load_course(Path(content_dir), overrides)
     problems: list[Problem] = []
     url_names = {block.id for module in course.modules for block in module.blocks()}
-    render = _Renderer(course, url_names, problems)
-    lesson_components = [c for c in course.components if c.kind == "lesson"]
-    rendered = {}
-    for done, component in enumerate(lesson_components, start=1):
-        rendered[component.id] = render(component.file, component.id)
-        if progress:
-            progress(done, len(lesson_components))
+    render = _Renderer(course, url_names, problems, cache)
+    rendered: MutableMapping[str, str] = {}
+    files: MutableMapping[str, bytes] = {}
+    if staging is not None:
+        (Path(staging) / "pages").mkdir()
+        (Path(staging) / "olx").mkdir()
+        rendered, files = StagedTexts(Path(staging) / "pages"), StagedFiles(Path(staging) / "olx")
+    render.lessons([c for c in course.components if c.kind == "lesson"], rendered, workers, progress)
     if course.sources is not None:
         listed = load_sources(course.sources, course.shown(course.sources), problems)
         if listed is not None:
@@ -77,42 +93,93 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(),
         handouts=render(course.handouts, "handouts") if course.handouts else "",
         updates=render(course.updates, "updates") if course.updates else "",
     )
+    if cache is not None:
+        cache.prune()
     if problems:
         raise ProblemsFound(problems)
-    return course, olx_files(course, pages)
+    return course, olx_files(course, pages, files)
 
 
 class _Renderer:
-    """Renders one Markdown file and reports its markup problems and broken links at their lines."""
+    """Renders Markdown files and texts (through the cache, if any) and reports their markup problems
+    and broken links at their lines."""
 
-    def __init__(self, course: Course, url_names: set[str], problems: list[Problem]):
+    def __init__(self, course: Course, url_names: set[str], problems: list[Problem], cache: RenderCache | None):
         self.course = course
         self.url_names = url_names
         self.problems = problems
+        self.cache = cache
 
-    def __call__(self, path: Path, anchor_prefix: str) -> str:
-        """Render a Markdown file; problems are located at the line that holds their text."""
-        shown = self.course.shown(path)
+    def _read(self, path: Path) -> str | None:
+        """The file's text, or None after reporting why it cannot be rendered."""
         try:
             text = path.read_text("utf-8")
         except UnicodeDecodeError:
-            self.problems.append(Problem(shown, None, "this file is not UTF-8 text — save it with UTF-8 encoding"))
-            return ""
+            self.problems.append(Problem(self.course.shown(path), None,
+                                         "this file is not UTF-8 text — save it with UTF-8 encoding"))
+            return None
         unstorable = first_unstorable(text)
         if unstorable is not None:
             offset, message = unstorable
-            self.problems.append(Problem(shown, line_of_offset(text, offset), message))
+            self.problems.append(Problem(self.course.shown(path), line_of_offset(text, offset), message))
+            return None
+        return text
+
+    def __call__(self, path: Path, anchor_prefix: str) -> str:
+        """Render a Markdown file; problems are located at the line that holds their text."""
+        text = self._read(path)
+        if text is None:
             return ""
-        return self.markdown(text, anchor_prefix, shown, lambda needle: _line_of(text, needle))
+        return self.markdown(text, anchor_prefix, self.course.shown(path), lambda needle: _line_of(text, needle))
+
+    def lessons(self, components, into: MutableMapping[str, str], workers: int, progress: Progress | None) -> None:
+        """Every lesson component's XHTML, stored in `into` by id. Those in the cache first, then the
+        others, rendered together (render_pool: several processes can share the work); each lesson's
+        problems are reported as it is done, and nothing of it is kept but its XHTML in `into`."""
+        done, missing = 0, []
+
+        def finish(component, rendered: Rendered | None, text: str | None) -> None:
+            nonlocal done
+            into[component.id] = "" if rendered is None else self._report(
+                rendered, self.course.shown(component.file), lambda needle: _line_of(text, needle))
+            done += 1
+            if progress:
+                progress(done, len(components))
+
+        for component in components:
+            text = self._read(component.file)
+            rendered = self.cache.get(text, component.id) if text is not None and self.cache is not None else None
+            if text is not None and rendered is None:
+                missing.append(component)
+            else:
+                finish(component, rendered, text)
+        jobs = ((text, component.id) for component in missing if (text := self._read(component.file)) is not None)
+        components_of = {component.id: component for component in missing}
+        finished = set()
+        for (text, anchor_prefix), rendered in render_many(jobs, workers_for(len(missing), workers)):
+            if self.cache is not None:
+                self.cache.put(text, anchor_prefix, rendered)
+            finish(components_of[anchor_prefix], rendered, text)
+            finished.add(anchor_prefix)
+        for component in missing:  # a file that stopped being UTF-8 text since it was first read
+            if component.id not in finished:
+                finish(component, None, None)
 
     def markdown(self, text: str, anchor_prefix: str, shown: str, locate) -> str:
         """Render Markdown `text` from `shown`; `locate(needle)` gives the line of a problem's text."""
-        xhtml, markup_problems = lessons.render_lesson(text, anchor_prefix)
-        for needle, message in markup_problems:
+        rendered = self.cache.get(text, anchor_prefix) if self.cache is not None else None
+        if rendered is None:
+            rendered = render_text(text, anchor_prefix)
+            if self.cache is not None:
+                self.cache.put(text, anchor_prefix, rendered)
+        return self._report(rendered, shown, locate)
+
+    def _report(self, rendered: Rendered, shown: str, locate) -> str:
+        for needle, message in rendered.problems:
             self.problems.append(Problem(shown, locate(needle), message))
-        for target in lessons.links(xhtml):
+        for target in rendered.links:
             self._check_link(target, shown, locate)
-        return xhtml
+        return rendered.xhtml
 
     def _check_link(self, target: str, shown: str, locate) -> None:
         bare = target.split("#", 1)[0].split("?", 1)[0]

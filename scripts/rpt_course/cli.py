@@ -2,10 +2,16 @@
 
 Exit codes: 0 success; 1 author mistakes (each printed as `path:line: what — how`, all at once,
 on stderr); 2 wrong usage. A failed build leaves any earlier archive untouched.
+
+`build` keeps rendered lessons in a cache folder (default: var/build-cache/ beside the content
+folder, or $RPT_BUILD_CACHE_DIR), so a rebuild renders only what changed; the archive is the same
+with or without it.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -15,9 +21,13 @@ from rpt_course.content import Overrides
 from rpt_course.model import Course
 from rpt_course.olx_checks import olx_problems
 from rpt_course.problems import Problem, ProblemsFound
+from rpt_course.render_cache import RenderCache
+from rpt_course.render_pool import default_workers
+from rpt_course.staging import staging_folder
 
 DEFAULT_CONTENT = "course_content"
 DEFAULT_OUT = "dist"
+CACHE_ENV = "RPT_BUILD_CACHE_DIR"
 PROGRESS_FROM = 100  # show progress when a build renders at least this many lessons
 
 
@@ -29,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help="content folder (default: course_content)")
     build.add_argument("-o", "--out", default=DEFAULT_OUT, help="output folder (default: dist)")
     _term_options(build)
+    build.add_argument("--cache-dir", help="where rendered lessons are kept so that a rebuild renders only what "
+                                           f"changed (default: ${CACHE_ENV}, else var/build-cache beside the content "
+                                           "folder; safe to delete)")
+    build.add_argument("--no-cache", action="store_true", help="render every lesson, and neither read nor write the cache")
+    build.add_argument("-j", "--jobs", type=int, default=None,
+                       help="processes that render lessons the cache lacks (default: the number of CPUs)")
 
     validate = commands.add_parser("validate", help="check a content folder or an archive (ours or from elsewhere)")
     validate.add_argument("source", nargs="?", default=DEFAULT_CONTENT, help="content folder or .tar.gz archive")
@@ -77,21 +93,47 @@ def _summary(course: Course, archive: Path, size: int, sha256: str) -> str:
             f"  {size:,} bytes, sha256 {sha256}")
 
 
+def _cache(args) -> RenderCache | None:
+    if args.no_cache:
+        return None
+    folder = args.cache_dir or os.environ.get(CACHE_ENV) or Path(args.content).resolve().parent / "var" / "build-cache"
+    return RenderCache(Path(folder))
+
+
+def _cannot_write(where, exc: OSError) -> int:
+    print(f"{where}: cannot write the archive ({exc.strerror}) — check the output folder and free space; any earlier archive is untouched", file=sys.stderr)
+    return 1
+
+
 def _build(args) -> int:
-    content = Path(args.content)
-    try:
-        course, files = build_files(content, _overrides(args), progress=_progress)
-    except ProblemsFound as found:
-        return _report(found.problems)
-    problems = olx_problems(files, "(built OLX)")
-    if problems:
-        return _report(problems)
-    archive = Path(args.out) / f"{course.org}-{course.number}-{course.run}.tar.gz"
-    try:
-        size, sha256 = write_archive(files, archive)
-    except OSError as exc:
-        print(f"{archive}: cannot write the archive ({exc.strerror}) — check the output folder and free space; any earlier archive is untouched", file=sys.stderr)
-        return 1
+    """Build into a staging folder inside the output folder (the OLX is written there as it is made,
+    not held in memory), check it, pack it; the staging folder is removed in every case."""
+    content, out = Path(args.content), Path(args.out)
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs must be at least 1", file=sys.stderr)
+        return 2
+    with contextlib.ExitStack() as stack:
+        try:
+            staging = stack.enter_context(staging_folder(out))
+        except OSError as exc:
+            return _cannot_write(out, exc)
+        try:
+            course, files = build_files(content, _overrides(args), progress=_progress, cache=_cache(args),
+                                        workers=args.jobs or default_workers(), staging=staging)
+        except ProblemsFound as found:
+            return _report(found.problems)
+        except OSError as exc:
+            if exc.filename is None or staging not in Path(exc.filename).parents:
+                raise
+            return _cannot_write(out, exc)
+        problems = olx_problems(files, "(built OLX)")
+        if problems:
+            return _report(problems)
+        archive = out / f"{course.org}-{course.number}-{course.run}.tar.gz"
+        try:
+            size, sha256 = write_archive(files, archive)
+        except OSError as exc:
+            return _cannot_write(archive, exc)
     print(_summary(course, archive, size, sha256))
     return 0
 

@@ -24,10 +24,16 @@ _MARKDOWN_EXTENSIONS = ["tables", "footnotes", "admonition", "sane_lists", "pymd
 _MARKDOWN_CONFIG = {"pymdownx.arithmatex": {"generic": True}}
 
 
+_CONVERTER = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG,
+                               output_format="html")
+
+
 def _markdown_to_html(text: str) -> str:
-    converter = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG,
-                                  output_format="html")
-    return converter.convert(text)
+    """One converter for every text, `reset()` before each (footnotes, abbreviations and the like start
+    empty), which gives the same HTML as a new converter per text; building one cost 4.7% of a build.
+    Not for threads: the build renders in one thread per process."""
+    _CONVERTER.reset()
+    return _CONVERTER.convert(text)
 
 
 def markup_problems(raw_html: str) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Write the course model as OLX files (a mapping of archive paths to bytes).
 
-Contract: `olx_files(course, pages)` returns `{"course/...": bytes}` laid out as
+Contract: `olx_files(course, pages, files=None)` returns `{"course/...": bytes}` laid out as
 shared/reference/olx.md describes: pointer files for chapters, sequentials and verticals, HTML
 blocks as `html/ID.xml` + `html/ID.html`, custom XBlocks inline in their vertical, policies,
 grading policy, about and info pages, static files. url_names are the ids from course_content, so
@@ -9,6 +9,7 @@ they survive re-titling and re-ordering. The same model and pages always give th
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -28,7 +29,7 @@ class Pages:
     """Rendered XHTML: one body per lesson component id, each quiz's (settings, questions), each
     walkthrough's (scenario, settings), and the about/info pages."""
 
-    lessons: dict[str, str]
+    lessons: Mapping[str, str]
     quizzes: dict[str, tuple]
     walkthroughs: dict[str, tuple]
     trackers: dict[str, tuple]
@@ -54,8 +55,10 @@ def _json(data) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+def olx_files(course: Course, pages: Pages, files: MutableMapping[str, bytes] | None = None) -> MutableMapping[str, bytes]:
+    """The OLX, stored into `files` (a new dict if None; a build may pass a mapping that writes each
+    file out as it is stored) and returned."""
+    files = {} if files is None else files
     run = course.run
     files[f"{TOP}/course.xml"] = _xml(_element("course", url_name=run, org=course.org, course=course.number))
 
@@ -102,7 +105,7 @@ def olx_files(course: Course, pages: Pages) -> dict[str, bytes]:
     return files
 
 
-def _component(component: Component, pages: Pages, files: dict[str, bytes]) -> etree._Element:
+def _component(component: Component, pages: Pages, files: MutableMapping[str, bytes]) -> etree._Element:
     if component.kind in ("lesson", "sources"):  # the bibliography is an HTML page the build writes
         files[f"{TOP}/html/{component.id}.xml"] = _xml(_element("html", filename=component.id,
                                                                 display_name=component.title))
