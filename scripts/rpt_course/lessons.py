@@ -15,7 +15,7 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from rpt_xblocks import safe_xml
-from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, sanitize_once
+from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, new_cleaner, sanitize_once
 
 JUMP_PREFIX = "/jump_to_id/"
 
@@ -26,6 +26,7 @@ _MARKDOWN_CONFIG = {"pymdownx.arithmatex": {"generic": True}}
 
 _CONVERTER = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG,
                                output_format="html")
+_CLEANER = new_cleaner()  # the build renders in one thread per process (render_pool uses processes)
 
 
 def _markdown_to_html(text: str) -> str:
@@ -107,7 +108,7 @@ def _escape_text(text: str) -> str:
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    return to_xhtml(sanitize_once(raw), anchor_prefix), markup_problems(raw)  # each page once: no cache
+    return to_xhtml(sanitize_once(raw, _CLEANER), anchor_prefix), markup_problems(raw)  # each page once: no cache
 
 
 _LINK_ATTRIBUTES = ("href", "src")
