@@ -35,7 +35,7 @@ RENDER_PARTS = [
     ("all Markdown rendering (lessons.render_lesson)", "rpt_course/lessons.py", "render_lesson"),
     ("Markdown to HTML (python-markdown)", "rpt_course/lessons.py", "_markdown_to_html"),
     ("of which: a new markdown.Markdown per text", "markdown/core.py", "__init__"),
-    ("sanitize (bleach, html5lib)", "rpt_xblocks/sanitizing.py", "sanitize"),
+    ("sanitize (bleach, html5lib)", "rpt_xblocks/sanitizing.py", "sanitize_once"),
     ("of which: a new bleach Cleaner per text", "bleach/sanitizer.py", "__init__"),
     ("to XHTML (lxml re-parse)", "rpt_course/lessons.py", "to_xhtml"),
     ("markup problems (lxml re-parse)", "rpt_course/lessons.py", "markup_problems"),

@@ -535,21 +535,17 @@ def _advice(out: list[str], results: dict, rec: dict) -> None:
             + ". Handlers that grade and return the whole state will still cost more than a vote; the fair bar may be "
               "a time budget per request rather than poll's `vote`.")
     cache = traced.get("sanitize_cache")
-    add(f"3. **Stream the OLX instead of holding it (memory).** `build_files` returns every file as bytes in one dict, "
-        "and at the peak the rendered lessons are held twice (as `str` in the pages and as `bytes` in the files). Write "
-        "each file into the archive (or a temporary tree that the checks and the packer read back) as soon as it is "
-        "rendered, run `olx_problems` on that tree, and empty tarfile's list of written members after each file (the "
-        "floor does). Expected: working memory stops growing with the OLX "
-        f"({kib(rec['olx_kb_per_unit'] or 0)} of OLX per unit; measured growth {kib(rec['memory_growth_kb_per_unit'] or 0)} "
-        "per unit, the OLX held more than once plus allocator overhead) and keeps what the course model needs, about "
-        f"{kib(rec['model_kb_per_unit'])} per unit (traced at {units(traced['units'])} units): "
-        f"{mib(rec['model_kb_per_unit'] * builds[-1]['units'])} at {units(builds[-1]['units'])} units instead of "
-        f"{mib(builds[-1]['build']['working_kb']['median'])} of working memory. Meeting the goal to the letter also needs "
-        "a model that does not keep per-unit objects it no longer uses once the OLX is written."
-        + (f" The `sanitize` cache adds to it in the build: after {units(traced['units'])} units it holds "
-           f"{cache['entries']:,} texts, {mib(rec['cache_bytes'] / 1024)}, and grows to its {cache['max_entries']:,}-entry "
-           f"cap (about {mib(rec['cache_at_cap_bytes'] / 1024)} at this size of text) on a large course, although a "
-           "build seldom sanitizes the same text twice; let the build call the uncached function (`sanitize.__wrapped__`)."
+    add("3. **Keep less of the course model (memory).** *Shipped:* the OLX is no longer held in memory: each file is "
+        "written to a staging folder as it is made, checked and packed from there one file at a time (`staging.py`, "
+        "`archive.py`). Working memory still grows "
+        f"{kib(rec['memory_growth_kb_per_unit'] or 0)} per unit (against {kib(rec['olx_kb_per_unit'] or 0)} of OLX per "
+        "unit): the course model, the YAML line maps and the staged file names, about "
+        f"{kib(rec['model_kb_per_unit'])} per unit traced at {units(traced['units'])} units "
+        f"({mib(rec['model_kb_per_unit'] * builds[-1]['units'])} at {units(builds[-1]['units'])} units; measured "
+        f"{mib(builds[-1]['build']['working_kb']['median'])} of working memory there). Meeting the goal to the letter "
+        "needs a model that drops each module's per-unit objects once its OLX is written."
+        + (f" The `sanitize` cache adds to it: after {units(traced['units'])} units it holds {cache['entries']:,} texts, "
+           f"{mib(rec['cache_bytes'] / 1024)}; the build should call `sanitize_once`."
            if cache and rec["cache_bytes"] else ""))
     add("")
     add("### Further candidates, with measured or estimated gains")
