@@ -10,6 +10,7 @@ Images may come only from `/static/`; links may be relative, http(s) or mailto.
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown
 from lxml import etree, html as lxml_html
@@ -24,17 +25,30 @@ _MARKDOWN_EXTENSIONS = ["tables", "footnotes", "admonition", "sane_lists", "pymd
 _MARKDOWN_CONFIG = {"pymdownx.arithmatex": {"generic": True}}
 
 
-_CONVERTER = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG,
-                               output_format="html")
-_CLEANER = new_cleaner()  # the build renders in one thread per process (render_pool uses processes)
+_PER_THREAD = threading.local()  # a converter and a Cleaner keep parser state: one of each per thread
+
+
+def _converter() -> markdown.Markdown:
+    converter = getattr(_PER_THREAD, "converter", None)
+    if converter is None:
+        converter = _PER_THREAD.converter = markdown.Markdown(
+            extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG, output_format="html")
+    return converter
+
+
+def _cleaner():
+    cleaner = getattr(_PER_THREAD, "cleaner", None)
+    if cleaner is None:
+        cleaner = _PER_THREAD.cleaner = new_cleaner()
+    return cleaner
 
 
 def _markdown_to_html(text: str) -> str:
-    """One converter for every text, `reset()` before each (footnotes, abbreviations and the like start
-    empty), which gives the same HTML as a new converter per text; building one cost 4.7% of a build.
-    Not for threads: the build renders in one thread per process."""
-    _CONVERTER.reset()
-    return _CONVERTER.convert(text)
+    """This thread's converter, `reset()` before each text (footnotes, abbreviations and the like start
+    empty), which gives the same HTML as a new converter per text; building one cost 4.7% of a build."""
+    converter = _converter()
+    converter.reset()
+    return converter.convert(text)
 
 
 def markup_problems(raw_html: str) -> list[tuple[str, str]]:
@@ -108,7 +122,7 @@ def _escape_text(text: str) -> str:
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    return to_xhtml(sanitize_once(raw, _CLEANER), anchor_prefix), markup_problems(raw)  # each page once: no cache
+    return to_xhtml(sanitize_once(raw, _cleaner()), anchor_prefix), markup_problems(raw)  # each page once: no cache
 
 
 _LINK_ATTRIBUTES = ("href", "src")
