@@ -30,6 +30,8 @@ from hypothesis import given, settings, strategies as st
 
 from rpt_course.cli import main
 
+from data_locations import locations
+
 GOOD_COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "good"
 SCHEMAS = Path(__file__).resolve().parents[2] / "scripts" / "rpt_course" / "schema"
 FUZZ = settings.get_profile("rpt-fuzz")
@@ -102,18 +104,7 @@ STRUCTURES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=
                           | st.dictionaries(KEY, children, max_size=5), max_leaves=20)
 
 
-def _locations(value, location=()) -> list[tuple]:
-    found = [location]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _locations(item, location + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _locations(item, location + (index,))
-    return found
-
-
-LOCATIONS = {name: _locations(data) for name, data in ORIGINAL.items()}
+LOCATIONS = {name: locations(data) for name, data in ORIGINAL.items()}
 
 
 # ---- mutations -----------------------------------------------------------------------------------

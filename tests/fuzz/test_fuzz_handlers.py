@@ -29,6 +29,8 @@ from xblock.test.tools import TestRuntime
 from rpt_course.build import build_files
 from rpt_xblocks.studio_form import CONTENT_KEY
 
+from data_locations import locations
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FUZZ = settings.get_profile("rpt-fuzz")
 
@@ -163,17 +165,6 @@ JSON = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
                     | st.dictionaries(KEYS, children, max_size=5), max_leaves=15)
 
 
-def _locations(value, location=()) -> list[tuple]:
-    found = [location]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _locations(item, location + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _locations(item, location + (index,))
-    return found
-
-
 def _changed(value, location, new, delete: bool):
     value = copy.deepcopy(value)
     if not location:
@@ -197,7 +188,7 @@ def _at(value, location):
 @st.composite
 def _mutated(draw, template):
     """`template` with one value replaced by random JSON, removed, or given an extra key."""
-    location = draw(st.sampled_from(_locations(template)))
+    location = draw(st.sampled_from(locations(template)))
     action = draw(st.sampled_from(["replace", "delete", "add"]))
     target = _at(template, location)
     if action == "delete" and location:
