@@ -57,3 +57,5 @@ def test_coverage_guided_target_finds_nothing(target, tmp_path):
         f"{crashes[0] if crashes else ''}\n{result.stderr[-4000:]}")
     executed = [line for line in result.stderr.splitlines() if line.startswith("stat::number_of_executed_units")]
     assert executed and int(executed[0].split(":")[-1]) >= RUNS[target], result.stderr[-2000:]
+    # The target's scratch files stay beside the corpus (libFuzzer's exit skips Python clean-up).
+    assert (tmp_path / f"scratch-{target}").is_dir()

@@ -39,7 +39,10 @@ with atheris.instrument_imports(include=["rpt_course", "rpt_xblocks", "tarfile",
     from rpt_xblocks.dosimetry.formula import Formula, FormulaError, evaluate
     from rpt_xblocks.quantities import AnswerError, Quantity, parse_answer, parse_unit
 
-SCRATCH = Path(tempfile.mkdtemp(prefix="rpt-coverage-guided-"))
+# Set by main(): a folder beside the first corpus folder or crash file. libFuzzer ends the process with
+# C exit(), so no Python `finally` or atexit runs after fuzzing; a folder the caller owns (the test's
+# tmp_path, or var/fuzz) does not leak into /tmp.
+SCRATCH: Path
 FORMULA_VALUES = {"A0": Quantity(7.4, "GBq"), "T_half": Quantity(6.647, "d"), "t": Quantity(3, "d"), "x": 2.0}
 
 
@@ -122,11 +125,14 @@ def main(argv: list[str]) -> None:
     if len(argv) < 2 or argv[1] not in TARGETS:
         sys.exit(f"usage: {argv[0]} {{{','.join(TARGETS)}}} [corpus folders or crash files] [libFuzzer flags]")
     target = TARGETS[argv[1]]
-    atheris.Setup([argv[0]] + argv[2:], target)
-    try:
-        atheris.Fuzz()
-    finally:
+    global SCRATCH
+    inputs = [arg for arg in argv[2:] if not arg.startswith("-")]
+    SCRATCH = Path(inputs[0] if inputs else ".").resolve().parent / f"scratch-{argv[1]}"
+    if SCRATCH.exists():
         _remove(SCRATCH)
+    SCRATCH.mkdir()
+    atheris.Setup([argv[0]] + argv[2:], target)
+    atheris.Fuzz()
 
 
 if __name__ == "__main__":
