@@ -2,10 +2,10 @@
 with the size of its output.
 
 Contract: `StagedFiles(folder)` is a mutable mapping of names (archive paths, or any text) to bytes
-whose values live in files under `folder` (which must exist and which it treats as its own); only
-the names are held in memory. Setting a name writes its bytes at once (replacing any earlier value);
-getting it reads them back. A value's file is named by its position, never by the name, so names
-need not be valid or safe file names. `StagedTexts(folder)` is the same for `str` values (UTF-8).
+whose values live in one spool file under `folder` (which must exist and which it treats as its
+own); only the names and their places in the spool are held in memory. Setting a name writes its
+bytes at once (replacing any earlier value); getting it reads them back. Names are never used as
+file names, so they need not be valid or safe ones. `StagedTexts(folder)` is the same for `str` values (UTF-8).
 Neither removes `folder`: its owner does (`staging_folder`).
 
 `staging_folder(beside)` is a context manager giving a new, empty folder inside `beside` (created
@@ -15,8 +15,10 @@ everything in it when the block ends, also on an error.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
@@ -28,33 +30,39 @@ class StagedFiles(MutableMapping):
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self._slots: dict[str, int] = {}
-        self._next_slot = 0
-
-    def _path(self, slot: int) -> Path:
-        return self.folder / f"{slot}.bin"
+        # One spool file, appended to: writing thousands of small files one by one cost more than the
+        # rest of a warm rebuild on a slow disk.
+        self._spool = open(self.folder / "spool.bin", "w+b", buffering=0)
+        weakref.finalize(self, self._spool.close)
+        self._places: dict[str, tuple[int, int]] = {}
+        self._end = 0
 
     def __setitem__(self, name: str, data: bytes) -> None:
-        slot = self._slots.get(name)
-        if slot is None:
-            slot, self._next_slot = self._next_slot, self._next_slot + 1
-        self._path(slot).write_bytes(data)
-        self._slots[name] = slot
+        data = bytes(data)
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._spool.fileno(), data[written:], self._end + written)
+        self._places[name] = (self._end, len(data))
+        self._end += len(data)
 
     def __getitem__(self, name: str) -> bytes:
-        return self._path(self._slots[name]).read_bytes()
+        offset, length = self._places[name]
+        data = os.pread(self._spool.fileno(), length, offset)
+        if len(data) != length:
+            raise OSError(f"the staged copy of {name} is incomplete")
+        return data
 
     def __delitem__(self, name: str) -> None:
-        del self._slots[name]  # the slot's file stays until the folder is removed
+        del self._places[name]  # its bytes stay in the spool until the folder is removed
 
     def __contains__(self, name: object) -> bool:
-        return name in self._slots
+        return name in self._places
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._slots)
+        return iter(self._places)
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._places)
 
 
 class StagedTexts(StagedFiles):
