@@ -281,7 +281,8 @@ def render(results: dict) -> str:
         "`scripts/rpt_course/olxcleaner_check.py` calls it) on the archive already unpacked; if the cap had to be raised, "
         "one more run of `validate_archive` exactly as shipped shows what an author gets.")
     add(f"- **Profiles and what-ifs.** cProfile of a whole cold build of {units(rec['profile_units'])} units "
-        "(`--no-cache --jobs 1`: every text rendered, all in its own process; shares are of the profiled time), tracemalloc of a build of {units(results['memory_build']['units'])} "
+        "(`--no-cache --jobs 1`: every text rendered, all in its own process; shares are of the profiled time), "
+        f"tracemalloc of a build of {units(results['memory_build']['units'])} "
         f"units, cProfile of {results['profile_handler']['calls']} calls of the slowest handler. The what-ifs "
         "(`benchmarks/what_if.py`) run a product step as shipped and a variant side by side on the same inputs, check "
         "that the outputs are equal, and report the measured saving; no product code is changed.")
@@ -405,7 +406,7 @@ def _where(out: list[str], results: dict, rec: dict) -> None:
     add("")
     add(f"- When `build_files` returns, the build holds {mib(memory['held_after_build_files'] / 1024)} of Python objects. "
         f"The OLX is not among them: its {memory['olx_files']:,} files ({mib(memory['olx_bytes'] / 1024)}; the largest "
-        f"{kib(memory['largest_file'] / 1024)}) and the rendered lessons were written to a staging folder as they were "
+        f"{kib(memory['largest_file'] / 1024)}) and the rendered lessons were written to the staging spool file as they were "
         "made, and the checks and the packer read them back one at a time"
         + (f"; {mib(rec['cache_bytes'] / 1024)} is the `sanitize` cache ({memory['sanitize_cache']['entries']:,} texts, "
            "each kept as given and as sanitized)" if rec["cache_bytes"] else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,12 @@ def test_the_report_has_every_section_in_order_and_names_the_machine(run):
     assert results["machine"]["cpu_count"] == os.cpu_count()
     top3 = page.split("### Top 3 recommendations", 1)[1].split("###", 1)[0]
     assert [line[:3] for line in top3.splitlines() if line[:1].isdigit()] == ["1. ", "2. ", "3. "]
+
+
+def test_the_report_has_no_unfilled_placeholder(run):
+    """A text piece that lost its `f` prefix shows `{name(...)}` or `{results[...]}` on the page."""
+    _results, page = run
+    assert not re.findall(r"\{[a-z_]+(?:\(|\[)[^}]*\}", page)
 
 
 def test_build_ratios_come_from_the_build_and_floor_samples_of_this_run(run):
