@@ -24,15 +24,14 @@ Contract: `unpack_untrusted(archive, dest)` returns `(files, problems)`.
 - Every header is checked, also after a refusal, so that all problems are reported at once; the
   byte and member limits, a hostile extended header and unreadable data stop the reading at once.
 - Regular files are written under `dest` (an existing, empty folder the caller owns and deletes)
-  so that olxcleaner can read them, until the first refusal. Nothing is ever created outside
-  `dest`: every target is checked to resolve inside it, folders are entered one at a time without
-  following symbolic links, files are created exclusively with fixed modes (0644 files, 0755
-  folders), and no link, device or FIFO is ever created.
+  so that olxcleaner can read them, until the first refusal, through `confined_folder`: nothing
+  is ever created outside `dest` (every target is checked to resolve inside it, folders are
+  entered one at a time without following symbolic links, files are created exclusively with
+  fixed modes), and no link, device or FIFO is ever created.
 """
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import tarfile
 import unicodedata
@@ -40,6 +39,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
 from rpt_course.problems import Problem
 from rpt_course.tar_header_guard import GuardedTarInfo, HeaderRefused
 
@@ -55,9 +55,6 @@ GZIP_MAGIC = b"\x1f\x8b"
 TAR_MAGIC_OFFSET = 257
 TAR_MAGIC = b"ustar"
 DRAIN_CHUNK = 64 * 1024
-
-FILE_MODE = 0o644
-FOLDER_MODE = 0o755
 
 REGULAR_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.CONTTYPE)
 JUNK_NAMES = (".DS_Store",)
@@ -186,7 +183,7 @@ def _read_members(stream: _LimitedReader, root: Path, report: _Report, files: di
     ledger = _Ledger()
     declared = 0
     with tarfile.open(fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape",
-                      tarinfo=GuardedTarInfo) as tar:
+                      tarinfo=GuardedTarInfo) as tar, ConfinedFolder(root) as folder:
         for count, member in enumerate(tar, start=1):
             if count > max_members:
                 raise _Refused(f"the archive holds more than {max_members} members; reading stopped "
@@ -207,19 +204,21 @@ def _read_members(stream: _LimitedReader, root: Path, report: _Report, files: di
                                    f"of {_size(max_bytes)}; reading stopped as a possible "
                                    "decompression bomb — remove large files the course does not use")
             if not report.refused:
-                _unpack(tar, member, root, files)
+                _unpack(tar, member, folder, files)
     for refusing, message in ledger.top_folder_problems():
         (report.refuse if refusing else report.note)(message)
 
 
-def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, root: Path, files: dict[str, bytes]) -> None:
-    if member.isdir():
-        _check_inside(root, member.name)
-        os.close(_make_folders(root, member.name.split("/")))
-        return
-    data = tar.extractfile(member).read()  # tarfile raises ReadError if the data is cut short
-    files[member.name] = data
-    _write_file(root, member.name, data)
+def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, folder: ConfinedFolder, files: dict[str, bytes]) -> None:
+    try:
+        if member.isdir():
+            folder.make_folders(member.name)
+            return
+        data = tar.extractfile(member).read()  # tarfile raises ReadError if the data is cut short
+        files[member.name] = data
+        folder.write_file(member.name, data)
+    except OutsideRoot:
+        raise _Refused(f"member path {member.name!r} resolves outside the unpacking folder — " + REBUILD) from None
 
 
 def _drain(stream: _LimitedReader) -> None:
@@ -357,51 +356,6 @@ class _Ledger:
 
 def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
-
-
-# --- writing under dest ---------------------------------------------------------------------
-
-def _write_file(root: Path, name: str, data: bytes) -> None:
-    _check_inside(root, name)
-    *folders, leaf = name.split("/")
-    folder_fd = _make_folders(root, folders)
-    try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-        with os.fdopen(os.open(leaf, flags, FILE_MODE, dir_fd=folder_fd), "wb") as out:
-            out.write(data)
-    finally:
-        os.close(folder_fd)
-
-
-def _make_folders(root: Path, folders: list[str]) -> int:
-    """Create `root/folders...` one level at a time, never following a link.
-
-    Returns an open descriptor of the last folder; the caller closes it.
-    """
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for folder in folders:
-            child = _enter_folder(fd, folder)
-            os.close(fd)
-            fd = child
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _enter_folder(parent_fd: int, folder: str) -> int:
-    try:
-        os.mkdir(folder, FOLDER_MODE, dir_fd=parent_fd)
-    except FileExistsError:
-        pass
-    return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent_fd)
-
-
-def _check_inside(root: Path, relative: str) -> None:
-    target = os.path.realpath(os.path.join(root, relative))
-    if os.path.commonpath([root, target]) != str(root):
-        raise _Refused(f"member path {relative!r} resolves outside the unpacking folder — " + REBUILD)
 
 
 # --- messages -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from rpt_course import untrusted_archive
+from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
 from rpt_course.untrusted_archive import unpack_untrusted
 
 MiB = 2**20
@@ -601,8 +602,8 @@ def test_writer_stays_inside_dest_even_for_a_name_that_slipped_past_the_checks(s
     before = tree(sandbox.base, skip=sandbox.dest)
     root = sandbox.dest.resolve()
 
-    with pytest.raises((untrusted_archive._Refused, OSError)):
-        untrusted_archive._write_file(root, name, b"owned\n")
+    with pytest.raises((OutsideRoot, OSError)), ConfinedFolder(root) as folder:
+        folder.write_file(name, b"owned\n")
 
     assert tree(sandbox.base, skip=sandbox.dest) == before
     assert not list(sandbox.base.rglob("escaped.xml"))
