@@ -26,6 +26,8 @@ ALLOWED_CACHES = {
     ("tracker/requirements.py", "_shipped"): "the shipped requirement sets: a pure function of package data files",
     ("dosimetry/physics.py", "_dimensionality"): "a unit's dimensionality: a pure function of a unit string from code",
     ("sanitizing.py", "sanitize"): "sanitized author text: a pure function of the text, bounded (4,096 entries)",
+    ("dosimetry/formula.py", "parsed"): "a walkthrough's formula read once: an immutable Formula, a pure function of "
+                                        "the author's formula text, bounded (1,024 entries)",
 }
 TAGS = ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker")
 

@@ -106,9 +106,16 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         parameters = learner_parameters(scenario, self.seed_key())
         return scenario, parameters, expected_values(scenario, parameters)
 
+    @staticmethod
+    def _first_unfinished(scenario: Scenario, progress: dict) -> int:
+        """The index of the learner's current step: the first not done (len(steps) when all are)."""
+        return next((i for i, s in enumerate(scenario.steps) if not progress.get(s.id, {}).get("done")),
+                    len(scenario.steps))
+
     def _state(self, numbers=None, progress: dict | None = None) -> dict:
         """The learner's state; `numbers` is `_numbers()` and `progress` the field's value, when the
-        caller has them already."""
+        caller has them already (`numbers` needs the expected values of the steps before the first
+        unfinished one, or of all steps when all are finished: the state shows no others)."""
         scenario, parameters, expected = numbers or self._numbers()
         progress = self.progress if progress is None else progress
         state = walkthrough_state(scenario, parameters, expected, progress, self.step_attempts)
@@ -149,15 +156,19 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
 
     @json_handler()
     def check_step(self, data):
-        numbers = self._numbers()
-        scenario, _parameters, expected = numbers
+        """Check the answer to the current step. Only the steps up to the one checked are evaluated
+        (later ones are neither checked nor shown), unless this answer finishes the walkthrough."""
+        scenario = self.scenario()
         progress = self.progress  # read once: each read of a dict field is a lookup, the first a deep copy
-        current = next((s for s in scenario.steps if not progress.get(s.id, {}).get("done")), None)
+        index = self._first_unfinished(scenario, progress)
+        current = scenario.steps[index] if index < len(scenario.steps) else None
         answer = data.get("answer")
         if current is None or data.get("step") != current.id:
             raise HandlerError(409, self.ugettext("That is not the step you are on; reload the page."))
         if not isinstance(answer, str) or not answer.strip() or len(answer) > quantities.MAX_ANSWER_LENGTH:
             raise HandlerError(400, self.ugettext("Enter a number with its unit."))
+        parameters = learner_parameters(scenario, self.seed_key())
+        expected = expected_values(scenario, parameters, index + 1)
         value = expected[current.id]
         expected_number = value.m_as(current.unit) if current.unit else float(value)
         with translated_by(self.ugettext):
@@ -173,11 +184,14 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         self.progress = progress
         self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
             "step": current.id, "attempt": record["attempts"], "correct": result.correct})
-        if all(progress.get(s.id, {}).get("done") for s in scenario.steps):
+        shown = self._first_unfinished(scenario, progress)
+        if shown == len(scenario.steps):
             self.set_score(self.calculate_score())
             self._publish_grade(self.get_score())
             self.emit_completion(1.0)
-        state = self._state(numbers, progress)
+        if shown > index + 1:  # finished, or later steps were already done: the state shows them too
+            expected = expected_values(scenario, parameters, shown)
+        state = self._state((scenario, parameters, expected), progress)
         state["last"] = {"step": current.id, "correct": result.correct,
                          "message": "" if result.correct else result.message}
         return state

@@ -1,7 +1,8 @@
 """Safe, bounded evaluation of the formulas authors write as a walkthrough step's expected answer.
 
 Contract:
-- `Formula(text)` reads a formula once (`A0 * exp(-ln2 * t / T_half)`, `1 / (1/Tp + 1/Tb)`,
+- `Formula(text)` reads a formula once; `parsed(text)` is the same Formula, read once per process
+  for each author text (a bounded cache of immutable objects; it raises what `Formula` raises) (`A0 * exp(-ln2 * t / T_half)`, `1 / (1/Tp + 1/Tb)`,
   `activity_at(A0, T_half, q(3, "d"))`); `names` is the tuple of the free names it uses, in order of
   first use (constants and functions excluded), so unknown names can be reported before evaluating.
 - `evaluate(formula, values)` computes it with `values` (name -> `rpt_xblocks.quantities.Quantity`
@@ -225,7 +226,8 @@ _HOW = "use numbers, names, + - * / **, brackets and the formula functions"
 
 
 class Formula:
-    """A formula read and checked once; evaluate it with `evaluate`."""
+    """A formula read and checked once; evaluate it with `evaluate`. Not changed after `__init__`
+    (`evaluate` only reads its tree), so `parsed` may share one instance between requests."""
 
     def __init__(self, text: str):
         if not isinstance(text, str):
@@ -340,6 +342,12 @@ class Formula:
             _read(parse_unit if name == "q" else parse_answer, text.value)  # a bad unit fails here, not later
         return ([(argument, index == text_at) for index, argument in enumerate(node.args)]
                 + [(keyword.value, False) for keyword in node.keywords])
+
+
+@functools.lru_cache(maxsize=1024)
+def parsed(text: str) -> Formula:
+    """`Formula(text)`, memoized: the blocks evaluate the same author formulas on every request."""
+    return Formula(text)
 
 
 # --- evaluating ------------------------------------------------------------------------------------

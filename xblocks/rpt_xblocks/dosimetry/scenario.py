@@ -7,8 +7,10 @@ Contract:
   `to_dict()` / `from_dict()` give the JSON form a block stores.
 - `learner_parameters(scenario, seed_key)` gives the learner's values: the same key always gives
   the same values; different keys give different values when a range allows it.
-- `expected_values(scenario, parameters)` evaluates every step in order (a step's value is carried
-  forward under its id, so one early slip does not spoil the rest); it raises `FormulaError`.
+- `expected_values(scenario, parameters, count=None)` evaluates the first `count` steps (all by
+  default) in order (a step's value is carried forward under its id, so one early slip does not
+  spoil the rest; a step's formula uses only parameters and earlier steps, so the first `count`
+  values do not depend on later steps); it raises `FormulaError`.
 - `scenario_errors(scenario)` lists `(location, message)` for every authoring mistake: bad or
   duplicate names, a formula using a name not defined before it, and — evaluating every formula at
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
@@ -22,7 +24,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate
+from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate, parsed
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit
@@ -133,13 +135,14 @@ def learner_parameters(scenario: Scenario, seed_key: str) -> dict:
     return {p.name: _quantity(p, p.value if not p.ranged else _draw(p, rng)) for p in scenario.parameters}
 
 
-def expected_values(scenario: Scenario, parameters: dict) -> dict:
-    """Each step's reference value, in the step's own unit where it has one (so a learner is shown
-    "42 h", not "1.75 d", for a step that asks for hours); raises FormulaError as `evaluate` does."""
+def expected_values(scenario: Scenario, parameters: dict, count: int | None = None) -> dict:
+    """The reference value of each of the first `count` steps (every step for None), in the step's
+    own unit where it has one (so a learner is shown "42 h", not "1.75 d", for a step that asks for
+    hours); raises FormulaError as `evaluate` does."""
     values = dict(parameters)
     results = {}
-    for step in scenario.steps:
-        value = evaluate(Formula(step.formula), values)
+    for step in scenario.steps[:count]:
+        value = evaluate(parsed(step.formula), values)
         if step.unit and hasattr(value, "units") and (unit := _readable_unit(step.unit)) is not None \
                 and check_dimension(value, unit) is None:
             value = value.to(unit)

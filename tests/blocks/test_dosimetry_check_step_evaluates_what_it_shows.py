@@ -1,0 +1,40 @@
+"""check_step evaluates only the steps up to the one checked; whatever the learner's progress, its
+reply is the full state (`_state()`, every step evaluated) plus `last`."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from webob import Request
+
+EXAMPLE = resources.files("rpt_xblocks.dosimetry").joinpath("scenarios/example.xml").read_text("utf-8")
+
+
+def check(block, step, answer):
+    response = block.handle("check_step", Request.blank("/", method="POST",
+                                                          body=json.dumps({"step": step, "answer": answer}).encode()))
+    return response.status_code, json.loads(response.body)
+
+
+@pytest.mark.parametrize("progress", [
+    {},                                                                   # the first step, first try
+    {"remaining": {"attempts": 1, "answer": "0.1", "correct": False, "done": False}},
+    {"remaining": {"attempts": 2, "answer": "0.1", "correct": False, "done": True}},  # on the last step
+    {"activity": {"attempts": 1, "answer": "1 GBq", "correct": True, "done": True}},  # a later step done first
+    {"remaining": {"attempts": 1, "answer": "0.1", "correct": False, "done": False},   # ... and this answer
+     "activity": {"attempts": 1, "answer": "1 GBq", "correct": True, "done": True}},   # finishes them all
+])
+def test_the_reply_is_the_state_with_every_step_evaluated(load_olx, progress):
+    block = load_olx(EXAMPLE)
+    block.progress = progress
+    steps = [s.id for s in block.scenario().steps]
+    current = next(s for s in block.scenario().steps if not progress.get(s.id, {}).get("done"))
+    step = current.id
+    status, reply = check(block, step, f"0.123 {current.unit}".strip())
+    assert status == 200
+    last = reply.pop("last")
+    assert last["step"] == step
+    assert reply == json.loads(json.dumps(block._state()))
+    if all(block.progress.get(s, {}).get("done") for s in steps):
+        assert reply["current"] is None and "plot" in reply
