@@ -26,6 +26,9 @@ ALLOWED_CACHES = {
     ("tracker/requirements.py", "_shipped"): "the shipped requirement sets: a pure function of package data files",
     ("dosimetry/physics.py", "_dimensionality"): "a unit's dimensionality: a pure function of a unit string from code",
     ("sanitizing.py", "sanitize"): "sanitized author text: a pure function of the text, bounded (4,096 entries)",
+    ("tracker/requirements.py", "_from_json_text"): "an institution's requirement set checked once: an immutable "
+                                                    "RequirementSet, a pure function of the author's stored set, "
+                                                    "bounded (256 entries)",
     ("dosimetry/formula.py", "parsed"): "a walkthrough's formula read once: an immutable Formula, a pure function of "
                                         "the author's formula text, bounded (1,024 entries)",
 }

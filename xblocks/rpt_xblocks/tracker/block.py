@@ -28,7 +28,7 @@ from rpt_xblocks.tracker import export, review
 from rpt_xblocks.tracker.plan import PlanError, plan_from_request
 from rpt_xblocks.tracker.progress import progress
 from rpt_xblocks.tracker.records import EntryError, entry_fields
-from rpt_xblocks.tracker.requirements import requirement_set_from_data, shipped_sets
+from rpt_xblocks.tracker.requirements import shipped_sets, stored_requirement_set
 from rpt_xblocks.tracker.tracker_olx import TAG, tracker_from_xml, tracker_to_xml
 from rpt_xblocks.tracker.view_labels import labels, vocabulary
 from rpt_xblocks.tracker.vocabulary import ENTRY_KINDS, REVIEW_DECISIONS
@@ -96,10 +96,11 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     # ---- the model -----------------------------------------------------------------------------
 
     def requirement_sets(self) -> list:
-        """The sets shown: the shipped ones named in `sets`, then the institution's own."""
+        """The sets shown: the shipped ones named in `sets`, then the institution's own (checked as
+        `requirement_set_from_data` checks them, once per process for each content)."""
         known = shipped_sets()
         chosen = [known[i] for i in self.sets.split() if i in known]
-        return chosen + [requirement_set_from_data(data) for data in self.custom_sets]
+        return chosen + [stored_requirement_set(data) for data in self.custom_sets]
 
     def _progress(self, entries: list, plan: dict, learner: str, review_log: list):
         """(`Progress` of `learner`'s live `entries` under `plan`, the decisions about their entries);

@@ -7,6 +7,9 @@ Contract (no XBlock import):
 - `requirement_set_from_data(data)` checks untrusted data (a set stored in a block's fields or read
   from its OLX) and raises `RequirementSetError`, whose message lists every mistake, each saying how
   to fix it.
+- `stored_requirement_set(data)` is `requirement_set_from_data(data)` for a block's stored content,
+  checked once per process for each content (keyed by its JSON text; the immutable set is shared,
+  a refusal is raised again every time).
 - `load_requirement_set(path, shown_as)` reads a YAML file: `(set, [])`, or `(None, problems)` with
   every mistake as a `Problem` at `shown_as:line`. It never raises for bad content.
 - `shipped_sets()` -> id -> set, for every YAML file in requirement_sets/, read once, ordered by file
@@ -28,7 +31,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cache
+import json
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -227,6 +231,21 @@ def requirement_set_from_data(data) -> RequirementSet:
     if problems:
         raise RequirementSetError([problem.message for problem in problems])
     return _build(data)
+
+
+def stored_requirement_set(data) -> RequirementSet:
+    """`requirement_set_from_data(data)`, memoized by the data's JSON text: a tracker reads its
+    institution's sets on every request, and their checks (schema, rules) cost more than the rest."""
+    try:
+        text = json.dumps(data)
+    except (TypeError, ValueError):  # not JSON (stored content is): checked as it is, every time
+        return requirement_set_from_data(data)
+    return _from_json_text(text)
+
+
+@lru_cache(maxsize=256)
+def _from_json_text(text: str) -> RequirementSet:
+    return requirement_set_from_data(json.loads(text))
 
 
 def load_requirement_set(path, shown_as: str) -> tuple[RequirementSet | None, list[Problem]]:
