@@ -1,9 +1,10 @@
 """Safe, bounded evaluation of the formulas authors write as a walkthrough step's expected answer.
 
 Contract:
-- `Formula(text)` reads a formula once; `parsed(text)` is the same Formula, read once per process
-  for each author text (a bounded cache of immutable objects; it raises what `Formula` raises) (`A0 * exp(-ln2 * t / T_half)`, `1 / (1/Tp + 1/Tb)`,
-  `activity_at(A0, T_half, q(3, "d"))`); `names` is the tuple of the free names it uses, in order of
+- `Formula(text)` reads a formula once (`A0 * exp(-ln2 * t / T_half)`, `1 / (1/Tp + 1/Tb)`,
+  `activity_at(A0, T_half, q(3, "d"))`); `parsed(text)` is the same Formula read once per process
+  for each author text (a bounded cache of objects never changed after reading; it raises what
+  `Formula` raises); `names` is the tuple of the free names it uses, in order of
   first use (constants and functions excluded), so unknown names can be reported before evaluating.
 - `evaluate(formula, values)` computes it with `values` (name -> `rpt_xblocks.quantities.Quantity`
   or plain real number): a Quantity, or a float for a pure number (also for a ratio like t / T_half).

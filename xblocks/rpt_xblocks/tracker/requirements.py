@@ -30,8 +30,8 @@ vocabulary.py; requirement ids unique). What each kind means is implemented in p
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 import json
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
