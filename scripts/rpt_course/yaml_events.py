@@ -1,47 +1,65 @@
 """Course data composed from libyaml's event stream: yaml_source's fast loader.
 
-Contract: `compose(source, lines)` parses `source` (UTF-8 bytes or text) with libyaml's C parser
-(`yaml.CParser`, present when `yaml.__with_libyaml__`) and builds the data straight from its events,
-with the rules of yaml_rules applied as the pure-Python loader applies them. It returns
+Contract: `compose(text, lines)` parses `text` with libyaml's C parser (`yaml.CParser`, present
+when `yaml.__with_libyaml__`) and builds the data straight from its events, with the rules of
+yaml_rules applied exactly as yaml_source's pure-Python loader applies them. It returns
 `(root, root_line, problems)`: `root_line` is None for a stream without a document, else the line
 where the root value starts; `root` is the document's data when it is a mapping (a dict), else not
-a dict; `problems` are the Problems of its values (unsupported tags, keys that are not text,
-duplicate keys, characters XML cannot store). It records in the LineMap `lines` the line of every
-value of a mapping root exactly as yaml_source's construction does. It raises `yaml_rules.Refused` at the first
-alias or the first value deeper than `MAX_DEPTH` (located at its event, before anything after it is
-parsed, so an alias is never expanded and nesting costs nothing past the limit), PyYAML's
-`ComposerError` for a duplicate anchor or a second document, and the C parser's own errors
-(`yaml.YAMLError`). Recursion is bounded by `MAX_DEPTH`.
+a dict; `problems` are the Problems of its values (keys that are not text, duplicate keys,
+characters XML cannot store, values that do not fit their resolved type). It records in the
+LineMap `lines` the line of every value of a mapping root as yaml_source's construction does.
+
+It composes only what course content is made of, where libyaml and PyYAML are known to agree, and
+raises `NotLikePyYAML` at the first event of anything else: a tag, an anchor, an alias, a value
+deeper than `MAX_DEPTH` (so recursion is bounded and nesting costs nothing past the limit), a
+second document, and a plain value holding `?` inside a flow collection (libyaml reads `[Is it?]`
+as one value, PyYAML ends the value at `?` and reports a syntax error). The C parser's own errors
+(`yaml.YAMLError`) pass through. yaml_source then reads the text with the pure-Python loader, which
+reports each of these exactly as before.
 """
 from __future__ import annotations
 
-from yaml.composer import ComposerError
+import sys
+
+from yaml import YAMLError
 from yaml.cyaml import CParser
-from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-                         SequenceStartEvent, StreamEndEvent)
+from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
+                         StreamEndEvent)
 
 from rpt_course.problems import Problem
-from rpt_course.yaml_rules import (MAX_DEPTH, duplicate_key, key_not_text, refuse_alias, refuse_depth, resolve_tag,
-                                   scalar)
+from rpt_course.yaml_rules import MAX_DEPTH, duplicate_key, key_not_text, resolve_tag, scalar
 
 
-def compose(source, lines) -> tuple[object, int | None, list[Problem]]:
+class NotLikePyYAML(YAMLError):
+    """The text holds something this composer leaves to PyYAML's pure-Python loader."""
+
+
+def compose(text: str, lines) -> tuple[object, int | None, list[Problem]]:
     """See the module docstring."""
-    parser = CParser(source)
+    parser = CParser(text)
     try:
-        return _EventComposer(parser.get_event, lines).document()
+        return _EventComposer(parser.get_event, lines, _last_line(text)).document()
     finally:
         parser.dispose()
+
+
+def _last_line(text: str) -> int:
+    """The last line libyaml's marks may give, as PyYAML counts lines. libyaml ends a text that does
+    not end with a line break on the line after (and marks an empty value at the end there); PyYAML
+    on its last line."""
+    if text.endswith(("\n", "\r")):
+        return sys.maxsize
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
 
 
 class _EventComposer:
     """One document's events, taken one at a time from the parser, turned into data."""
 
-    def __init__(self, next_event, lines):
+    def __init__(self, next_event, lines, last_line: int):
         self.next_event = next_event
         self.lines = lines
+        self.last_line = last_line
         self.problems: list[Problem] = []
-        self.anchors: dict = {}  # anchor name -> mark of its first use
 
     def document(self):
         self.next_event()  # StreamStartEvent
@@ -49,59 +67,57 @@ class _EventComposer:
             return None, None, []
         first = self.next_event()
         # Like the pure-Python loader, which composes the whole document before it constructs data:
-        # a root that is not a mapping is composed (aliases and nesting refused) but not recorded.
-        root = self.value(first, (), 0, first.__class__ is MappingStartEvent)
+        # a root that is not a mapping is composed but not recorded.
+        root = self.value(first, (), 0, first.__class__ is MappingStartEvent, False)
         self.next_event()  # DocumentEndEvent
-        after = self.next_event()
-        if after.__class__ is not StreamEndEvent:
-            raise ComposerError("expected a single document in the stream", first.start_mark,
-                                "but found another document", after.start_mark)
-        return root, first.start_mark.line + 1, self.problems
+        if self.next_event().__class__ is not StreamEndEvent:
+            raise NotLikePyYAML("a second document")
+        return root, self._line(first), self.problems
 
-    def value(self, event, location: tuple, depth: int, record: bool):
+    def _line(self, event) -> int:
+        return min(event.start_mark.line + 1, self.last_line)
+
+    def value(self, event, location: tuple, depth: int, record: bool, in_flow: bool):
         """The value that starts with `event`, its line recorded at `location` (its lines and
         problems are not recorded, only its events consumed, when `record` is False: the value of a
-        duplicate key or of a key that is not text, which the Python loader never constructs)."""
+        duplicate key or of a key that is not text, which the pure-Python loader never constructs);
+        `in_flow` when it is inside a [flow] or {flow} collection."""
         kind = event.__class__
-        if kind is AliasEvent:
-            raise refuse_alias(event.start_mark)
+        if kind is not ScalarEvent and kind is not SequenceStartEvent and kind is not MappingStartEvent:
+            raise NotLikePyYAML("an alias")
+        if event.tag is not None or event.anchor is not None:
+            raise NotLikePyYAML("a tag or an anchor")
         if depth >= MAX_DEPTH:
-            raise refuse_depth(event.start_mark)
-        if event.anchor is not None:
-            if event.anchor in self.anchors:
-                raise ComposerError(f"found duplicate anchor {event.anchor!r}; first occurrence",
-                                    self.anchors[event.anchor], "second occurrence", event.start_mark)
-            self.anchors[event.anchor] = event.start_mark
-        line = event.start_mark.line + 1
+            raise NotLikePyYAML("nesting past MAX_DEPTH")
+        line = self._line(event)
         if record:
             self.lines.record(location, line)
         if kind is ScalarEvent:
+            if in_flow and not event.style and "?" in event.value:
+                raise NotLikePyYAML("a plain value holding '?' in a flow collection")
             if not record:
                 return None
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = resolve_tag(event.value, event.implicit)
-            result, messages = scalar(tag, event.value)
+            result, messages = scalar(resolve_tag(event.value, event.implicit), event.value)
             self.problems.extend(Problem(self.lines.shown_as, line, message) for message in messages)
             return result
         if kind is SequenceStartEvent:
-            return self._sequence(location, depth + 1, record)
-        return self._mapping(location, depth + 1, record)
+            return self._sequence(location, depth + 1, record, in_flow or event.flow_style)
+        return self._mapping(location, depth + 1, record, in_flow or event.flow_style)
 
-    def _sequence(self, location: tuple, depth: int, record: bool) -> list:
+    def _sequence(self, location: tuple, depth: int, record: bool, in_flow: bool) -> list:
         result = []
         event = self.next_event()
         while event.__class__ is not SequenceEndEvent:
-            result.append(self.value(event, location + (len(result),), depth, record))
+            result.append(self.value(event, location + (len(result),), depth, record, in_flow))
             event = self.next_event()
         return result
 
-    def _mapping(self, location: tuple, depth: int, record: bool) -> dict:
+    def _mapping(self, location: tuple, depth: int, record: bool, in_flow: bool) -> dict:
         result = {}
         event = self.next_event()
         while event.__class__ is not MappingEndEvent:
-            key_line = event.start_mark.line + 1
-            key = self.value(event, location + ("<key>",), depth, record)
+            key_line = self._line(event)
+            key = self.value(event, location + ("<key>",), depth, record, in_flow)
             keep = record
             if not record:
                 pass
@@ -114,7 +130,7 @@ class _EventComposer:
                 keep = False
             else:
                 self.lines.record(location + (key,), key_line)
-            item = self.value(self.next_event(), location + (key,) if keep else location, depth, keep)
+            item = self.value(self.next_event(), location + (key,) if keep else location, depth, keep, in_flow)
             if keep:
                 result[key] = item
             event = self.next_event()

@@ -73,7 +73,7 @@ def scalar(tag: str, value: str) -> tuple[object, list[str]]:
         return value, found
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value)), found
-    except (ValueError, KeyError):  # `!!int abc`, `!!bool maybe`, `0x_`, an int of more than 4300 digits
+    except (ValueError, LookupError):  # `!!int abc`, `!!bool maybe`, `!!int ""`, `0x_`, an int of over 4300 digits
         kind = tag.rsplit(":", 1)[-1]
         found.append(f"the value {value[:40]!r} cannot be read as {kind} — write a valid {kind}, "
                      f"or put the value in quotes (without a !!{kind} tag) to keep it as text")

@@ -11,15 +11,17 @@ values) or nesting deeper than `MAX_DEPTH` becomes a `Problem` located at `shown
 exception, and costs work in proportion to the file's size.
 
 Two loaders give the same result: libyaml's C parser with the data composed from its events
-(yaml_events), used when PyYAML has libyaml (`yaml.__with_libyaml__`, about 10 times faster), and
-PyYAML's pure-Python SafeLoader (`_SafeLineLoader`), used otherwise. The pure-Python loader also
-decides every file libyaml does not read as PyYAML does: any error of the C parser (a syntax error,
-libyaml's own limit of 1,000 nesting levels; messages and lines are then PyYAML's), a duplicate
-anchor, a second document, a character YAML does not allow, and a byte order mark after the start
-(libyaml skips one at the start of any line). Both apply the rules of yaml_rules.
+(yaml_events), used when PyYAML has libyaml (`yaml.__with_libyaml__`; about 10 times faster), and
+PyYAML's pure-Python SafeLoader (`_SafeLineLoader`), used otherwise. The fast loader handles what
+course content is made of; the pure-Python loader reads every other text, so that its problems
+(and their lines) are exactly the ones it has always reported: any error of the C parser (a syntax
+error; libyaml's own limit of 1,000 nesting levels), a tag, an anchor, an alias, nesting past
+`MAX_DEPTH`, a second document, a plain value holding `?` in a flow collection, and a text holding
+a character the two read differently (see `_libyaml_reads_as_pyyaml`). Both apply yaml_rules.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -88,26 +90,30 @@ def load_yaml(path: Path, shown_as: str):
         return None, LineMap(shown_as), [Problem(shown_as, line, "this file is not UTF-8 text — save it with UTF-8 encoding")]
     if USE_LIBYAML and _libyaml_reads_as_pyyaml(text):
         try:
-            return _load_with_libyaml(raw, shown_as)
-        except yaml.YAMLError:  # not Refused: the pure-Python loader says what is wrong, as it always has
+            return _load_with_libyaml(text, shown_as)
+        except yaml.YAMLError:  # the pure-Python loader reads it and says what is wrong, as it always has
             pass
     return _load_with_python(text, shown_as)
 
 
 def _libyaml_reads_as_pyyaml(text: str) -> bool:
-    """False for a text holding a character YAML does not allow (PyYAML reports it before parsing,
-    libyaml where its reading gets to) or a byte order mark after the start (libyaml skips it at the
-    start of a line, PyYAML only at the start of the file)."""
-    return yaml.reader.Reader.NON_PRINTABLE.search(text) is None and text.find("\ufeff", 1) == -1
+    """False for a text holding something where the two part ways: a character YAML does not allow
+    (PyYAML reports it before parsing, libyaml where its reading gets to), a tab (libyaml accepts
+    one after a value or a colon, where PyYAML finds "a character that cannot start any token"), a
+    line break other than LF and CR (NEL, U+2028, U+2029), a byte order mark after the start
+    (libyaml skips one at the start of any line) or `#` right after a block scalar's `|` or `>` and
+    its indicators (libyaml takes it for a comment, PyYAML reports a syntax error)."""
+    return _NOT_FOR_LIBYAML.search(text, 1 if text.startswith("\ufeff") else 0) is None
 
 
-def _load_with_libyaml(raw: bytes, shown_as: str):
-    """Raises the C parser's errors and ComposerError; everything else as `load_yaml`."""
+_NOT_FOR_LIBYAML = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+                              "|[|>][-+0-9]*#")
+
+
+def _load_with_libyaml(text: str, shown_as: str):
+    """As `load_yaml`, or raises `yaml.YAMLError` for a text to read with the pure-Python loader."""
     lines = LineMap(shown_as)
-    try:
-        root, root_line, problems = yaml_events.compose(raw, lines)
-    except Refused as exc:
-        return None, LineMap(shown_as), [_refused(shown_as, exc)]
+    root, root_line, problems = yaml_events.compose(text, lines)
     if root_line is None:
         return None, LineMap(shown_as), [_empty(shown_as)]
     if not isinstance(root, dict):
