@@ -1,7 +1,8 @@
 """Course data composed from libyaml's event stream: yaml_source's fast loader.
 
-Contract: `compose(text, lines)` parses `text` with libyaml's C parser (`yaml.CParser`, present
-when `yaml.__with_libyaml__`) and builds the data straight from its events, with the rules of
+Contract: `compose(text, lines)` parses `text` (which yaml_source has checked to hold only LF, CR
+and printable characters YAML allows, none that XML cannot store) with libyaml's C parser
+(`yaml.CParser`, present when `yaml.__with_libyaml__`) and builds the data straight from its events, with the rules of
 yaml_rules applied exactly as yaml_source's pure-Python loader applies them. It returns
 `(root, root_line, problems)`: `root_line` is None for a stream without a document, else the line
 where the root value starts; `root` is the document's data when it is a mapping (a dict), else not
@@ -27,7 +28,7 @@ from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, Sequen
                          StreamEndEvent)
 
 from rpt_course.problems import Problem
-from rpt_course.yaml_rules import MAX_DEPTH, duplicate_key, key_not_text, resolve_tag, scalar
+from rpt_course.yaml_rules import MAX_DEPTH, STR_TAG, duplicate_key, key_not_text, resolve_tag, scalar
 
 
 class NotLikePyYAML(YAMLError):
@@ -75,7 +76,8 @@ class _EventComposer:
         return root, self._line(first), self.problems
 
     def _line(self, event) -> int:
-        return min(event.start_mark.line + 1, self.last_line)
+        line = event.start_mark.line + 1
+        return line if line <= self.last_line else self.last_line
 
     def value(self, event, location: tuple, depth: int, record: bool, in_flow: bool):
         """The value that starts with `event`, its line recorded at `location` (its lines and
@@ -97,7 +99,12 @@ class _EventComposer:
                 raise NotLikePyYAML("a plain value holding '?' in a flow collection")
             if not record:
                 return None
-            result, messages = scalar(resolve_tag(event.value, event.implicit), event.value)
+            tag = resolve_tag(event.value, event.implicit) if event.implicit[0] else STR_TAG
+            if tag == STR_TAG and event.style != '"':
+                # yaml_source sends no text holding a character XML cannot store; only an escape
+                # of a "double-quoted" value can make one
+                return event.value
+            result, messages = scalar(tag, event.value)
             self.problems.extend(Problem(self.lines.shown_as, line, message) for message in messages)
             return result
         if kind is SequenceStartEvent:
