@@ -4,64 +4,57 @@ Contract: `load_yaml(path, shown_as)` returns `(data, lines, problems)`. On succ
 empty, `data` is built from dicts, lists, str, int, float, bool and None only (dates stay
 strings: the schema and the course model parse them), and `lines` maps each value's location
 (a tuple of keys and indices) to its 1-based line; every course YAML file is a mapping, so `data` is
-a dict. A syntax error, a duplicate key, an unsupported tag, a file that is not UTF-8 or not a
-mapping, a character XML cannot store, an alias (`*name`: never needed in course content, and a
-few bytes of aliases can expand to millions of values) or nesting deeper than `MAX_DEPTH` becomes
-a `Problem` located at `shown_as:line`, never an exception, and costs work in proportion to the
-file's size.
+a dict. A syntax error, a duplicate key, an unsupported tag, a value that does not fit its tag
+(`!!int abc`), a file that is not UTF-8 or not a mapping, a character XML cannot store, an alias
+(`*name`: never needed in course content, and a few bytes of aliases can expand to millions of
+values) or nesting deeper than `MAX_DEPTH` becomes a `Problem` located at `shown_as:line`, never an
+exception, and costs work in proportion to the file's size.
+
+Two loaders give the same result: libyaml's C parser with the data composed from its events
+(yaml_events), used when PyYAML has libyaml (`yaml.__with_libyaml__`; about 10 times faster), and
+PyYAML's pure-Python SafeLoader (`_SafeLineLoader`), used otherwise. The fast loader handles what
+course content is made of; the pure-Python loader reads every other text, so that its problems
+(and their lines) are exactly the ones it has always reported: any error of the C parser (a syntax
+error; libyaml's own limit of 1,000 nesting levels), a tag, an anchor, an alias, nesting past
+`MAX_DEPTH`, a second document, a plain value holding `?` in a flow collection, and a text holding
+a character the two read differently (see `_libyaml_reads_as_pyyaml`). Both apply yaml_rules.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
+from rpt_course import yaml_events
 from rpt_course.problems import Problem
-from rpt_course.xml_characters import first_unstorable, line_of_offset
+from rpt_course.xml_characters import line_of_offset
+from rpt_course.yaml_rules import (IMPLICIT_RESOLVERS, MAX_DEPTH, Refused, duplicate_key, key_not_text, refuse_alias,
+                                   refuse_depth, scalar)
 
-MAX_DEPTH = 40  # values on one path from the root, leaf included; course files need about 8. PyYAML composes recursively
+__all__ = ["MAX_DEPTH", "LineMap", "Location", "load_yaml"]
+
+USE_LIBYAML = yaml.__with_libyaml__  # tests set it False to run the pure-Python loader alone
 Location = tuple  # keys (str) and list indices (int) from the document root
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """YAML that parses but that course content never needs: `problem` says what, `fix` how."""
-
-    def __init__(self, problem: str, fix: str, mark):
-        super().__init__(problem=problem, problem_mark=mark)
-        self.fix = fix
 
 
 class _SafeLineLoader(yaml.SafeLoader):
     """SafeLoader that leaves timestamps as strings (authors write dates; we parse them ourselves),
-    refuses aliases and stops composing deeper than `MAX_DEPTH` levels."""
+    refuses aliases and stops composing deeper than `MAX_DEPTH` levels (PyYAML composes recursively)."""
 
+    yaml_implicit_resolvers = IMPLICIT_RESOLVERS
     _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
-            raise _Refused("an alias (*name) repeats a value marked with &name",
-                           "write the value out in full: course files do not use anchors and aliases",
-                           self.peek_event().start_mark)
+            raise refuse_alias(self.peek_event().start_mark)
         if self._depth >= MAX_DEPTH:
-            raise _Refused(f"the values nest more than {MAX_DEPTH} levels deep",
-                           "check the indentation and the brackets: course files need about 8 levels",
-                           self.peek_event().start_mark)
+            raise refuse_depth(self.peek_event().start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
-
-
-_SafeLineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
-}
 
 
 class LineMap:
@@ -89,12 +82,47 @@ class LineMap:
 
 def load_yaml(path: Path, shown_as: str):
     """Read `path` (reported as `shown_as`); see the module docstring for the contract."""
-    lines = LineMap(shown_as)
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, lines, [Problem(shown_as, line, "this file is not UTF-8 text — save it with UTF-8 encoding")]
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, LineMap(shown_as), [Problem(shown_as, line, "this file is not UTF-8 text — save it with UTF-8 encoding")]
+    if USE_LIBYAML and _libyaml_reads_as_pyyaml(text):
+        try:
+            return _load_with_libyaml(text, shown_as)
+        except yaml.YAMLError:  # the pure-Python loader reads it and says what is wrong, as it always has
+            pass
+    return _load_with_python(text, shown_as)
+
+
+def _libyaml_reads_as_pyyaml(text: str) -> bool:
+    """False for a text holding something where the two part ways: a character YAML does not allow
+    (PyYAML reports it before parsing, libyaml where its reading gets to), a tab (libyaml accepts
+    one after a value or a colon, where PyYAML finds "a character that cannot start any token"), a
+    line break other than LF and CR (NEL, U+2028, U+2029), a byte order mark after the start
+    (libyaml skips one at the start of any line) or `#` right after a block scalar's `|` or `>` and
+    its indicators (libyaml takes it for a comment, PyYAML reports a syntax error)."""
+    return _NOT_FOR_LIBYAML.search(text, 1 if text.startswith("\ufeff") else 0) is None
+
+
+_NOT_FOR_LIBYAML = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+                              "|[|>][-+0-9]*#")
+
+
+def _load_with_libyaml(text: str, shown_as: str):
+    """As `load_yaml`, or raises `yaml.YAMLError` for a text to read with the pure-Python loader."""
+    lines = LineMap(shown_as)
+    root, root_line, problems = yaml_events.compose(text, lines)
+    if root_line is None:
+        return None, LineMap(shown_as), [_empty(shown_as)]
+    if not isinstance(root, dict):
+        return None, LineMap(shown_as), [_not_a_mapping(shown_as, root_line)]
+    return root, lines, problems
+
+
+def _load_with_python(text: str, shown_as: str):
+    lines = LineMap(shown_as)
     problems: list[Problem] = []
     try:
         loader = _SafeLineLoader(text)
@@ -105,14 +133,12 @@ def load_yaml(path: Path, shown_as: str):
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, lines, [Problem(shown_as, 1, "the file is empty — write the YAML mapping this file needs (see course_content/README.md)")]
+            return None, lines, [_empty(shown_as)]
         if not isinstance(node, yaml.MappingNode):
-            return None, lines, [Problem(shown_as, node.start_mark.line + 1,
-                                         "the file must be a mapping of keys and values (lines like `title: ...`) "
-                                         "— write the keys this file needs (see course_content/README.md)")]
-        data = _construct(loader, node, (), lines, problems)
-    except _Refused as exc:
-        return None, lines, [Problem(shown_as, exc.problem_mark.line + 1, f"{exc.problem} — {exc.fix}")]
+            return None, lines, [_not_a_mapping(shown_as, node.start_mark.line + 1)]
+        data = _construct(node, (), lines, problems)
+    except Refused as exc:
+        return None, lines, [_refused(shown_as, exc)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -125,36 +151,42 @@ def load_yaml(path: Path, shown_as: str):
     return data, lines, problems
 
 
+def _empty(shown_as: str) -> Problem:
+    return Problem(shown_as, 1, "the file is empty — write the YAML mapping this file needs (see course_content/README.md)")
+
+
+def _not_a_mapping(shown_as: str, line: int) -> Problem:
+    return Problem(shown_as, line, "the file must be a mapping of keys and values (lines like `title: ...`) "
+                                   "— write the keys this file needs (see course_content/README.md)")
+
+
+def _refused(shown_as: str, exc: Refused) -> Problem:
+    return Problem(shown_as, exc.problem_mark.line + 1, f"{exc.problem} — {exc.fix}")
+
+
 def _code(character) -> int:
     """PyYAML's reader reports the character as a one-character string or as its code."""
     return character if isinstance(character, int) else ord(character)
 
 
-def _construct(loader, node, location, lines: LineMap, problems: list[Problem]):
+def _construct(node, location, lines: LineMap, problems: list[Problem]):
     lines.record(location, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
-            key = _construct(loader, key_node, location + ("<key>",), lines, problems)
+            key = _construct(key_node, location + ("<key>",), lines, problems)
             if not isinstance(key, str):
-                problems.append(Problem(lines.shown_as, key_node.start_mark.line + 1,
-                                        f"the key {key!r} is not text — write keys as plain words like `title`"))
+                problems.append(Problem(lines.shown_as, key_node.start_mark.line + 1, key_not_text(key)))
                 continue
             if key in result:
                 problems.append(Problem(lines.shown_as, key_node.start_mark.line + 1,
-                                        f"duplicate key '{key}' (first given on line {lines.line(location + (key,))}) — keep only one"))
+                                        duplicate_key(key, lines.line(location + (key,)))))
                 continue
             lines.record(location + (key,), key_node.start_mark.line + 1)
-            result[key] = _construct(loader, value_node, location + (key,), lines, problems)
+            result[key] = _construct(value_node, location + (key,), lines, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, location + (index,), lines, problems)
-                for index, item in enumerate(node.value)]
-    if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(lines.shown_as, node.start_mark.line + 1,
-                                f"unsupported YAML tag {node.tag} — remove the tag and write a plain value"))
-        return None
-    unstorable = first_unstorable(node.value)
-    if unstorable is not None:
-        problems.append(Problem(lines.shown_as, node.start_mark.line + 1, unstorable[1]))
-    return loader.construct_object(node, deep=True)
+        return [_construct(item, location + (index,), lines, problems) for index, item in enumerate(node.value)]
+    value, messages = scalar(node.tag, node.value)
+    problems.extend(Problem(lines.shown_as, node.start_mark.line + 1, message) for message in messages)
+    return value

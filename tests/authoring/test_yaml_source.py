@@ -1,13 +1,25 @@
 """yaml_source.load_yaml on hostile or broken YAML: every case is one Problem at the right line,
-never an exception, and reading costs work in proportion to the file, not to what it expands to."""
+never an exception, and reading costs work in proportion to the file, not to what it expands to.
+Every test runs with libyaml (when PyYAML has it) and with the pure-Python loader alone."""
 from __future__ import annotations
 
+import time
 import tracemalloc
 
 import pytest
+import yaml
 
+from rpt_course import yaml_source
 from rpt_course.problems import Problem
 from rpt_course.yaml_source import MAX_DEPTH, load_yaml
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def loader(request, monkeypatch):
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yaml_source, "USE_LIBYAML", request.param == "libyaml")
+    return request.param
 
 
 def _load(tmp_path, text: str):
@@ -54,6 +66,55 @@ def test_nesting_is_refused_past_the_limit_and_accepted_up_to_it(tmp_path, flow)
     assert f"more than {MAX_DEPTH} levels" in problem.message
     problem = _only_problem(tmp_path, nested(5000))  # far past Python's recursion limit
     assert f"more than {MAX_DEPTH} levels" in problem.message
+
+
+@pytest.mark.parametrize("start, opening", [("x: ", "["), ("x: ", "{a: "), ("x:\n  ", "- ")])
+def test_a_hundred_thousand_levels_are_refused_in_time_proportional_to_the_file(tmp_path, start, opening):
+    """libyaml stops at 1,000 levels with its own error; the problem is still ours, at the line."""
+    started = time.perf_counter()
+    problem = _only_problem(tmp_path, start + opening * 100_000 + "1\n")
+    assert problem.line == start.count("\n") + 1 and f"more than {MAX_DEPTH} levels" in problem.message
+    assert time.perf_counter() - started < 5
+
+
+def test_a_large_file_is_read(tmp_path):
+    items = "".join(f"  - title: Item {n}\n    weight: {n}.5\n    due: 2027-03-01\n" for n in range(3_000))
+    data, lines, problems = _load(tmp_path, "items:\n" + items)
+    assert problems == [] and len(data["items"]) == 3_000
+    assert data["items"][-1] == {"title": "Item 2999", "weight": 2999.5, "due": "2027-03-01"}
+    assert lines.line(("items", 2_999, "weight")) == 1 + 3 * 2_999 + 2
+
+
+def test_a_byte_order_mark_at_the_start_is_skipped(tmp_path):
+    data, lines, problems = _load(tmp_path, "\ufefftitle: x\nrun: 2\n")
+    assert problems == [] and data == {"title": "x", "run": 2} and lines.line(("run",)) == 2
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("title: x\nweight: !!int abc\n", 2, "cannot be read as int"),
+    ("title: x\nflag: !!bool maybe\n", 2, "cannot be read as bool"),
+    ("title: x\nweight: !!float ''\n", 2, "cannot be read as float"),
+    ("title: x\nmask: 0x_\n", 2, "cannot be read as int"),
+    ("title: x\nbig: " + "9" * 5000 + "\n", 2, "cannot be read as int"),
+    ("title: x\nwhen: !!timestamp 2027-01-01\n", 2, "unsupported YAML tag tag:yaml.org,2002:timestamp"),
+    ("title: x\ntitle: y\n", 2, "duplicate key 'title' (first given on line 1)"),
+    ("title: x\n[a]: y\n", 2, "the key ['a'] is not text"),
+])
+def test_a_value_that_does_not_fit_is_a_problem_at_its_line(tmp_path, text, line, words):
+    _data, _lines, problems = _load(tmp_path, text)
+    assert [(p.line, words in p.message, " — " in p.message) for p in problems] == [(line, True, True)]
+
+
+def test_the_fast_loader_reads_course_files_without_the_pure_python_one(tmp_path, monkeypatch, loader):
+    if loader != "libyaml":
+        pytest.skip("the libyaml loader only")
+
+    def refused(*args):
+        raise AssertionError("the pure-Python loader was used")
+
+    monkeypatch.setattr(yaml_source, "_load_with_python", refused)
+    data, _lines, problems = _load(tmp_path, "title: x\nitems: [a, 'b', \"c\"]\ntext: |\n  Is it?\ntitle: y\n")
+    assert data == {"title": "x", "items": ["a", "b", "c"], "text": "Is it?\n"} and [p.line for p in problems] == [5]
 
 
 def test_a_control_character_is_located_at_its_line(tmp_path):

@@ -12,7 +12,8 @@ Contracts (the same as the hypothesis tests in tests/fuzz state):
 - archive: the input is an uncompressed tar; gzip-compressed, `unpack_untrusted` returns files or
   refuses with problems, never raises, writes nothing outside its folder, creates only regular files
   and folders, and every problem prints on one line that says how to fix it.
-- yaml: `load_yaml` returns a mapping or problems located at a line of the file, never raises.
+- yaml: `load_yaml` returns a mapping or problems located at a line of the file, never raises, and
+  gives the same data, lines and problems with libyaml and with the pure-Python loader alone.
 - formula: `Formula` and `evaluate` raise nothing but FormulaError and return finite values.
 - answer: `parse_answer` and `parse_unit` raise nothing but AnswerError.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -35,6 +37,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "xblocks")]
 # import, pint included, costs half a minute per run).
 with atheris.instrument_imports(include=["rpt_course", "rpt_xblocks", "tarfile", "gzip", "yaml"]):
     from rpt_course.untrusted_archive import unpack_untrusted
+    from rpt_course import yaml_source
     from rpt_course.yaml_source import load_yaml
     from rpt_xblocks.dosimetry.formula import Formula, FormulaError, evaluate
     from rpt_xblocks.quantities import AnswerError, Quantity, parse_answer, parse_unit
@@ -80,12 +83,32 @@ def yaml(data: bytes) -> None:
     path.write_bytes(data)
     loaded, _lines, problems = load_yaml(path, "file.yaml")
     if problems:
-        last_line = data.count(b"\n") + 1
+        last_line = _yaml_line_count(data)
         if any(p.line is None or not 1 <= p.line <= last_line + 1 for p in problems):
             raise AssertionError(f"a problem past the file's {last_line} lines: {problems}")
         _one_line_with_fix(problems)
     elif not isinstance(loaded, dict):
         raise AssertionError(f"loaded {type(loaded).__name__} without a problem")
+    if yaml_source.USE_LIBYAML:  # the pure-Python loader alone must read it alike
+        yaml_source.USE_LIBYAML = False
+        try:
+            alone = load_yaml(path, "file.yaml")
+        finally:
+            yaml_source.USE_LIBYAML = True
+        if (repr(alone[0]), alone[1]._lines, alone[2]) != (repr(loaded), _lines._lines, problems):
+            raise AssertionError(f"libyaml read {loaded!r} {problems}, the pure-Python loader {alone[0]!r} {alone[2]}")
+
+
+def _yaml_line_count(data: bytes) -> int:
+    """The lines of `data` as YAML counts them: a UTF-8 text breaks at LF, CR LF, a lone CR, NEL,
+    U+2028 and U+2029 (a file saved with CR line breaks has as many lines); other bytes at LF."""
+    try:
+        return len(_YAML_LINE_BREAK.findall(data.decode("utf-8"))) + 1
+    except UnicodeDecodeError:
+        return data.count(b"\n") + 1
+
+
+_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def formula(data: bytes) -> None:
