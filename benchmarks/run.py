@@ -135,7 +135,7 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
     results["profile_handler"] = results["profile_handlers"][slowest]
 
     # what-ifs: measured savings of the candidate optimizations
-    log("what-if: reused Markdown converter, reused bleach Cleaner, libyaml")
+    log("what-if: reused Markdown converter, reused bleach Cleaner, YAML with libyaml against the pure-Python loader")
     results["what_if_build"] = what_if.build_what_ifs(content, settings.what_if_sample, settings.what_if_rounds)
     results["what_if_build"]["units"] = settings.profile_size
     results["what_if_sanitize"] = what_if.memoized_sanitize(settings.what_if_repeat, settings.what_if_loop, log=log)

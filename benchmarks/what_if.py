@@ -8,9 +8,9 @@ saving:
 - `build_what_ifs(content_dir, sample, rounds)`: on a generated course, (1) one reused `markdown.Markdown`
   (`reset()` between texts, as `lessons` now ships) against a new converter per text; (2) one reused
   bleach `Cleaner` (as the build now reuses one from `sanitizing.new_cleaner`) against `bleach.clean` building one per
-  text; (3) composing every module.yaml with libyaml's `CSafeLoader` instead of the pure-Python
-  loader `yaml_source` uses. Savings are seconds per text (1, 2: what the shipped reuse saves) and for
-  the whole course (3).
+  text; (3) reading every YAML file with `yaml_source`'s libyaml loader (shipped) against its
+  pure-Python loader (`benchmarks.yaml_speed`). Savings are seconds per text (1, 2: what the shipped
+  reuse saves) and for the whole course (3).
 - `memoized_sanitize(repeat, loop)`: our three handlers with `sanitize` uncached and cached with
   `functools.lru_cache` (it is a pure function of its text), round-robin on one runtime, whichever of
   the two the product ships (`product_caches` says which), and how often each calls `sanitize`.
@@ -24,6 +24,7 @@ from pathlib import Path
 from statistics import median
 
 from benchmarks.stats import summary
+from benchmarks.yaml_speed import compare_yaml_loaders
 
 
 def _compare(shipped, variant, rounds: int) -> dict:
@@ -43,9 +44,8 @@ def _compare(shipped, variant, rounds: int) -> dict:
 def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dict:
     import bleach
     import markdown
-    import yaml
 
-    from rpt_course import lessons, yaml_source
+    from rpt_course import lessons
     from rpt_xblocks import sanitizing
 
     texts = [p.read_text("utf-8") for p in sorted(Path(content_dir).glob("*/lessons/*.md"))[:sample]]
@@ -76,44 +76,17 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
         raise RuntimeError("a reused bleach Cleaner gives other HTML — the what-if is not valid")
     cleaning = _compare(clean_each, clean_reused, rounds)
 
-    yaml_texts = [p.read_text("utf-8") for p in sorted(Path(content_dir).glob("*/module.yaml"))]
-
-    class CLineLoader(yaml.CSafeLoader):
-        pass
-
-    CLineLoader.yaml_implicit_resolvers = yaml_source._SafeLineLoader.yaml_implicit_resolvers
-
-    def compose_python():
-        return [yaml.compose(text, Loader=yaml_source._SafeLineLoader) for text in yaml_texts]
-
-    def compose_c():
-        return [yaml.compose(text, Loader=CLineLoader) for text in yaml_texts]
-
-    lines_python = [[n.start_mark.line for n in _walk(node)] for node in compose_python()]
-    lines_c = [[n.start_mark.line for n in _walk(node)] for node in compose_c()]
-    if lines_python != lines_c:
-        raise RuntimeError("libyaml gives other line numbers — the what-if is not valid")
-    composing = _compare(compose_python, compose_c, rounds)
+    yaml_files = compare_yaml_loaders(content_dir, rounds)
     return {
-        "sample_texts": len(texts), "module_files": len(yaml_texts), "rounds": rounds,
+        "sample_texts": len(texts), "rounds": rounds,
         "markdown_saving_per_text": converting["saving"] / len(texts),
         "markdown_per_text": converting["shipped"] / len(texts),
         "cleaner_saving_per_text": cleaning["saving"] / len(texts),
         "sanitize_per_text": cleaning["shipped"] / len(texts),
-        "yaml_python_seconds": composing["shipped"], "yaml_c_seconds": composing["variant"],
-        "yaml_saving_seconds": composing["saving"],
+        "yaml_files": yaml_files["files"], "yaml_python_seconds": yaml_files["pure_python"]["median"],
+        "yaml_c_seconds": yaml_files["libyaml"]["median"],
+        "yaml_saving_seconds": yaml_files["pure_python"]["median"] - yaml_files["libyaml"]["median"],
     }
-
-
-def _walk(node):
-    yield node
-    if isinstance(node.value, list):
-        for item in node.value:
-            if isinstance(item, tuple):
-                for part in item:
-                    yield from _walk(part)
-            else:
-                yield from _walk(item)
 
 
 _SANITIZE_USERS = ("rpt_xblocks.quiz.learner_view", "rpt_xblocks.quiz.block",

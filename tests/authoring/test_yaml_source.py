@@ -16,8 +16,6 @@ from rpt_course.yaml_source import MAX_DEPTH, load_yaml
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
 def loader(request, monkeypatch):
-    if request.param == "libyaml" and not yaml.__with_libyaml__:
-        pytest.skip("PyYAML was built without libyaml")
     monkeypatch.setattr(yaml_source, "USE_LIBYAML", request.param == "libyaml")
     return request.param
 
@@ -103,18 +101,6 @@ def test_a_byte_order_mark_at_the_start_is_skipped(tmp_path):
 def test_a_value_that_does_not_fit_is_a_problem_at_its_line(tmp_path, text, line, words):
     _data, _lines, problems = _load(tmp_path, text)
     assert [(p.line, words in p.message, " — " in p.message) for p in problems] == [(line, True, True)]
-
-
-def test_the_fast_loader_reads_course_files_without_the_pure_python_one(tmp_path, monkeypatch, loader):
-    if loader != "libyaml":
-        pytest.skip("the libyaml loader only")
-
-    def refused(*args):
-        raise AssertionError("the pure-Python loader was used")
-
-    monkeypatch.setattr(yaml_source, "_load_with_python", refused)
-    data, _lines, problems = _load(tmp_path, "title: x\nitems: [a, 'b', \"c\"]\ntext: |\n  Is it?\ntitle: y\n")
-    assert data == {"title": "x", "items": ["a", "b", "c"], "text": "Is it?\n"} and [p.line for p in problems] == [5]
 
 
 def test_a_control_character_is_located_at_its_line(tmp_path):

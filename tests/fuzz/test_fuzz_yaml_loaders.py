@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
@@ -14,7 +13,6 @@ from rpt_course import yaml_source
 
 from test_fuzz_content import FUZZ, ORIGINAL_LINES, YAML_FILES, _LINE_EDIT, _edit_lines, examples
 
-pytestmark = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
 
 PIECES = [
     "a", "key", "title", ":", ": ", " ", "  ", "\n", "\n  ", "\n    ", "- ", "-", "  - ", "[", "]", "{", "}", ",", ", ",
