@@ -17,7 +17,7 @@ from benchmarks.stats import ratio, summary
 
 
 def compare_yaml_loaders(content_dir: Path, rounds: int = 15) -> dict:
-    from rpt_course import yaml_source
+    from rpt_xblocks.author_input import yaml_source
 
     paths = sorted(Path(content_dir).rglob("*.yaml"))
     shipped = yaml_source.USE_LIBYAML

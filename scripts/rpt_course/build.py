@@ -24,7 +24,7 @@ from rpt_course import lessons
 from rpt_course.content import Overrides, load_course
 from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
-from rpt_course.problems import Problem, ProblemsFound
+from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
 from rpt_course.render_cache import Rendered, RenderCache, render_text
 from rpt_course.render_pool import render_many, workers_for
@@ -33,7 +33,7 @@ from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
-from rpt_course.xml_characters import first_unstorable, line_of_offset
+from rpt_xblocks.author_input.xml_characters import first_unstorable, line_of_offset
 
 Progress = Callable[[int, int], None]
 

@@ -20,7 +20,7 @@ from rpt_course.build import build_files
 from rpt_course.content import Overrides
 from rpt_course.model import Course
 from rpt_course.olx_checks import olx_problems
-from rpt_course.problems import Problem, ProblemsFound
+from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_course.render_cache import RenderCache
 from rpt_course.render_pool import default_workers
 from rpt_course.staging import staging_folder

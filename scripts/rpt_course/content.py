@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 from rpt_course import dates
+from rpt_course.course_schemas import course_schema
 from rpt_course.model import Component, Course, Grader, Module, Section, Unit
-from rpt_course.problems import Problem, ProblemsFound
-from rpt_course.schema_check import load_checked_yaml, schema_problems
-from rpt_course.yaml_source import LineMap, load_yaml
+from rpt_xblocks.author_input.problems import Problem, ProblemsFound
+from rpt_xblocks.author_input.schema_check import load_checked_yaml, schema_problems
+from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 
 COURSE_FILE = "course.yaml"
 MODULE_FILE = "module.yaml"
@@ -46,7 +47,7 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
     problems += found
     if data is None or found:
         raise ProblemsFound(problems)
-    schema_found = schema_problems("course.schema.json", data, lines)
+    schema_found = schema_problems(course_schema("course.schema.json"), data, lines)
     problems += schema_found
     if schema_found:
         # The module files can still be checked, so every mistake shows at once.
@@ -202,7 +203,7 @@ def _load_modules(content_dir, folders, course_lines: LineMap, context, problems
 
 def _load_module(content_dir: Path, module_file: Path, context, problems) -> Module | None:
     shown = module_file.relative_to(content_dir).as_posix()
-    loaded = load_checked_yaml(module_file, shown, "module.schema.json", problems)
+    loaded = load_checked_yaml(module_file, shown, course_schema("module.schema.json"), problems)
     if loaded is None or context is None:
         return None
     data, lines = loaded

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import load_checked_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot
 from rpt_xblocks.dosimetry.scenario import learner_parameters, scenario_errors, scenario_from_data
 
@@ -22,7 +23,7 @@ _PLOT_KEYS = ("x", "x_unit", "from", "to", "formula", "y_unit", "x_label", "y_la
 
 
 def compile_figure(path: Path, shown: str, problems: list[Problem]) -> bytes | None:
-    loaded = load_checked_yaml(path, shown, "figure.schema.json", problems)
+    loaded = load_checked_yaml(path, shown, course_schema("figure.schema.json"), problems)
     if loaded is None:
         return None
     data, lines = loaded

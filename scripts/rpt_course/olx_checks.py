@@ -19,7 +19,7 @@ from lxml import etree
 from rpt_xblocks import safe_xml
 from rpt_course.dates import parse_date
 from rpt_course.lessons import JUMP_PREFIX, STATIC_PREFIX, links
-from rpt_course.problems import Problem
+from rpt_xblocks.author_input.problems import Problem
 from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG
 
 URL_NAME = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import olxcleaner
 
-from rpt_course.problems import Problem
+from rpt_xblocks.author_input.problems import Problem
 from rpt_xblocks import OLX_TAGS
 
 STEPS = 8

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import load_checked_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.quiz.numeric import unit_problem
 from rpt_xblocks.quiz import bank
 
@@ -20,7 +21,7 @@ _MARKDOWN_FIELDS = ("prompt", "explanation", "feedback_true", "feedback_false")
 
 
 def compile_quiz(path: Path, shown: str, component_id: str, unit_ids: set[str], markdown, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, "quiz.schema.json", problems)
+    loaded = load_checked_yaml(path, shown, course_schema("quiz.schema.json"), problems)
     if loaded is None:
         return None
     data, lines = loaded

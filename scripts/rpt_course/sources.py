@@ -20,9 +20,10 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import load_checked_yaml
-from rpt_course.yaml_source import load_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
+from rpt_xblocks.author_input.yaml_source import load_yaml
 
 _FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*(.+)$")
 _KEYS = ("citation", "source")
@@ -30,7 +31,7 @@ _SECTION = re.compile(r"^§?\s*\d{1,4}\.\d+")
 
 
 def load_sources(path: Path, shown: str, problems: list[Problem]) -> list[dict] | None:
-    loaded = load_checked_yaml(path, shown, "sources.schema.json", problems)
+    loaded = load_checked_yaml(path, shown, course_schema("sources.schema.json"), problems)
     if loaded is None:
         return None
     data, lines = loaded

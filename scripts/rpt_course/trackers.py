@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import load_checked_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.tracker.requirements import load_requirement_set, shipped_sets
 
 
 def compile_tracker(path: Path, shown: str, content_dir: Path, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, "tracker.schema.json", problems)
+    loaded = load_checked_yaml(path, shown, course_schema("tracker.schema.json"), problems)
     if loaded is None:
         return None
     data, lines = loaded

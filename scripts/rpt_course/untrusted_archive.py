@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
-from rpt_course.problems import Problem
+from rpt_xblocks.author_input.problems import Problem
 from rpt_course.tar_header_guard import GuardedTarInfo, HeaderRefused
 
 MAX_UNPACKED_BYTES = 512 * 2**20

@@ -13,7 +13,7 @@ from rpt_course.build import build_files
 from rpt_course.content import Overrides
 from rpt_course.olx_checks import olx_problems, unsafe_xml
 from rpt_course.olxcleaner_check import olxcleaner_problems
-from rpt_course.problems import Problem, ProblemsFound
+from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_course.untrusted_archive import unpack_untrusted
 
 BUILT_OLX = "(built OLX)"

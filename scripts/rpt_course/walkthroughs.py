@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import load_checked_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.dosimetry.scenario import scenario_errors, scenario_from_data
 
 
 def compile_walkthrough(path: Path, shown: str, component_id: str, markdown, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, "walkthrough.schema.json", problems)
+    loaded = load_checked_yaml(path, shown, course_schema("walkthrough.schema.json"), problems)
     if loaded is None:
         return None
     data, lines = loaded

@@ -7,8 +7,9 @@ import tarfile
 from pathlib import Path
 
 from rpt_course.cli import main
-from rpt_course.schema_check import schema_problems
-from rpt_course.yaml_source import load_yaml
+from rpt_course.course_schemas import course_schema
+from rpt_xblocks.author_input.schema_check import schema_problems
+from rpt_xblocks.author_input.yaml_source import load_yaml
 
 CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
@@ -27,7 +28,7 @@ def test_readme_examples_match_the_schemas(tmp_path):
         path.write_text(example, "utf-8")
         data, lines, problems = load_yaml(path, "README example")
         assert problems == []
-        assert schema_problems(schema, data, lines) == []
+        assert schema_problems(course_schema(schema), data, lines) == []
 
 
 def test_the_course_builds_and_validates_cleanly(tmp_path, capsys):

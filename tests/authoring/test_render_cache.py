@@ -13,7 +13,7 @@ import pytest
 from rpt_course import build as build_module, render_cache, render_pool
 from rpt_course.build import build_files
 from rpt_course.cli import CACHE_ENV, main
-from rpt_course.problems import ProblemsFound
+from rpt_xblocks.author_input.problems import ProblemsFound
 from rpt_course.render_cache import RenderCache, render_text
 
 WELCOME = "intro/lessons/welcome.md"

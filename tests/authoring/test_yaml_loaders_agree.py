@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rpt_course import yaml_source
-from rpt_course.yaml_source import load_yaml
+from rpt_xblocks.author_input import yaml_source
+from rpt_xblocks.author_input.yaml_source import load_yaml
 
 
 ROOT = Path(__file__).resolve().parents[2]

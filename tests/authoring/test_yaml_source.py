@@ -9,9 +9,9 @@ import tracemalloc
 import pytest
 import yaml
 
-from rpt_course import yaml_source
-from rpt_course.problems import Problem
-from rpt_course.yaml_source import MAX_DEPTH, load_yaml
+from rpt_xblocks.author_input import yaml_source
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.yaml_source import MAX_DEPTH, load_yaml
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])

@@ -29,6 +29,8 @@ ALLOWED_CACHES = {
     ("tracker/requirements.py", "_from_json_text"): "an institution's requirement set checked once: an immutable "
                                                     "RequirementSet, a pure function of the author's stored set, "
                                                     "bounded (256 entries)",
+    ("author_input/schema_check.py", "_validator_of"): "a JSON Schema validator: a pure function of the schema's "
+                                                        "text (package files), bounded (32 entries)",
     ("dosimetry/formula.py", "parsed"): "a walkthrough's formula read once: an immutable Formula, a pure function of "
                                         "the author's formula text, bounded (1,024 entries)",
 }

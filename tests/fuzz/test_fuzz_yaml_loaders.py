@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from rpt_course import yaml_source
+from rpt_xblocks.author_input import yaml_source
 
 from test_fuzz_content import FUZZ, ORIGINAL_LINES, YAML_FILES, _LINE_EDIT, _edit_lines, examples
 

@@ -9,7 +9,7 @@ from xblock.test.tools import TestRuntime
 from rpt_course.preview import course_files, set_course_files
 from rpt_course.preview.scenarios import course_scenarios
 from rpt_course.preview.server import serve
-from rpt_course.problems import ProblemsFound
+from rpt_xblocks.author_input.problems import ProblemsFound
 
 # XBlock's own TestRuntime trips XBlock's deprecation of Runtime.user_id; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:Runtime.user_id is deprecated")

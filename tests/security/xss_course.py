@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree, html as lxml_html
 
 from rpt_course.build import build_files
-from rpt_course.problems import ProblemsFound
+from rpt_xblocks.author_input.problems import ProblemsFound
 from rpt_xblocks.dosimetry.scenario import Parameter, Plot, Scenario, Step
 from rpt_xblocks.dosimetry.scenario_olx import scenario_to_xml
 from rpt_xblocks.quiz.bank import Choice, Item, Question, QuizSettings, quiz_to_xml

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rpt_course.schema_check import load_checked_yaml, schema_problems
-from rpt_course.yaml_source import load_yaml
+from rpt_xblocks.author_input.schema_check import load_checked_yaml, schema_problems
+from rpt_xblocks.author_input.yaml_source import load_yaml
 from rpt_xblocks.tracker.requirements import (
     KINDS, SCHEMA, SHIPPED, Requirement, RequirementSet, RequirementSetError, load_requirement_set,
     requirement_set_from_data, shipped_sets,

@@ -29,7 +29,7 @@ from xblock.core import XBlock
 from xblock.plugin import PluginMissingError
 
 from rpt_xblocks import safe_xml
-from rpt_course.problems import Problem, ProblemsFound
+from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 
 SCENARIO_PREFIX = "course"
 """Scenario names are `course.NNNN`; the workbench index filters on the part before the dot."""

@@ -37,8 +37,8 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "xblocks")]
 # import, pint included, costs half a minute per run).
 with atheris.instrument_imports(include=["rpt_course", "rpt_xblocks", "tarfile", "gzip", "yaml"]):
     from rpt_course.untrusted_archive import unpack_untrusted
-    from rpt_course import yaml_source
-    from rpt_course.yaml_source import load_yaml
+    from rpt_xblocks.author_input import yaml_source
+    from rpt_xblocks.author_input.yaml_source import load_yaml
     from rpt_xblocks.dosimetry.formula import Formula, FormulaError, evaluate
     from rpt_xblocks.quantities import AnswerError, Quantity, parse_answer, parse_unit
 

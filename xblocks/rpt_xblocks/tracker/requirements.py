@@ -36,9 +36,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rpt_course.problems import Problem
-from rpt_course.schema_check import schema_problems
-from rpt_course.yaml_source import LineMap, load_yaml
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import schema_problems
+from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 from rpt_xblocks.tracker.vocabulary import CASE_CATEGORIES, TOPICS, WORK_ITEMS
 
 KINDS = ("didactic_hours", "total_hours", "work_item", "cases", "declaration", "recentness")

@@ -1,48 +1,47 @@
-"""Check YAML data against the declared JSON Schemas in schema/, reporting every error at once.
+"""Check YAML data against a declared JSON Schema, reporting every error at once.
 
 Contract: `schema_problems(schema, data, lines)` returns a list of `Problem`s (empty when
 the data conforms), each located at the line of the offending value and phrased for an author:
 what is wrong, then how to fix it (taken from the schema's `description`s where present).
-`schema` is the file name of one of this package's schemas ("quiz.schema.json"), or the schema
-file itself as a `pathlib.Path` or an `importlib.resources` traversable, so that another package
-(the tracker's requirement sets) can check its data files against a schema it ships.
+`schema` is the schema file, as a `pathlib.Path` or an `importlib.resources` traversable, so that
+each package checks its data against a schema it ships (the authoring command's in
+rpt_course/schema/, the tracker's requirement sets beside the tracker).
 """
 from __future__ import annotations
 
 import difflib
+import functools
 import json
-from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike, fspath
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from rpt_course.problems import Problem
-from rpt_course.yaml_source import LineMap, load_yaml
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 
-SchemaSource = str | PathLike | Traversable  # a name in rpt_course/schema/, or the schema file
+SchemaSource = PathLike | Traversable  # the schema file
 
 
 def _schema_file(schema: SchemaSource):
-    if isinstance(schema, str):
-        return resources.files("rpt_course").joinpath("schema", schema)
     if hasattr(schema, "read_text"):
         return schema
     return Path(fspath(schema))
 
 
-_VALIDATORS: dict[str, Draft202012Validator] = {}
-
-
 def _validator(schema: SchemaSource) -> Draft202012Validator:
-    """The validator of `schema`, read and checked once per schema (cached by its location)."""
-    key = schema if isinstance(schema, str) else f"file:{schema}"
-    if key not in _VALIDATORS:
-        document = json.loads(_schema_file(schema).read_text("utf-8"))
-        Draft202012Validator.check_schema(document)
-        _VALIDATORS[key] = Draft202012Validator(document)
-    return _VALIDATORS[key]
+    """The validator of `schema` (the file is read each time; the checked validator is kept per text)."""
+    return _validator_of(_schema_file(schema).read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=32)
+def _validator_of(document: str) -> Draft202012Validator:
+    """A validator of the schema text `document`, checked against its metaschema: a pure function of
+    the text (the schemas are package files), kept so each schema is checked once per process."""
+    schema = json.loads(document)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
 def schema_problems(schema: SchemaSource, data, lines: LineMap) -> list[Problem]:

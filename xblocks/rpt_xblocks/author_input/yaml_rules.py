@@ -14,7 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from rpt_course.xml_characters import first_unstorable
+from rpt_xblocks.author_input.xml_characters import first_unstorable
 
 MAX_DEPTH = 40  # values on one path from the root, leaf included; course files need about 8
 

@@ -27,8 +27,8 @@ from yaml.cyaml import CParser
 from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
                          StreamEndEvent)
 
-from rpt_course.problems import Problem
-from rpt_course.yaml_rules import MAX_DEPTH, STR_TAG, duplicate_key, key_not_text, resolve_tag, scalar
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.yaml_rules import MAX_DEPTH, STR_TAG, duplicate_key, key_not_text, resolve_tag, scalar
 
 
 class NotLikePyYAML(YAMLError):

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import yaml
 
-from rpt_course import yaml_events
-from rpt_course.problems import Problem
-from rpt_course.xml_characters import line_of_offset
-from rpt_course.yaml_rules import (IMPLICIT_RESOLVERS, MAX_DEPTH, Refused, duplicate_key, key_not_text, refuse_alias,
+from rpt_xblocks.author_input import yaml_events
+from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.xml_characters import line_of_offset
+from rpt_xblocks.author_input.yaml_rules import (IMPLICIT_RESOLVERS, MAX_DEPTH, Refused, duplicate_key, key_not_text, refuse_alias,
                                    refuse_depth, scalar)
 
 __all__ = ["MAX_DEPTH", "LineMap", "Location", "load_yaml"]
