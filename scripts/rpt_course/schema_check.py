@@ -19,7 +19,8 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from rpt_course.problems import Problem
-from rpt_course.yaml_source import LineMap, load_yaml
+from rpt_course.yaml_reads import read_yaml
+from rpt_course.yaml_source import LineMap
 
 SchemaSource = str | PathLike | Traversable  # a name in rpt_course/schema/, or the schema file
 
@@ -129,9 +130,10 @@ def _article(expected) -> str:
 
 
 def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem]):
-    """Load a YAML file and check it against a schema (see `schema_problems`): `(data, lines)`, or
-    None after adding every syntax or schema problem to `problems`."""
-    data, lines, found = load_yaml(path, shown)
+    """Load a YAML file (`yaml_reads.read_yaml`: a read the build already made is used) and check it
+    against a schema (see `schema_problems`): `(data, lines)`, or None after adding every syntax or
+    schema problem to `problems`."""
+    data, lines, found = read_yaml(path, shown)
     problems += found
     if data is None or found:
         return None
