@@ -12,7 +12,9 @@ problems are kept with it and reported again; links are checked against this bui
 time), what is rendered anew is stored, and once every text is rendered the entries this build did
 not use are pruned. Lessons the cache does not have are rendered in up to `workers` processes when
 there are enough (render_pool). The files are the same with or without a cache or staging folder
-and for any `workers`.
+and for any `workers`. Each file is read once for the build's checks and compile steps: a lesson's
+footnote citations are checked as the lesson is read for rendering, and the YAML files that the
+citation check reads are handed to their compile steps (yaml_reads).
 """
 from __future__ import annotations
 
@@ -30,9 +32,10 @@ from rpt_course.render_cache import Rendered, RenderCache, render_text
 from rpt_course.render_pool import render_many, workers_for
 from rpt_course.staging import StagedFiles, StagedTexts
 from rpt_course.figures import compile_figure
-from rpt_course.sources import bibliography_xhtml, citation_problems, load_sources
+from rpt_course.sources import bibliography_xhtml, citation_problems, footnote_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
+from rpt_course.yaml_reads import shared_reads
 from rpt_xblocks.author_input.xml_characters import first_unstorable, line_of_offset
 
 Progress = Callable[[int, int], None]
@@ -42,8 +45,20 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
                 cache: RenderCache | None = None, workers: int = 1,
                 staging: Path | None = None) -> tuple[Course, MutableMapping[str, bytes]]:
     course = load_course(Path(content_dir), overrides)
+    with shared_reads():  # the citation check's reads of YAML files serve their compile steps too
+        return _build(course, Path(content_dir), progress, cache, workers, staging)
+
+
+def _build(course: Course, content_dir: Path, progress: Progress | None, cache: RenderCache | None, workers: int,
+           staging: Path | None) -> tuple[Course, MutableMapping[str, bytes]]:
     problems: list[Problem] = []
     url_names = {block.id for module in course.modules for block in module.blocks()}
+    listed = load_sources(course.sources, course.shown(course.sources), problems) if course.sources else None
+
+    def check_footnotes(path: Path, text: str) -> None:  # each lesson as it is read, not read again
+        if listed is not None:
+            problems.extend(footnote_problems(text, course.shown(path), listed))
+
     render = _Renderer(course, url_names, problems, cache)
     rendered: MutableMapping[str, str] = {}
     files: MutableMapping[str, bytes] = {}
@@ -51,15 +66,16 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
         (Path(staging) / "pages").mkdir()
         (Path(staging) / "olx").mkdir()
         rendered, files = StagedTexts(Path(staging) / "pages"), StagedFiles(Path(staging) / "olx")
-    render.lessons([c for c in course.components if c.kind == "lesson"], rendered, workers, progress)
-    if course.sources is not None:
-        listed = load_sources(course.sources, course.shown(course.sources), problems)
-        if listed is not None:
-            problems.extend(citation_problems(course, listed))
+    render.lessons([c for c in course.components if c.kind == "lesson"], rendered, workers, progress, check_footnotes)
+    if listed is not None:
+        problems.extend(citation_problems(course, listed))
+    source_lists = {course.sources: listed} if course.sources else {}  # the list is also a page, often
     for component in (c for c in course.components if c.kind == "sources"):
-        listed = load_sources(component.file, course.shown(component.file), problems)
-        if listed is not None:
-            rendered[component.id] = bibliography_xhtml(listed)
+        if component.file not in source_lists:
+            source_lists[component.file] = load_sources(component.file, course.shown(component.file), problems)
+        listed_here = source_lists[component.file]
+        if listed_here is not None:
+            rendered[component.id] = bibliography_xhtml(listed_here)
     unit_ids = {unit.id for unit in course.units}
     quizzes = {}
     for component in (c for c in course.components if c.kind == "quiz"):
@@ -80,7 +96,7 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
             figures[name] = drawn
     trackers = {}
     for component in (c for c in course.components if c.kind == "tracker"):
-        compiled = compile_tracker(component.file, course.shown(component.file), Path(content_dir), problems)
+        compiled = compile_tracker(component.file, course.shown(component.file), content_dir, problems)
         if compiled is not None:
             trackers[component.id] = compiled
     pages = Pages(
@@ -110,14 +126,17 @@ class _Renderer:
         self.problems = problems
         self.cache = cache
 
-    def _read(self, path: Path) -> str | None:
-        """The file's text, or None after reporting why it cannot be rendered."""
+    def _read(self, path: Path, seen=None) -> str | None:
+        """The file's text, or None after reporting why it cannot be rendered; `seen(path, text)` is
+        called with any text that decodes, also one that cannot be rendered."""
         try:
             text = path.read_text("utf-8")
         except UnicodeDecodeError:
             self.problems.append(Problem(self.course.shown(path), None,
                                          "this file is not UTF-8 text — save it with UTF-8 encoding"))
             return None
+        if seen is not None:
+            seen(path, text)
         unstorable = first_unstorable(text)
         if unstorable is not None:
             offset, message = unstorable
@@ -132,10 +151,12 @@ class _Renderer:
             return ""
         return self.markdown(text, anchor_prefix, self.course.shown(path), lambda needle: _line_of(text, needle))
 
-    def lessons(self, components, into: MutableMapping[str, str], workers: int, progress: Progress | None) -> None:
+    def lessons(self, components, into: MutableMapping[str, str], workers: int, progress: Progress | None,
+                seen=None) -> None:
         """Every lesson component's XHTML, stored in `into` by id. Those in the cache first, then the
         others, rendered together (render_pool: several processes can share the work); each lesson's
-        problems are reported as it is done, and nothing of it is kept but its XHTML in `into`."""
+        problems are reported as it is done, and nothing of it is kept but its XHTML in `into`.
+        `seen(path, text)` is called once per lesson with its text as first read (see `_read`)."""
         done, missing = 0, []
 
         def finish(component, rendered: Rendered | None, text: str | None) -> None:
@@ -147,7 +168,7 @@ class _Renderer:
                 progress(done, len(components))
 
         for component in components:
-            text = self._read(component.file)
+            text = self._read(component.file, seen)
             rendered = self.cache.get(text, component.id) if text is not None and self.cache is not None else None
             if text is not None and rendered is None:
                 missing.append(component)

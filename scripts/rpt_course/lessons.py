@@ -1,11 +1,16 @@
 """Lesson Markdown -> sanitized XHTML that Open edX's HTML block imports.
 
-Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, problems)`: the body as an XHTML
-fragment (parses as XML when wrapped in one root element; only XML's own entities), and
+Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, problems, links)`: the body as an
+XHTML fragment (parses as XML when wrapped in one root element; only XML's own entities),
 `markup_problems(...)`: whatever the allow-list dropped (so the build reports it to the author
-instead of silently losing it) and images without alt text. Markdown gets tables, footnotes and admonitions; math in `$...$`, `\\(...\\)`,
-`$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
+instead of silently losing it) and images without alt text, and every href and src value of the
+XHTML in document order (what `links(xhtml)` gives, collected from the tree the XHTML is written
+from instead of parsing it again). Markdown gets tables, footnotes and admonitions; math in `$...$`,
+`\\(...\\)`, `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
+
+Two lxml parses per text remain, of two different texts: `markup_problems` reads the HTML that
+Markdown wrote (what the author asked for), `to_xhtml` the HTML the allow-list let through.
 """
 from __future__ import annotations
 
@@ -92,12 +97,14 @@ def _scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def to_xhtml(clean_html: str, anchor_prefix: str) -> str:
+def to_xhtml(clean_html: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """Serialize sanitized HTML as an XHTML fragment; prefix in-page anchors so that several
-    lessons on one page never share an id."""
+    lessons on one page never share an id. Returns the fragment and its href and src values in
+    document order (after the prefixing), which is what `links` of the fragment gives."""
     if not clean_html.strip():
-        return ""
+        return "", []
     root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
+    found: list[str] = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -106,9 +113,10 @@ def to_xhtml(clean_html: str, anchor_prefix: str) -> str:
         href = element.get("href")
         if href and href.startswith("#") and len(href) > 1:
             element.set("href", "#" + _anchor(anchor_prefix, href[1:]))
+        found += [value for name in _LINK_ATTRIBUTES if (value := element.get(name))]
     parts = [_escape_text(root.text or "")]
     parts += [etree.tostring(child, encoding="unicode", method="xml") for child in root]
-    return "".join(parts).strip() + "\n"
+    return "".join(parts).strip() + "\n", found
 
 
 def _anchor(prefix: str, name: str) -> str:
@@ -119,17 +127,19 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[str]]:
+def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    return to_xhtml(sanitize_once(raw, _cleaner()), anchor_prefix), markup_problems(raw)  # each page once: no cache
+    xhtml, found_links = to_xhtml(sanitize_once(raw, _cleaner()), anchor_prefix)
+    return xhtml, markup_problems(raw), found_links  # each page once: no cache
 
 
 _LINK_ATTRIBUTES = ("href", "src")
 
 
 def links(xhtml: str) -> list[str]:
-    """Every href and src value in an XHTML fragment, in document order."""
+    """Every href and src value in an XHTML fragment, in document order (for XHTML read from an
+    archive; rendering gets them from `render_lesson`)."""
     if not xhtml.strip():
         return []
     root = safe_xml.parse(f"<div>{xhtml}</div>".encode("utf-8"))

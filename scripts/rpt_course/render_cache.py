@@ -3,9 +3,8 @@
 Contract:
 - `Rendered` is what rendering one Markdown text gives: its XHTML, its markup problems as
   `(text to find in the source, message)` in document order, and the href/src values of the XHTML
-  in document order. `render_text(text, anchor_prefix)` computes it (lessons.render_lesson and
-  lessons.links); it is a pure function of its arguments and of the code and libraries named in
-  `fingerprint()`.
+  in document order. `render_text(text, anchor_prefix)` computes it (lessons.render_lesson); it
+  is a pure function of its arguments and of the code and libraries in the fingerprint.
 - `RenderCache(folder)` keeps one JSON file per rendered text in `folder`, named by the sha256 of
   (renderer fingerprint, anchor prefix, text). `get(text, anchor_prefix)` returns the stored
   `Rendered` or None when there is none or it cannot be read or is not a valid entry (the caller
@@ -14,30 +13,25 @@ Contract:
   Entries are JSON, never pickle. `prune()` deletes every entry that this cache object neither
   read nor wrote (and stray temporary files), so the folder holds what the last build used: about
   the size of the course. `hits` and `misses` count `get` results.
-- `fingerprint()` changes when the rendering code (lessons.py, the allow-list in
-  rpt_xblocks/sanitizing.py, rpt_xblocks/safe_xml.py, this module) or the version of a library that
-  shapes the output (Markdown, pymdown-extensions, bleach, tinycss2, lxml) changes, so an entry is
-  never reused across such a change; old entries are pruned by the next build.
+- Entries are keyed by `render_fingerprint.fingerprint()`, which changes when the rendering code
+  (every project module this one imports, directly or not, this one included) or the version of a
+  library that shapes the output changes, so an entry is never reused across such a change; old
+  entries are pruned by the next build.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from rpt_course import lessons
-from rpt_xblocks import safe_xml, sanitizing
+from rpt_course.render_fingerprint import fingerprint
 
 ENTRY_SUFFIX = ".json"
 _TEMPORARY_PREFIX = ".partial-"
-_FORMAT = 1  # the layout of an entry; part of the fingerprint
-_LIBRARIES = ("Markdown", "pymdown-extensions", "bleach", "tinycss2", "lxml")
-_SOURCES = (lessons, sanitizing, safe_xml)
 
 
 @dataclass(frozen=True)
@@ -49,27 +43,8 @@ class Rendered:
 
 def render_text(text: str, anchor_prefix: str) -> Rendered:
     """Render one Markdown text (see the module docstring); what a cache miss costs."""
-    xhtml, problems = lessons.render_lesson(text, anchor_prefix)
-    return Rendered(xhtml, tuple((needle, message) for needle, message in problems), tuple(lessons.links(xhtml)))
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "absent"
-
-
-@functools.lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """sha256 over the renderer's own source files, this module and the versions of its libraries."""
-    digest = hashlib.sha256(f"format {_FORMAT}\n".encode())
-    for source in (*(module.__file__ for module in _SOURCES), __file__):
-        digest.update(Path(source).read_bytes())
-        digest.update(b"\0")
-    for distribution in _LIBRARIES:
-        digest.update(f"{distribution}=={_version(distribution)}\n".encode())
-    return digest.hexdigest()
+    xhtml, problems, links = lessons.render_lesson(text, anchor_prefix)
+    return Rendered(xhtml, tuple((needle, message) for needle, message in problems), tuple(links))
 
 
 def _key(text: str, anchor_prefix: str) -> str:

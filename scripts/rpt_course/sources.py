@@ -5,10 +5,12 @@ Contract:
 - `load_sources(path, shown, problems)` -> the list of source entries (dicts: id, title, cites,
   optional publisher, year, url) from `sources.yaml`, or None after adding problems at `shown:line`
   (YAML, schema, a duplicate id).
-- `citation_problems(course, sources)` -> a Problem at `file:line` for each citation that names no
-  source. Citations are: lesson footnotes (`[^n]: …`), and every `citation:` and `source:` text in
-  quiz, walkthrough, figure, tracker and institution requirement-set YAML, and the citations of the
-  shipped requirement sets a tracker shows. A citation is split at ';' (outside brackets) and every
+- `citation_problems(course, sources)` -> a Problem at `file:line` for each citation in YAML that
+  names no source: every `citation:` and `source:` text in quiz, walkthrough, figure, tracker and
+  institution requirement-set YAML (read through `yaml_reads.read_yaml(..., keep=True)`, so that a
+  build compiles them without reading them again), and the citations of the shipped requirement
+  sets a tracker shows. `footnote_problems(text, shown, sources)` -> the same for the footnotes
+  (`[^n]: …`) of one lesson's text, which the build checks as it reads the lesson. A citation is split at ';' (outside brackets) and every
   part must contain one of a source's `cites` texts, or be a bare section number continuing the part
   before it (so "10 CFR 35.75; 35.2075" resolves and "10 CFR 35.75; Smith 2020" fails on "Smith 2020").
 - `bibliography_xhtml(sources)` -> the bibliography page as XHTML (every text escaped).
@@ -21,9 +23,8 @@ from pathlib import Path
 from markupsafe import escape
 
 from rpt_course.course_schemas import course_schema
+from rpt_course.yaml_reads import load_checked_yaml, read_yaml
 from rpt_xblocks.author_input.problems import Problem
-from rpt_xblocks.author_input.schema_check import load_checked_yaml
-from rpt_xblocks.author_input.yaml_source import load_yaml
 
 _FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*(.+)$")
 _KEYS = ("citation", "source")
@@ -95,7 +96,7 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
     yaml_files = [c.file for c in course.components if c.kind in ("quiz", "walkthrough", "tracker")]
     yaml_files += list(course.figures.values())
     for component in (c for c in course.components if c.kind == "tracker"):
-        data, lines, trouble = load_yaml(component.file, course.shown(component.file))
+        data, lines, trouble = read_yaml(component.file, course.shown(component.file), keep=True)
         if trouble or not isinstance(data, dict):
             continue
         institution_sets, set_ids = data.get("institution_sets"), data.get("sets")
@@ -113,21 +114,21 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
         if not path.is_file():
             continue
         shown = course.shown(path)
-        data, lines, trouble = load_yaml(path, shown)
+        data, lines, trouble = read_yaml(path, shown, keep=True)
         if trouble:
             continue  # the build reports the file's own problems
         for location, citation in _yaml_citations(data):
             if parts := _unresolved(citation, sources):
                 problems.append(_problem(shown, lines.line(location), citation, parts))
-    for component in (c for c in course.components if c.kind == "lesson"):
-        try:
-            text = component.file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the lesson renderer reports a file it cannot read
-        for number, text in enumerate(text.splitlines(), start=1):
-            match = _FOOTNOTE.match(text)
-            if match and (parts := _unresolved(match[1], sources)):
-                problems.append(_problem(course.shown(component.file), number, match[1], parts))
+    return problems
+
+
+def footnote_problems(text: str, shown: str, sources: list[dict]) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _FOOTNOTE.match(line)
+        if match and (parts := _unresolved(match[1], sources)):
+            problems.append(_problem(shown, number, match[1], parts))
     return problems
 
 

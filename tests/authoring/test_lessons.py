@@ -1,6 +1,8 @@
 """Lesson rendering: Markdown features, math left for MathJax, strict XHTML, and the allow-list."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -15,7 +17,7 @@ def _parse(xhtml):
 
 def test_tables_footnotes_admonitions_render_as_strict_xhtml():
     md = "| a | b |\n|:--|--:|\n| 1 | 2 |\n\nText[^n] &nbsp; <br>\n\n!!! warning \"Dose\"\n    Careful.\n\n[^n]: 10 CFR 35.75."
-    xhtml, refused = render_lesson(md, "lesson1")
+    xhtml, refused, _ = render_lesson(md, "lesson1")
     root = _parse(xhtml)  # raises if not well-formed XML
     assert refused == []
     assert root.find(".//table/thead/tr/th").get("style") == "text-align: left;"
@@ -27,15 +29,15 @@ def test_tables_footnotes_admonitions_render_as_strict_xhtml():
 
 def test_math_is_left_for_mathjax():
     md = r"Inline $T_e = \frac{T_p T_b}{T_p + T_b}$ and \(A_0 e^{-\lambda t}\)." + "\n\n$$\nD = \\tilde{A} S\n$$\n"
-    xhtml, _ = render_lesson(md, "m")
+    xhtml, _, _ = render_lesson(md, "m")
     assert r"\(T_e = \frac{T_p T_b}{T_p + T_b}\)" in xhtml
     assert r"\(A_0 e^{-\lambda t}\)" in xhtml
     assert "\\[\nD = \\tilde{A} S\n\\]" in xhtml
 
 
 def test_anchors_differ_between_lessons_on_one_page():
-    first, _ = render_lesson("A[^1]\n\n[^1]: x", "one")
-    second, _ = render_lesson("B[^1]\n\n[^1]: y", "two")
+    first, _, _ = render_lesson("A[^1]\n\n[^1]: x", "one")
+    second, _, _ = render_lesson("B[^1]\n\n[^1]: y", "two")
     ids = lambda x: {e.get("id") for e in _parse(x).iter() if e.get("id")}
     assert ids(first).isdisjoint(ids(second))
 
@@ -58,7 +60,7 @@ XSS = [
 
 @pytest.mark.parametrize("payload,marker", XSS)
 def test_hostile_markup_is_removed(payload, marker):
-    xhtml, _ = render_lesson(f"Before\n\n{payload}\n\nAfter", "x")
+    xhtml, _, _ = render_lesson(f"Before\n\n{payload}\n\nAfter", "x")
     lowered = xhtml.lower()
     assert marker.lower() not in lowered
     assert "<script" not in lowered and "onerror" not in lowered and "javascript:" not in lowered
@@ -67,12 +69,26 @@ def test_hostile_markup_is_removed(payload, marker):
 
 @pytest.mark.parametrize("payload", [p for p, _ in XSS if "style=" not in p])
 def test_hostile_markup_is_reported_to_the_author(payload):
-    _, refused = render_lesson(payload, "x")
+    _, refused, _ = render_lesson(payload, "x")
     assert refused, "silently dropped markup must be reported"
     assert all(" — " in message for _, message in refused)
 
 
 def test_images_only_from_static():
-    xhtml, refused = render_lesson("![a](/static/fig.svg) ![b](https://example.org/t.png)", "x")
+    xhtml, refused, _ = render_lesson("![a](/static/fig.svg) ![b](https://example.org/t.png)", "x")
     assert links(xhtml) == ["/static/fig.svg"]
     assert refused == [("https://example.org/t.png", "the image 'https://example.org/t.png' does not come from static/ — put the file in course_content/static/ and link it as /static/NAME")]
+
+
+_LINK_TEXTS = [p for p, _ in XSS] + [
+    "[a](/static/a b.png) [b](<https://e.org/x?a=1&b=2>) [c](#sec) [d](#) <a href=\"x\ty\nz\">w</a>",
+    "<a href='/jump_to_id/u1?q=&quot;1&quot;#x'>q</a> <img src='/static/é%20x.png' alt=''> <a href=''>e</a>",
+    "Text[^1] and [^2]\n\n[^1]: one\n[^2]: two\n\n# Head {#custom}\n\n<span id=\"a b\">x</span> [to](#a b)",
+]
+
+
+@pytest.mark.parametrize("text", _LINK_TEXTS + [p.read_text("utf-8") for p in sorted(
+    (Path(__file__).parents[2] / "course_content").glob("*/lessons/*.md"))][:40])
+def test_the_links_rendering_returns_are_those_of_its_xhtml(text):
+    xhtml, _, found = render_lesson(text, "p")
+    assert found == links(xhtml)
