@@ -39,7 +39,6 @@ RENDER_PARTS = [
     ("of which: a new bleach Cleaner per text", "bleach/sanitizer.py", "__init__"),
     ("to XHTML (lxml re-parse)", "rpt_course/lessons.py", "to_xhtml"),
     ("markup problems (lxml re-parse)", "rpt_course/lessons.py", "markup_problems"),
-    ("link list (XML re-parse)", "rpt_course/lessons.py", "links"),
     ("YAML with line numbers (yaml_source.load_yaml)", "rpt_xblocks/author_input/yaml_source.py", "load_yaml"),
     ("schema checks (jsonschema)", "rpt_xblocks/author_input/schema_check.py", "schema_problems"),
     ("gzip level 9 (zlib compress)", "~", "<method 'compress' of 'zlib.Compress' objects>"),

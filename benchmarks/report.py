@@ -141,7 +141,7 @@ def recommendations(results: dict) -> dict:
     model_kb_per_unit = max(0.0, (memory["held_after_build_files"] - olx_held - cache_bytes) / 1024 / memory["units"])
     return {
         "build_seconds": build_seconds, "profile_units": profile["units"], "texts": texts, "cpus": cpus,
-        "one_pass_share": sum(_part(profile, start)["share"] for start in ("sanitize", "markup problems", "link list")),
+        "one_pass_share": sum(_part(profile, start)["share"] for start in ("sanitize", "markup problems")),
         "render_share": render_share, "load_share": _phase(phases, "load content")["share"],
         "parallel_share": render_share * (1 - 1 / cpus),
         "yaml_saving": what["yaml_saving_seconds"], "yaml_share": what["yaml_saving_seconds"] / build_seconds,
@@ -498,12 +498,12 @@ def _advice(out: list[str], results: dict, rec: dict) -> None:
     add("")
     add("### Top 3 recommendations")
     add("")
-    add(f"1. **Sanitize with one parse, without html5lib (build).** Each Markdown text is parsed four times after "
-        f"Markdown: by bleach's html5lib (`sanitize`, {pct(_share(results, 'sanitize'))} of the build, pure Python), by "
-        f"lxml in `to_xhtml` ({pct(_share(results, 'to XHTML'))}) and in `markup_problems` "
-        f"({pct(_share(results, 'markup problems'))}), and by the XML parser in `links` ({pct(_share(results, 'link list'))}). "
+    add(f"1. **Sanitize with one parse, without html5lib (build).** Each Markdown text is parsed three times after "
+        f"Markdown: by bleach's html5lib (`sanitize`, {pct(_share(results, 'sanitize'))} of the build, pure Python), and "
+        f"by lxml in `markup_problems` ({pct(_share(results, 'markup problems'))}) and in `to_xhtml` "
+        f"({pct(_share(results, 'to XHTML'))}, whose walk also collects the links: *shipped*). "
         "Parse once with lxml, and in the one walk that `to_xhtml` already makes apply the allow-list of "
-        "`rpt_xblocks/sanitizing.py`, note the markup problems and collect the links. Expected gain: up to "
+        "`rpt_xblocks/sanitizing.py` and note the markup problems. Expected gain: up to "
         f"**{pct(rec['one_pass_share'])} of the build** ({secs(rec['one_pass_share'] * rec['build_seconds'])} of "
         f"{secs(rec['build_seconds'])} at {units(rec['profile_units'])} units), less the cost of the allow-list checks in "
         "the walk. bleach is deprecated upstream; if a browser-grade parser is wanted for the allow-list, `nh3` "
