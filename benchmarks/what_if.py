@@ -44,6 +44,7 @@ def _compare(shipped, variant, rounds: int) -> dict:
 def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dict:
     import bleach
     import markdown
+    from bleach.css_sanitizer import CSSSanitizer
 
     from rpt_course import lessons
     from rpt_xblocks import sanitizing
@@ -65,7 +66,7 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
 
     def clean_each():
         return [bleach.clean(html, tags=sanitizing.ALLOWED_TAGS, attributes=sanitizing._allowed_attribute,
-                             protocols=sanitizing.ALLOWED_PROTOCOLS, css_sanitizer=sanitizing._CSS,
+                             protocols=sanitizing.ALLOWED_PROTOCOLS, css_sanitizer=CSSSanitizer(allowed_css_properties=sanitizing.ALLOWED_CSS_PROPERTIES),
                              strip=True, strip_comments=True) for html in htmls]
 
     def clean_reused():  # as the build ships: one Cleaner for every page, no memo
