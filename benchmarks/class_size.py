@@ -81,23 +81,20 @@ class JsonBench(Bench):
 
 def _quiz_class(bench: Bench, n: int) -> dict:
     """The quiz's block-wide fields after `n` learners submitted once (see the module docstring)."""
-    from rpt_xblocks.quiz import analysis, grading, learner_view
+    from rpt_xblocks.quiz import grading, item_totals, learner_view
     from rpt_xblocks.quiz.numeric import numeric_answer_matches
 
     fixture = json.loads(QUIZ_ANSWERS.read_text("utf-8"))
     block = bench.fresh_block("rpt_quiz")
     questions = block.bank_questions()
     draw = random.Random(20260401)
-    records = {}
+    totals = {}
     for learner in range(n):
-        seed_key = f"class-learner-{learner}"
-        drawn = learner_view.drawn_questions(questions, block.draw, seed_key)
+        drawn = learner_view.drawn_questions(questions, block.draw, f"class-learner-{learner}")
         answers = {q.id: fixture["right" if draw.random() < 0.6 else "wrong"][q.id] for q in drawn}
-        earned = {q.id: grading.grade(q, answers[q.id], numeric_answer_matches).earned for q in drawn}
-        records[analysis.learner_key(seed_key)] = {
-            "score": sum(earned.values()) / len(drawn) if drawn else 0.0,
-            "items": {q.id: {"earned": earned[q.id], "chosen": analysis.chosen_options(q, answers[q.id])} for q in drawn}}
-    return {"item_records": records}
+        results = {q.id: {"earned": grading.grade(q, answers[q.id], numeric_answer_matches).earned} for q in drawn}
+        totals = item_totals.with_contribution(totals, None, item_totals.contribution(drawn, answers, results))
+    return {"item_totals": totals}
 
 
 def _tracker_class(bench: Bench, n: int) -> dict:
