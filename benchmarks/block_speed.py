@@ -67,8 +67,9 @@ def _configure_django() -> None:
         django.setup()
 
 
-def make_runtime():
-    """One TestRuntime for all four blocks, with per-block field data and the URLs poll asks for."""
+def make_runtime(store=None):
+    """One TestRuntime for all four blocks, with per-block field data (in `store`, a KeyValueStore,
+    if given) and the URLs poll asks for."""
     from xblock.runtime import DictKeyValueStore, KvsFieldData
     from xblock.test.tools import TestRuntime
 
@@ -93,7 +94,7 @@ def make_runtime():
             return []
 
     _configure_django()
-    runtime = BenchRuntime(services={"field-data": KvsFieldData(DictKeyValueStore())})
+    runtime = BenchRuntime(services={"field-data": KvsFieldData(store if store is not None else DictKeyValueStore())})
     runtime.events = 0
     runtime.user_id = "bench-learner"
     return runtime
@@ -133,8 +134,8 @@ def operations() -> list[Operation]:
 class Bench:
     """The runtime, the OLX and the prepared calls of each operation."""
 
-    def __init__(self):
-        self.runtime = make_runtime()
+    def __init__(self, store=None):
+        self.runtime = make_runtime(store)
         self.olx = dict(shipped_olx())
 
     def fresh_block(self, block_type: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 SECTIONS = ("## The goals and where we stand", "## How to run", "## Method", "## Results",
             "### 1. Build throughput", "### 2. Block speed", "### 3. Validate",
-            "## Where the time goes", "## The gap and what to do")
+            "## Where the time goes", "## The gap and what to do", "### 4. Handler cost by class size")
 MEMORY_NOISE_KB = 4 * 1024  # RSS moves by a few MiB between identical runs; growth below this counts as none
 
 
@@ -366,9 +366,41 @@ def render(results: dict) -> str:
                     str(validate["olxcleaner"]["problem_count"])],
                    ["**ratio validate/olxcleaner**", f"**{times(validate['ratio'])}**", "", ""]])
 
+    _class_sizes(out, results["class_sizes"])
     _where(out, results, rec)
     _advice(out, results, rec)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _class_sizes(out: list[str], measured: dict) -> None:
+    """The table "handler cost by class size": per class size, each handler's median, its ratio to
+    poll's `vote` at that size and to its own time at the smallest size, and the block-wide row bytes."""
+    add = out.append
+    add(SECTIONS[9])
+    add("")
+    smallest = units(measured["sizes"][0]["learners"])
+    add(f"rpt_quiz `submit` and rpt_prereq_tracker `add_entry` beside poll's `vote`, each call on a fresh block whose "
+        "block-wide fields (`Scope.user_state_summary`, one JSON row per block and field in the LMS) already hold what a "
+        "class of that many learners left: every learner answered the quiz's drawn questions; every learner logged 15 "
+        "tracker entries, 12 of them verified by a preceptor; poll's tally counts their votes. The field data keeps "
+        "every value as JSON text, so a call pays for parsing and writing the rows as the LMS does. "
+        f"{measured['repeat']} round-robin rounds over every (class size, handler) pair, {measured['loop']} call(s) "
+        "per timing (benchmarks/class_size.py). Row bytes: the block's block-wide JSON rows after one call.")
+    add("")
+    rows = []
+    for size in measured["sizes"]:
+        cells = [units(size["learners"])]
+        for label, handler in size["handlers"].items():
+            cell = f"{secs(handler['seconds']['median'])}"
+            if "ratio" in handler:
+                cell += f", **{times(handler['ratio'])}** of `vote`"
+            cell += f", {times(handler['vs_smallest'])} of {smallest} learners"
+            cells.append(cell)
+        cells += [f"{sum(h['row_bytes'].values()):,}" for h in size["handlers"].values()]
+        rows.append(cells)
+    labels = list(measured["sizes"][0]["handlers"])
+    out += _table(["learners", *(f"`{label}` median" for label in labels),
+                   *(f"{label.split('.')[0]} row bytes" for label in labels)], rows)
 
 
 def _where(out: list[str], results: dict, rec: dict) -> None:

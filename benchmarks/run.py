@@ -8,7 +8,8 @@
 Contract: `run_benchmarks(settings, log)` measures, in this order, (1) build throughput beside the
 packing floor for each size (benchmarks.build_speed), (2) our blocks beside xblock-poll on one
 runtime (benchmarks.block_speed), (3) `validate` on the largest size's archive beside olxcleaner
-alone (benchmarks.validate_speed), then where the time and memory go (benchmarks.profiling) and the
+alone (benchmarks.validate_speed), (4) the quiz's and the tracker's handlers beside poll's `vote` when
+the block-wide fields hold a class's data (benchmarks.class_size), then where the time and memory go (benchmarks.profiling) and the
 measured what-ifs (benchmarks.what_if). It returns one results dict; every ratio in it is computed
 from numbers measured in that same call. `main` writes the report (benchmarks.report) and/or JSON.
 """
@@ -26,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import block_speed, build_speed, profiling, validate_speed, what_if
+from benchmarks import block_speed, build_speed, class_size, profiling, validate_speed, what_if
 from benchmarks.child import run_child
 from benchmarks.generate_course import generate_course
 
@@ -48,6 +49,9 @@ class Settings:
     what_if_rounds: int = 7
     what_if_repeat: int = 10
     what_if_loop: int = 10
+    class_sizes: list[int] = field(default_factory=lambda: list(class_size.SIZES))
+    class_repeat: int = 7
+    class_loop: int = 3
 
 
 def machine() -> dict:
@@ -110,6 +114,10 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
     results["validate"] = validate_speed.measure_validate(archive, workdir / f"units-{largest['units']}" / "olx",
                                                           settings.validate_repeat, build_speed.member_count(archive), log=log)
     results["validate"]["units"] = largest["units"]
+
+    # 4. handlers beside poll's vote with a class's data in the block-wide fields
+    results["class_sizes"] = class_size.measure_class_sizes(settings.class_sizes, settings.class_repeat,
+                                                            settings.class_loop, log=log)
 
     # where the time goes: the build (cProfile), its memory (tracemalloc), the slowest handler
     content = _course(workdir, settings.profile_size)
@@ -175,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if-rounds", type=int, help="alternating rounds of each build what-if (default 7)")
     parser.add_argument("--what-if-repeat", type=int, help="rounds of the memoized-sanitize what-if (default 10)")
     parser.add_argument("--what-if-loop", type=int, help="calls per timing in the memoized-sanitize what-if (default 10)")
+    parser.add_argument("--class-sizes", type=_sizes, help="learners in the class-size measurement (default 0,100,1000,5000)")
+    parser.add_argument("--class-repeat", type=int, help="round-robin rounds of the class-size measurement (default 7)")
+    parser.add_argument("--class-loop", type=int, help="calls per timing in the class-size measurement (default 3)")
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="measure nothing: write the report from the results a run saved with --json")
     parser.add_argument("--keep", type=Path, help="keep the generated courses and archives in this folder")
@@ -192,14 +203,17 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings()
     if args.quick:
-        settings = Settings(sizes=[100, 1_000], block_repeat=15, what_if_repeat=5, what_if_rounds=5)
+        settings = Settings(sizes=[100, 1_000], block_repeat=15, what_if_repeat=5, what_if_rounds=5,
+                            class_sizes=[0, 100, 1_000], class_repeat=5)
     for name in ("sizes", "repeat", "repeat_large", "validate_repeat", "block_repeat", "block_loop", "profile_size",
-                 "memory_size", "handler_profile_calls", "what_if_sample", "what_if_rounds", "what_if_repeat", "what_if_loop"):
+                 "memory_size", "handler_profile_calls", "what_if_sample", "what_if_rounds", "what_if_repeat", "what_if_loop",
+                 "class_sizes", "class_repeat", "class_loop"):
         if getattr(args, name) is not None:
             setattr(settings, name, getattr(args, name))
     if any(n < 1 for n in settings.sizes) or min(settings.repeat, settings.repeat_large, settings.validate_repeat,
-                                                  settings.block_repeat, settings.block_loop) < 1:
-        parser.error("sizes and repeat counts must be at least 1")
+                                                  settings.block_repeat, settings.block_loop, settings.class_repeat, settings.class_loop) < 1 \
+            or any(n < 0 for n in settings.class_sizes):
+        parser.error("sizes and repeat counts must be at least 1 (class sizes at least 0)")
 
     given, measured_with = list(argv if argv is not None else sys.argv[1:]), []
     while given:  # the options that change what is measured (not where results go)

@@ -15,12 +15,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ["## The goals and where we stand", "## How to run", "## Method", "## Results", "### 1. Build throughput",
-            "### 2. Block speed", "### 3. Validate", "## Where the time goes", "### The build (",
+            "### 2. Block speed", "### 3. Validate", "### 4. Handler cost by class size", "## Where the time goes", "### The build (",
             "### The build's memory (", "### The slowest handler: ", "### Each handler: ", "## The gap and what to do",
             "### Top 3 recommendations"]
 TINY = ["--sizes", "2", "--repeat", "1", "--repeat-large", "1", "--validate-repeat", "1", "--block-repeat", "3",
         "--block-loop", "1", "--profile-size", "2", "--memory-size", "2", "--handler-profile-calls", "1",
-        "--what-if-sample", "2", "--what-if-rounds", "1", "--what-if-repeat", "1", "--what-if-loop", "1"]
+        "--what-if-sample", "2", "--what-if-rounds", "1", "--what-if-repeat", "1", "--what-if-loop", "1",
+        "--class-sizes", "0,3", "--class-repeat", "2", "--class-loop", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +87,28 @@ def test_block_ratios_pair_ours_with_poll_measured_round_robin_in_this_run(run):
         (label for label, t in timings.items() if t["kind"] == "handler" and t["block"] != "poll"),
         key=lambda label: timings[label]["seconds"]["median"])
     assert f"`{results['profile_handler']['operation']}`" in page
+
+
+def test_class_size_ratios_and_row_bytes_come_from_this_run(run):
+    results, page = run
+    measured = results["class_sizes"]
+    assert [size["learners"] for size in measured["sizes"]] == [0, 3]
+    smallest = measured["sizes"][0]["handlers"]
+    for size in measured["sizes"]:
+        vote = size["handlers"]["poll.vote"]["seconds"]["samples"]
+        assert set(size["handlers"]) == {"rpt_quiz.submit", "rpt_prereq_tracker.add_entry", "poll.vote"}
+        for label, handler in size["handlers"].items():
+            samples = handler["seconds"]["samples"]
+            assert len(samples) == 2 and all(handler["row_bytes"].values())
+            assert handler["vs_smallest"] == pytest.approx(median(samples) / median(smallest[label]["seconds"]["samples"]))
+            if label != "poll.vote":
+                assert handler["ratio"] == pytest.approx(median(samples) / median(vote))
+                ratio = handler["ratio"]
+                shown = f"**{ratio:.2f}×**" if ratio < 10 else f"**{ratio:.0f}×**"
+                assert f"{shown} of `vote`" in page.split("### 4. Handler cost by class size", 1)[1]
+    bigger, empty = measured["sizes"][1]["handlers"], measured["sizes"][0]["handlers"]
+    for label in ("rpt_quiz.submit", "rpt_prereq_tracker.add_entry"):  # three learners' data is in the rows
+        assert sum(bigger[label]["row_bytes"].values()) > sum(empty[label]["row_bytes"].values())
 
 
 def test_validate_ratio_and_what_ifs_come_from_this_run(run):

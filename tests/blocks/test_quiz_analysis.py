@@ -9,7 +9,8 @@ import pytest
 from webob import Request
 
 from quiz_fixture import RIGHT, WRONG, quiz_olx
-from rpt_xblocks.quiz.analysis import item_analysis
+from rpt_xblocks.quiz import analysis
+from rpt_xblocks.quiz.item_totals import with_records
 from rpt_xblocks.quiz.bank import Choice, Question
 
 Q1 = Question(id="q1", type="single", prompt="p", citation="c",
@@ -36,6 +37,10 @@ RECORDS = {
     "L7": record(0.20, (0, ["b"])),
     "L8": record(0.10, (0, ["b"]), (0.0, ["c", "d"])),
 }
+
+
+def item_analysis(records, questions):
+    return analysis.item_analysis(with_records({}, records), questions)
 
 
 def test_figures_equal_the_hand_computed_ones():
@@ -65,11 +70,11 @@ def test_the_block_keeps_the_aggregate_and_only_staff_can_read_it(load_olx, runt
     ids = block.scope_ids
     for learner, answers in (("learner-a", RIGHT), ("learner-b", WRONG), ("learner-c", RIGHT)):
         block.scope_ids = ids._replace(user_id=learner)
-        block.answers, block.results, block.attempts = {}, {}, 0  # each learner's own state
+        block.answers, block.results, block.attempts, block.item_contribution = {}, {}, 0, {}  # each learner's own state
         assert call(block, "submit", {"answers": answers})[0] == 200
-    before = dict(block.item_records)
+    before = dict(block.item_totals)
     status, reply = call(block, "item_analysis", {})
-    assert status == 403 and block.item_records == before
+    assert status == 403 and block.item_totals == before
     runtime.user_is_staff = True
     status, reply = call(block, "item_analysis", {})
     assert status == 200 and reply["learners"] == 3
@@ -78,7 +83,7 @@ def test_the_block_keeps_the_aggregate_and_only_staff_can_read_it(load_olx, runt
     assert by_id["public_limit"]["percent_correct"] == pytest.approx(66.7)
     assert by_id["public_limit"]["distribution"] == {"a": 2, "b": 1, "c": 0}
     assert by_id["release_is_by_dose"]["distribution"] == {"true": 2, "false": 1}
-    assert "learner-a" not in json.dumps(reply) and "learner-a" not in json.dumps(block.item_records)
+    assert "learner-a" not in json.dumps(reply) and "learner-a" not in json.dumps(block.item_totals)
 
 
 def test_staff_see_the_analysis_button_and_learners_do_not(load_olx, runtime):

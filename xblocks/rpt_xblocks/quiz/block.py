@@ -18,7 +18,7 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
-from rpt_xblocks.quiz import analysis, bank, grading, learner_view, policy, studio
+from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio
 from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
@@ -63,8 +63,14 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     graded_answers = Dict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="The graded raw score (best or last).")
     raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
+    item_contribution = Dict(scope=Scope.user_state, default={},
+                             help="What the learner's latest graded submission adds to item_totals (item_totals.py).")
+    item_totals = Dict(scope=Scope.user_state_summary, default={},
+                       help="Every learner's latest graded submission added up, per question and per score, for item "
+                            "analysis: its size does not grow with the class (item_totals.py).")
     item_records = Dict(scope=Scope.user_state_summary, default={},
-                        help="Per learner (hashed key): the latest graded submission, for item analysis.")
+                        help="Kept by earlier versions: per learner (hashed key) the latest graded submission. Read "
+                             "with item_totals; a learner's record leaves it when they next submit, so it only shrinks.")
 
     has_custom_completion = True
     icon_class = "problem"
@@ -205,7 +211,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         if grading_method == "last" or raw_earned is None or earned >= raw_earned:
             self.graded_answers = copy.deepcopy(answers)
             self.set_score(score)
-        self._record_for_item_analysis(drawn, answers, results, score, seed_key)
+        self._record_for_item_analysis(drawn, answers, results, seed_key, submitted_before=attempts > 0)
         self._publish_grade(self.get_score(), only_if_higher=grading_method == "best")
         self.emit_completion(1.0)
         self.runtime.publish(self, "edx.rpt_quiz.submitted", {
@@ -239,16 +245,20 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         """Staff only: per-question statistics over all learners (counts and rates, no names)."""
         if not self.is_staff():
             raise HandlerError(403, self.ugettext("Only course staff can see the item analysis."))
-        return {"learners": len(self.item_records),
-                "questions": analysis.item_analysis(self.item_records, self.bank_questions())}
+        totals = item_totals.with_records(self.item_totals, self.item_records)
+        return {"learners": totals["learners"], "questions": analysis.item_analysis(totals, self.bank_questions())}
 
-    def _record_for_item_analysis(self, drawn, answers, results, score, seed_key: str) -> None:
-        records = dict(self.item_records)
-        records[analysis.learner_key(seed_key)] = {
-            "score": score.raw_earned / score.raw_possible if score.raw_possible else 0.0,
-            "items": {q.id: {"earned": results[q.id]["earned"], "chosen": analysis.chosen_options(q, answers[q.id])}
-                      for q in drawn}}
-        self.item_records = records
+    def _record_for_item_analysis(self, drawn, answers, results, seed_key: str, submitted_before: bool) -> None:
+        """Replace the learner's contribution to `item_totals` by this graded submission's. A learner
+        who submitted before the block kept totals has no contribution yet: their latest submission is
+        a record in `item_records` (not in the totals), which is taken out of it instead."""
+        new, old = item_totals.contribution(drawn, answers, results), self.item_contribution or None
+        if old is None and submitted_before:
+            records, key = self.item_records, analysis.learner_key(seed_key)
+            if key in records:
+                self.item_records = {k: record for k, record in records.items() if k != key}
+        self.item_totals = item_totals.with_contribution(self.item_totals, old, new)
+        self.item_contribution = new
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """Rows for Open edX's problem response report: one per learner and answered question."""
