@@ -1,8 +1,13 @@
-"""The author-content fields the blocks only read (`rpt_xblocks.content_fields`): XBlock does not
-track reads of them, so no view or handler may change their values in place. Each block here is
-served every view and handler (successful requests and refusals, as a learner and as staff) on a
-runtime whose stored content is the very object the fields hand out; afterwards it must equal a
-copy taken before, in the store and as the block reads it.
+"""The fields never changed in place (`rpt_xblocks.content_fields`): XBlock does not track reads of
+them, so no view or handler may change their values in place.
+
+- Author content the blocks only read: each block here is served every view and handler (successful
+  requests and refusals, as a learner and as staff) on a runtime whose stored content is the very
+  object the fields hand out; afterwards it must equal a copy taken before, in the store and as the
+  block reads it.
+- The tracker's block-wide learner records (review queue and log), which handlers replace: before
+  each view or request, the values the block reads (the stored objects themselves) are copied; after
+  it, those same objects must still equal their copies, whatever new values were stored.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
 from rpt_course.build import build_files
-from rpt_xblocks.content_fields import ContentDict, ContentList
+from rpt_xblocks.content_fields import ContentDict, ContentList, SharedRecordDict, SharedRecordList
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ANSWERS = json.loads((FIXTURES / "quiz_answers.json").read_text("utf-8"))
@@ -89,3 +94,66 @@ def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(t
     assert {name: getattr(block, name) for name in content} == before
     stored = {key.field_name: value for key, value in store.items() if key.field_name in content}
     assert stored == before
+
+
+# Every tracker view and handler, accepted and refused: (user, staff, name, method, payload, expected status);
+# a view has status None. "learner" logs first, the preceptor logs too (so the queue holds two learners),
+# decides on the learner's entries, then the learner reads the decisions.
+PLAN = {"application_date": (date.today() + timedelta(days=200)).isoformat(), "categories": ["G3"]}
+LEARNER_REQUESTS = [
+    ("student_view", None, None, None), ("studio_view", None, None, None),
+    ("state", "POST", {}, 200),
+    ("add_entry", "POST", {"kind": "case", "fields": CASE}, 200),
+    ("add_entry", "POST", {"kind": "case", "fields": {**CASE, "case_reference": "LU-2026-015"}}, 200),
+    ("add_entry", "POST", {"kind": "case", "fields": {**CASE, "activity": "7 Gy"}}, 400),
+    ("add_entry", "POST", {"kind": "nonsense"}, 400),
+    ("add_entry", "POST", {"kind": "case", "fields": CASE}, 200),
+    ("set_plan", "POST", PLAN, 200),
+    ("set_plan", "POST", {**PLAN, "categories": ["nonsense"]}, 400),
+    ("delete_entry", "POST", {"entry": "e3"}, 200),
+    ("delete_entry", "POST", {"entry": "e3"}, 404),
+    ("review_entry", "POST", {"learner": "preceptor", "entry": "e1", "decision": "verified", "comment": ""}, 403),
+    ("case_log_csv", "GET", None, 200), ("printable_summary", "GET", None, 200),
+    ("case_log_csv", "POST", None, 405),
+]
+STAFF_REQUESTS = [
+    ("review_entry", "POST", {"learner": "learner", "entry": "e1", "decision": "verified", "comment": "ok"}, 200),
+    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "rejected", "comment": ""}, 400),
+    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "rejected", "comment": "no"}, 200),
+    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "maybe", "comment": "?"}, 400),
+    ("review_entry", "POST", {"learner": "learner", "entry": "e3", "decision": "verified", "comment": ""}, 404),
+    ("review_entry", "POST", {"learner": "preceptor", "entry": "e1", "decision": "verified", "comment": ""}, 403),
+    ("student_view", None, None, None), ("state", "POST", {}, 200), ("printable_summary", "GET", None, 200),
+]
+TRACKER_REQUESTS = ([("learner", False, *request) for request in LEARNER_REQUESTS]
+                    + [("preceptor", True, *request) for request in LEARNER_REQUESTS[:10] + STAFF_REQUESTS]
+                    + [("learner", False, *request) for request in LEARNER_REQUESTS[:3]])
+
+
+def test_tracker_views_and_handlers_leave_the_shared_records_they_read_as_they_were():
+    store: dict = {}
+    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
+    runtime.publish = lambda block, event_type, data: None
+    usage = runtime.parse_xml_string(_olx("rpt_prereq_tracker"))
+    shared = {name: field for name, field in runtime.get_block(usage).fields.items()
+              if isinstance(field, (SharedRecordList, SharedRecordDict))}
+    assert set(shared) == {"review_queue", "review_log"}
+    assert all(field.scope == Scope.user_state_summary for field in shared.values())
+    replaced = set()
+    for user, staff, name, method, payload, status in TRACKER_REQUESTS:
+        runtime.user_id, runtime.user_is_staff = user, staff
+        block = runtime.get_block(usage)  # a fresh instance per request, as in the LMS
+        read = {field: getattr(block, field) for field in shared}
+        stored = {key.field_name: value for key, value in store.items() if key.field_name in shared}
+        assert all(read[field] is value for field, value in stored.items()), "reads hand out the stored object"
+        before = copy.deepcopy(read)
+        if status is None:
+            block.render(name, {})
+        else:
+            body = b"" if payload is None else json.dumps(payload).encode()
+            reply = block.handle(name, Request.blank("/", method=method, body=body, content_type="application/json"))
+            assert reply.status_code == status, (user, name, payload, reply.body)
+        assert read == before, f"{name} as {user} changed a shared record it read, in place"
+        replaced |= {key.field_name for key, value in store.items()
+                     if key.field_name in shared and value is not read[key.field_name]}
+    assert replaced == set(shared), "the requests stored new values of both shared records"

@@ -21,7 +21,7 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
-from rpt_xblocks.content_fields import ContentList
+from rpt_xblocks.content_fields import ContentList, SharedRecordDict, SharedRecordList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.tracker import export, review
@@ -69,9 +69,12 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     next_entry = Integer(scope=Scope.user_state, default=1, help="The number of the next entry id.")
     completion_sent = Float(scope=Scope.user_state, default=None, help="The completion last reported.")
 
-    review_queue = Dict(scope=Scope.user_state_summary, default={},
-                        help="Learner -> name, live entries, plan and requirements met (for staff review and counts).")
-    review_log = List(scope=Scope.user_state_summary, default=[], help="Preceptor decisions, append-only.")
+    # Block-wide rows that grow with the class: never changed in place, each change assigns a new value
+    # (`review.queue_with`, `review.with_decision`), so XBlock does not deep-copy them on read.
+    review_queue = SharedRecordDict(
+        scope=Scope.user_state_summary, default={},
+        help="Learner -> name, live entries, plan and requirements met (for staff review and counts).")
+    review_log = SharedRecordList(scope=Scope.user_state_summary, default=[], help="Preceptor decisions, append-only.")
 
     has_custom_completion = True
     icon_class = "other"
@@ -138,8 +141,8 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
 
     def _after_change(self, audit_event: dict | None) -> dict:
         """Record an accepted change: the audit event, the review queue, completion. Returns the state.
-        Each field is read once here (a read of a list or dict field costs XBlock a deep copy the
-        first time and a lookup every time)."""
+        Each field is read once here (a read of the learner's list or dict fields costs XBlock a deep
+        copy the first time and a lookup every time; the block-wide ones are not copied)."""
         learner, name = self.learner_key(), self.learner_name()
         if audit_event is not None:
             audit = self.audit

@@ -5,9 +5,13 @@ a specific learner, writes go to the staff member's session, not the learner's r
 learner's block copies their live entries into a block-wide queue (`Scope.user_state_summary`),
 staff decide from their own view, and decisions go to a block-wide log the learner's view reads.
 
-Contract (plain data, no XBlock import; the caller stores what these return):
+Contract (plain data, no XBlock import; the caller stores what these return). No function here
+changes its arguments: the queue and the log are stored in fields that are never changed in place
+(`content_fields.SharedRecordDict`/`SharedRecordList`), so a new queue or log shares everything it
+leaves unchanged with the old one (a shallow copy, not a deep one).
 - `queue_with(queue, learner, name, entries, plan, met)` -> a new queue where `learner`'s snapshot
-  holds their live entries (copies), display name, plan and the ids of requirements they meet.
+  holds their live entries (copies), display name, plan (a copy) and the ids of requirements they
+  meet; the other learners' snapshots are the old queue's own. `queue` itself when nothing changed.
 - `decisions_for(log, learner)` -> entry id -> the latest decision record about that learner's entry.
 - `history_for(log, learner)` -> every decision about that learner's entries, oldest first.
 - `with_decision(log, record)` -> a new log: the old records unchanged, `record` appended with the next
