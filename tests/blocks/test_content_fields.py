@@ -157,3 +157,24 @@ def test_tracker_views_and_handlers_leave_the_shared_records_they_read_as_they_w
         replaced |= {key.field_name for key, value in store.items()
                      if key.field_name in shared and value is not read[key.field_name]}
     assert replaced == set(shared), "the requests stored new values of both shared records"
+
+
+def test_a_saved_shared_record_is_forgotten_not_copied_and_a_later_assignment_is_saved():
+    store: dict = {}
+    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
+    block = runtime.get_block(runtime.parse_xml_string(_olx("rpt_prereq_tracker")))
+    stored = lambda name: next(value for key, value in store.items() if key.field_name == name)  # noqa: E731
+    queue, log = {"anon-1": {"name": "one", "entries": [], "plan": {}, "met": []}}, [{"seq": 1}]
+    block.review_queue, block.review_log, block.entries = queue, log, [{"id": "e1"}]
+    block.save()
+    assert stored("review_queue") is queue and stored("review_log") is log
+    dirty = {field.name for field in block._dirty_fields}  # pylint: disable=protected-access
+    assert not dirty & {"review_queue", "review_log"}, "no baseline copy is kept of a saved shared record"
+    assert "entries" in dirty, "a mutable field keeps XBlock's baseline"
+    block.save()
+    assert stored("review_queue") is queue, "an unassigned shared record is not written again"
+    block.review_queue = {**queue, "anon-2": {"name": "two", "entries": [], "plan": {}, "met": []}}
+    block.review_log = [*log, {"seq": 2}]
+    block.save()
+    assert set(stored("review_queue")) == {"anon-1", "anon-2"} and stored("review_log") == [{"seq": 1}, {"seq": 2}]
+    assert runtime.get_block(block.scope_ids.usage_id).review_log == [{"seq": 1}, {"seq": 2}]

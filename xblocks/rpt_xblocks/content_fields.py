@@ -44,3 +44,25 @@ class SharedRecordDict(Dict):
     code builds a new dict and assigns it (see the module docstring)."""
 
     MUTABLE = False
+
+
+NEVER_CHANGED_IN_PLACE = (ContentList, ContentDict, SharedRecordList, SharedRecordDict)
+
+
+class SavedWithoutCopyMixin:
+    """For a block whose handlers assign the fields above: `save()` keeps no deep copy of them.
+
+    After saving a field, XBlock (6.3.4, `XBlock._reset_dirty_field`) deep-copies its value as the
+    baseline against which the next `save()` compares it, to catch changes in place. These fields
+    change only by assignment, which XBlock records without a baseline, so after a save this mixin
+    forgets them instead: a later save writes them only if they are assigned again. For a block-wide
+    record that copy was the largest remaining cost of a request once reads stopped copying.
+    tests/blocks/test_content_fields.py checks that a saved field is forgotten, not copied, and that a
+    later assignment is still saved.
+    """
+
+    def _reset_dirty_field(self, field):
+        if isinstance(field, NEVER_CHANGED_IN_PLACE):
+            self._dirty_fields.pop(field, None)
+        else:
+            super()._reset_dirty_field(field)

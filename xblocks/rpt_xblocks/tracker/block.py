@@ -21,7 +21,7 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
 
-from rpt_xblocks.content_fields import ContentList, SharedRecordDict, SharedRecordList
+from rpt_xblocks.content_fields import ContentList, SavedWithoutCopyMixin, SharedRecordDict, SharedRecordList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.tracker import export, review
@@ -53,7 +53,7 @@ def _now() -> datetime:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBlock):
+class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBlock):
     """Training, supervised work and cases logged against 10 CFR Part 35; preceptors verify."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings,
@@ -70,7 +70,8 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     completion_sent = Float(scope=Scope.user_state, default=None, help="The completion last reported.")
 
     # Block-wide rows that grow with the class: never changed in place, each change assigns a new value
-    # (`review.queue_with`, `review.with_decision`), so XBlock does not deep-copy them on read.
+    # (`review.queue_with`, `review.with_decision`), so XBlock does not deep-copy them on read nor,
+    # with `SavedWithoutCopyMixin`, after saving them.
     review_queue = SharedRecordDict(
         scope=Scope.user_state_summary, default={},
         help="Learner -> name, live entries, plan and requirements met (for staff review and counts).")
