@@ -220,8 +220,9 @@ def render(results: dict) -> str:
     add("```")
     add("")
     add("The code is in `benchmarks/`: `generate_course.py` (courses of any size), `build_speed.py` (build and floor), "
-        "`block_speed.py` (blocks and poll), `validate_speed.py`, `profiling.py` (cProfile, tracemalloc), `what_if.py` "
-        "(measured savings of candidate optimizations), `child.py` (fresh processes, peak memory), `report.py` (this page), "
+        "`block_speed.py` (blocks and poll), `class_size.py` (handlers beside a class's block-wide rows), "
+        "`validate_speed.py`, `profiling.py` (cProfile, tracemalloc), `what_if.py` (measured savings of candidate "
+        "optimizations), `yaml_speed.py` (the two YAML loaders), `child.py` (fresh processes, peak memory), `report.py` (this page), "
         "`run.py` (the command).")
     add("")
 
