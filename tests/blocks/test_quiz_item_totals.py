@@ -10,6 +10,7 @@ learner, and the earlier D is asserted wherever no tie straddles an edge.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
@@ -229,3 +230,25 @@ def test_the_totals_do_not_grow_with_the_class(quiz):
     assert reply["learners"] > 40
     assert len(json.dumps(quiz.block("x").item_totals)) < 2 * ten + 2000
     assert "learner-" not in json.dumps(quiz.block("x").item_totals)
+
+
+def test_submissions_and_the_report_never_change_the_block_wide_rows_in_place(quiz):
+    """item_totals and item_records are copy-on-write fields (no deep copy on read or save): every
+    change must assign a new value, leaving the objects read before the request as they were."""
+    rng = random.Random(5)
+    random_history(quiz, rng, learners=4, steps=8)
+    staff = quiz.block("staff", staff=True)
+    staff.item_records = dict(quiz.records)  # a legacy record is taken out on the learner's next submission
+    staff.save()
+    for learner in ("learner-0", "learner-1", "learner-7"):
+        block = quiz.block(learner)
+        if learner != "learner-7":
+            block.item_contribution = {}
+            block.save()
+        totals, records = block.item_totals, block.item_records
+        before = copy.deepcopy((totals, records))
+        if quiz.reset(learner):
+            quiz.submit(learner, lambda qid: rng.choice((RIGHT, WRONG))[qid])
+        quiz.reply()
+        assert (totals, records) == before
+    assert quiz.block("x").item_records != staff.item_records or not quiz.records

@@ -15,7 +15,7 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from rpt_xblocks.content_fields import ContentList
+from rpt_xblocks.content_fields import ContentList, SavedWithoutCopyMixin, SharedRecordDict
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio
@@ -33,7 +33,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
@@ -65,12 +65,13 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
     item_contribution = Dict(scope=Scope.user_state, default={},
                              help="What the learner's latest graded submission adds to item_totals (item_totals.py).")
-    item_totals = Dict(scope=Scope.user_state_summary, default={},
-                       help="Every learner's latest graded submission added up, per question and per score, for item "
-                            "analysis: its size does not grow with the class (item_totals.py).")
-    item_records = Dict(scope=Scope.user_state_summary, default={},
-                        help="Kept by earlier versions: per learner (hashed key) the latest graded submission. Read "
-                             "with item_totals; a learner's record leaves it when they next submit, so it only shrinks.")
+    # Block-wide rows, never changed in place (item_totals.py builds new values): no deep copy on read or save.
+    item_totals = SharedRecordDict(scope=Scope.user_state_summary, default={},
+                                   help="Every learner's latest graded submission added up, per question and per score, for item "
+                                        "analysis: its size does not grow with the class (item_totals.py).")
+    item_records = SharedRecordDict(scope=Scope.user_state_summary, default={},
+                                    help="Kept by earlier versions: per learner (hashed key) the latest graded submission. Read "
+                                         "with item_totals; a learner's record leaves it when they next submit, so it only shrinks.")
 
     has_custom_completion = True
     icon_class = "problem"
