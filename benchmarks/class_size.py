@@ -13,8 +13,11 @@ at the smallest size, and the bytes of the block-wide JSON rows after a call.
 What a class leaves behind (`class_state`) is built with the blocks' own code where it is cheap:
 - quiz: every learner answered the drawn questions of the fixture course's quiz, each question right
   or wrong by a fixed pseudo-random draw, graded by `grading.grade`;
-- tracker: every learner logged the same 15 entries (added through `add_entry`), a preceptor decided
-  12 of them; the queue and the log hold that;
+- tracker: every learner logged the same 15 entries (added through `add_entry`) and a preceptor
+  verified 12 of each learner's. Two classes: preceptors keep up (`TRACKER_KEPT_UP`: the last 20
+  learners have 3 entries awaiting a decision, so only they are in the queue; the others are in the
+  counts), and nobody has been reviewed to the end (`TRACKER_ALL_AWAITING`: every learner is in the
+  queue, the worst case: the queue grows with the class);
 - poll: the tally counts `n` votes (its size does not depend on `n`).
 The learner measured is new to the class (no state of their own), as in block_speed.
 """
@@ -29,11 +32,13 @@ from benchmarks.block_speed import CASE_ENTRY, QUIZ_ANSWERS, REFERENCE, Bench, _
 from benchmarks.stats import quantile, summary
 
 SIZES = (0, 100, 1_000, 5_000)
-OURS = ("rpt_quiz.submit", "rpt_prereq_tracker.add_entry")
-HANDLERS = {"rpt_quiz.submit": ("rpt_quiz", "submit"), "rpt_prereq_tracker.add_entry": ("rpt_prereq_tracker", "add_entry"),
-            "poll.vote": (REFERENCE, "vote")}
+TRACKER_KEPT_UP = "rpt_prereq_tracker.add_entry"
+TRACKER_ALL_AWAITING = "rpt_prereq_tracker.add_entry, all awaiting"
+HANDLERS = {"rpt_quiz.submit": ("rpt_quiz", "submit"), TRACKER_KEPT_UP: ("rpt_prereq_tracker", "add_entry"),
+            TRACKER_ALL_AWAITING: ("rpt_prereq_tracker", "add_entry"), "poll.vote": (REFERENCE, "vote")}
 ENTRIES_PER_LEARNER = 15
 DECIDED_PER_LEARNER = 12
+BACKLOG = 20  # learners with entries awaiting a decision, when preceptors keep up
 
 
 class JsonBench(Bench):
@@ -97,8 +102,10 @@ def _quiz_class(bench: Bench, n: int) -> dict:
     return {"item_totals": totals}
 
 
-def _tracker_class(bench: Bench, n: int) -> dict:
-    """The tracker's block-wide fields after `n` learners logged 15 entries and 12 were verified."""
+def _tracker_snapshot(bench: Bench) -> tuple[dict, list]:
+    """(snapshot, met) of a learner who logged 15 entries, 12 of them verified by a preceptor and the
+    decisions taken by the learner's next request: what such a learner keeps in the queue while
+    the other 3 entries await a decision."""
     from webob import Request
 
     block = bench.fresh_block("rpt_prereq_tracker")
@@ -106,33 +113,50 @@ def _tracker_class(bench: Bench, n: int) -> dict:
         request = Request.blank("/", method="POST", body=json.dumps(CASE_ENTRY).encode(), content_type="application/json")
         assert block.handle("add_entry", request).status_code == 200
     snapshot = next(iter(block.review_queue.values()))
-    queue, log = {}, []
+    statuses = {entry["id"]: "verified" for entry in snapshot["entries"][:DECIDED_PER_LEARNER]}
+    met = block._met(block._measure(snapshot["entries"], snapshot["plan"], statuses))  # pylint: disable=protected-access
+    return {**snapshot, "statuses": statuses, "met": met}, met
+
+
+def _tracker_class(bench: Bench, n: int, awaiting: int) -> dict:
+    """The tracker's block-wide fields after `n` learners logged 15 entries each and a preceptor
+    verified 12 of each learner's: `awaiting` learners still have 3 entries awaiting a decision (they
+    are in the queue); the others' entries were all decided and the decisions taken (they are only
+    in the counts)."""
+    from rpt_xblocks.tracker import review
+
+    snapshot, met = _tracker_snapshot(bench)
+    queue, counts = {}, review.EMPTY_COUNTS
     for learner in range(n):
-        key = f"anon-{learner:08x}"
-        queue[key] = {**snapshot, "name": f"learner{learner}"}
-        for entry in snapshot["entries"][:DECIDED_PER_LEARNER]:
-            log.append({"learner": key, "entry": entry["id"], "decision": "verified", "comment": "Checked against the log.",
-                        "by": "preceptor", "at": "2026-10-02T09:00:00+00:00", "seq": len(log) + 1})
-    return {"review_queue": queue, "review_log": log}
+        counts = review.counts_with(counts, None, met)
+        if learner < awaiting:
+            queue[f"anon-{learner:08x}"] = {**snapshot, "name": f"learner{learner}"}
+    return {"review_queue": queue, "review_counts": counts}
 
 
 def _poll_class(_bench: Bench, n: int) -> dict:
     return {"tally": {"R": n - 3 * (n // 4), "B": n // 4, "G": n // 4, "O": n // 4}}
 
 
-CLASS_STATE = {"rpt_quiz": _quiz_class, "rpt_prereq_tracker": _tracker_class, REFERENCE: _poll_class}
+CLASS_STATE = {
+    "rpt_quiz.submit": _quiz_class,
+    TRACKER_KEPT_UP: lambda bench, n: _tracker_class(bench, n, min(n, BACKLOG)),
+    TRACKER_ALL_AWAITING: lambda bench, n: _tracker_class(bench, n, n),
+    "poll.vote": _poll_class,
+}
 
 
-def class_state(bench: Bench, block_type: str, n: int) -> dict[str, str]:
-    """The block-wide rows (field name -> JSON text) a class of `n` learners leaves in `block_type`."""
-    return {name: json.dumps(value) for name, value in CLASS_STATE[block_type](bench, n).items()}
+def class_state(bench: Bench, label: str, n: int) -> dict[str, str]:
+    """The block-wide rows (field name -> JSON text) a class of `n` learners leaves for the handler
+    `label` of HANDLERS."""
+    return {name: json.dumps(value) for name, value in CLASS_STATE[label](bench, n).items()}
 
 
 # ---- the measurement ------------------------------------------------------------------------------
 
 def _payloads() -> dict[str, dict]:
     return {"rpt_quiz.submit": {"answers": json.loads(QUIZ_ANSWERS.read_text("utf-8"))["right"]},
-            "rpt_prereq_tracker.add_entry": CASE_ENTRY, "poll.vote": {"choice": "R"}}
+            TRACKER_KEPT_UP: CASE_ENTRY, TRACKER_ALL_AWAITING: CASE_ENTRY, "poll.vote": {"choice": "R"}}
 
 
 def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) -> dict:
@@ -141,7 +165,7 @@ def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) 
 
     sizes = sorted(sizes)
     bench, payloads = JsonBench(), _payloads()
-    rows = {(label, n): class_state(bench, HANDLERS[label][0], n) for label in HANDLERS for n in sizes}
+    rows = {(label, n): class_state(bench, label, n) for label in HANDLERS for n in sizes}
     log(f"class sizes: {len(HANDLERS)} handlers x {len(sizes)} class sizes round-robin, {repeat} rounds of {loop} calls each")
     pairs = [(label, n) for n in sizes for label in HANDLERS]
     samples: dict[tuple, list[float]] = {pair: [] for pair in pairs}

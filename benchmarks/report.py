@@ -380,10 +380,13 @@ def _class_sizes(out: list[str], measured: dict) -> None:
     add(SECTIONS[9])
     add("")
     smallest = units(measured["sizes"][0]["learners"])
-    add(f"rpt_quiz `submit` and rpt_prereq_tracker `add_entry` beside poll's `vote`, each call on a fresh block whose "
+    add(f"rpt_quiz `submit` and rpt_prereq_tracker `add_entry` (two classes) beside poll's `vote`, each call on a fresh block whose "
         "block-wide fields (`Scope.user_state_summary`, one JSON row per block and field in the LMS) already hold what a "
         "class of that many learners left: every learner answered the quiz's drawn questions; every learner logged 15 "
-        "tracker entries, 12 of them verified by a preceptor; poll's tally counts their votes. The field data keeps "
+        "tracker entries and a preceptor verified 12 of each learner's, the other 3 awaiting a decision for the last 20 "
+        "learners only (`add_entry`: preceptors keep up, so only those 20 are in the review queue) or for every learner "
+        "(`add_entry, all awaiting`: the worst case, the queue holds the whole class); poll's tally counts their votes. "
+        "The field data keeps "
         "every value as JSON text, so a call pays for parsing and writing the rows as the LMS does. "
         f"{measured['repeat']} round-robin rounds over every (class size, handler) pair, {measured['loop']} call(s) "
         "per timing (benchmarks/class_size.py). Row bytes: the block's block-wide JSON rows after one call.")
@@ -401,7 +404,7 @@ def _class_sizes(out: list[str], measured: dict) -> None:
         rows.append(cells)
     labels = list(measured["sizes"][0]["handlers"])
     out += _table(["learners", *(f"`{label}` median" for label in labels),
-                   *(f"{label.split('.')[0]} row bytes" for label in labels)], rows)
+                   *(f"`{label}` row bytes" for label in labels)], rows)
 
 
 def _where(out: list[str], results: dict, rec: dict) -> None:

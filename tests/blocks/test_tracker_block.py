@@ -52,7 +52,8 @@ def call(block, handler, payload):
 
 def fields_of(block):
     return {name: copy.deepcopy(getattr(block, name)) for name in
-            ("entries", "audit", "plan", "next_entry", "review_queue", "review_log")}
+            ("entries", "audit", "plan", "next_entry", "decisions", "counted_met",
+             "review_queue", "review_counts", "review_log")}
 
 
 @pytest.fixture
@@ -175,15 +176,54 @@ def test_the_trail_only_grows_and_a_delete_is_soft(tracker):
     assert call(learner, "delete_entry", {"entry": "e1"})[0] == 404, "an entry is deleted once"
 
 
-def test_the_review_log_only_grows(tracker):
+def test_decisions_wait_in_the_queue_until_the_learner_takes_them(tracker):
     learner = tracker.as_user("learner-1")
     call(learner, "add_entry", case())
     call(learner, "add_entry", case(reference="LU-2026-002"))
     staff = tracker.as_user("preceptor", staff=True)
     call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "rejected", "comment": "Wrong date"})
-    first = copy.deepcopy(staff.review_log)
+    snapshot = staff.review_queue["learner-1"]
+    assert [e["id"] for e in snapshot["entries"]] == ["e1", "e2"], "entries stay while one awaits a decision"
     call(staff, "review_entry", {"learner": "learner-1", "entry": "e2", "decision": "verified"})
-    assert staff.review_log[:1] == first and [r["seq"] for r in staff.review_log] == [1, 2]
+    snapshot = staff.review_queue["learner-1"]
+    assert snapshot["entries"] == [] and snapshot["statuses"] == {"e1": "rejected", "e2": "verified"}
+    assert [(r["entry"], r["decision"]) for r in snapshot["undelivered"]] == [("e1", "rejected"), ("e2", "verified")]
+
+    learner = tracker.as_user("learner-1")
+    page = learner.render("student_view", {}).content
+    assert "Wrong date" in page and learner.decisions == [], "the view shows decisions still in the queue"
+    _status, state = call(learner, "state", {})
+    assert [(e["id"], e["status"]) for e in state["entries"]] == [("e1", "rejected"), ("e2", "verified")]
+    assert [(r["entry"], r["by"], r["comment"]) for r in learner.decisions] == \
+           [("e1", "preceptor", "Wrong date"), ("e2", "preceptor", "")]
+    assert "learner-1" not in learner.review_queue, "nothing awaits a decision or delivery"
+    taken = copy.deepcopy(learner.decisions)
+
+    call(learner, "add_entry", case(reference="LU-2026-003"))
+    assert [e["id"] for e in learner.review_queue["learner-1"]["entries"]] == ["e1", "e2", "e3"]
+    call(tracker.as_user("preceptor", staff=True), "review_entry", {"learner": "learner-1", "entry": "e3", "decision": "verified"})
+    learner = tracker.as_user("learner-1")
+    call(learner, "state", {})
+    assert learner.decisions[:2] == taken and [r["entry"] for r in learner.decisions] == ["e1", "e2", "e3"], \
+        "the learner's decisions only grow"
+
+
+def test_the_queue_holds_only_learners_with_something_in_it(tracker):
+    for n in range(1, 6):
+        learner = tracker.as_user(f"learner-{n}")
+        call(learner, "set_plan", {"application_date": "2027-06-01", "categories": ["G3"]})
+        for reference in range(3):
+            call(learner, "add_entry", case(reference=f"LU-2026-{n}{reference:02d}"))
+    assert len(tracker.as_user("preceptor", staff=True).review_queue) == 5
+    for n in range(1, 5):
+        staff = tracker.as_user("preceptor", staff=True)
+        for entry in ("e1", "e2", "e3"):
+            assert call(staff, "review_entry", {"learner": f"learner-{n}", "entry": entry, "decision": "verified"})[0] == 200
+        call(tracker.as_user(f"learner-{n}"), "state", {})
+    staff = tracker.as_user("preceptor", staff=True)
+    assert list(staff.review_queue) == ["learner-5"], "only the learner still awaiting review"
+    _status, state = call(staff, "state", {})
+    assert state["review"]["learners"] == 5 and state["review"]["counts"]["nrc-35-390:cases_g3"] == 4
 
 
 def test_counts_for_staff_are_numbers_only(tracker):
@@ -301,3 +341,52 @@ def test_studio_edits_sets_and_institution_sets_or_saves_nothing(runtime):
                                                   "content_xml": ""})
     assert status == 200 and reply == {"saved": True, "sets": 2}
     assert (block.display_name, block.sets, block.custom_sets) == ("Our tracker", "nrc-35-390 nrc-35-59-recentness", [])
+
+
+def test_rows_from_the_earlier_format_are_converted_on_first_write_and_nothing_is_lost(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "add_entry", case())
+    call(learner, "add_entry", case(reference="LU-2026-002"))
+    snapshot = learner.review_queue["learner-1"]
+    earlier = tracker.as_user("preceptor", staff=True)  # what the earlier version stored: every learner, and a log
+    earlier.review_queue = {"learner-1": {"name": "learner-1", "entries": snapshot["entries"], "plan": {}, "met": []},
+                            "learner-2": {"name": "learner-2", "entries": [], "plan": {}, "met": []}}
+    earlier.review_log = [{"learner": "learner-1", "entry": "e1", "decision": "verified", "comment": "Seen",
+                           "by": "preceptor", "at": "2026-10-02T09:00:00+00:00", "seq": 1}]
+    earlier.review_counts = {}
+    earlier.save()
+
+    staff = tracker.as_user("preceptor", staff=True)
+    before = fields_of(staff)
+    assert call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "verified"})[0] == 404, \
+        "e1 was decided in the earlier log"
+    assert fields_of(staff) == before, "a refusal stores no conversion either"
+    page = tracker.as_user("learner-1").render("student_view", {}).content
+    assert "Seen" in page, "the learner's view reads the converted rows before they are stored"
+
+    staff = tracker.as_user("preceptor", staff=True)
+    status, state = call(staff, "state", {})
+    assert status == 200 and [(p["learner"], [e["id"] for e in p["entries"]]) for p in state["review"]["pending"]] == \
+        [("learner-1", ["e2"])]
+    assert state["review"]["learners"] == 2 and staff.review_log == [] and staff.review_counts["learners"] == 2
+
+    learner = tracker.as_user("learner-1")
+    _status, state = call(learner, "state", {})
+    assert [(e["id"], e["status"]) for e in state["entries"]] == [("e1", "verified"), ("e2", "pending")]
+    assert [(r["entry"], r["comment"]) for r in learner.decisions] == [("e1", "Seen")]
+    assert learner.review_queue["learner-1"]["undelivered"] == [] and "learner-2" in learner.review_queue
+
+
+def test_counts_go_down_when_a_learner_no_longer_meets_a_requirement(tracker):
+    learner = tracker.as_user("learner-1")
+    call(learner, "set_plan", {"application_date": "2027-06-01", "categories": ["G3"]})
+    for n in range(3):
+        call(learner, "add_entry", case(reference=f"LU-2026-00{n}"))
+    staff = tracker.as_user("preceptor", staff=True)
+    for entry in ("e1", "e2", "e3"):
+        call(staff, "review_entry", {"learner": "learner-1", "entry": entry, "decision": "verified"})
+    assert staff.review_counts["met"]["nrc-35-390:cases_g3"] == 1
+    learner = tracker.as_user("learner-1")
+    call(learner, "delete_entry", {"entry": "e2"})
+    assert "nrc-35-390:cases_g3" not in learner.review_counts["met"] and learner.review_counts["learners"] == 1
+    assert "nrc-35-390:cases_g3" not in learner.counted_met

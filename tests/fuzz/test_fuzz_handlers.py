@@ -2,8 +2,9 @@
 valid requests with one value changed, random bytes), any method, as a learner or as staff, must
 get a 2xx with a JSON object or a 4xx with {"error": …} — never a 5xx or an exception — and a
 refusal must leave every field (user_state, user_state_summary, content, settings) as it was.
-Sequences of valid and invalid requests keep the invariants: the tracker's audit trail and review
-log only grow, entries never lose fields, quiz attempts stay within max_attempts and the score
+Sequences of valid and invalid requests keep the invariants: the tracker's audit trail and each
+learner's decisions only grow, no decision is lost on its way from the queue to the learner, the
+counts staff see equal the learners' own, entries never lose fields, quiz attempts stay within max_attempts and the score
 within what is possible.
 
 A request is plain data — (user, staff, handler, method, body) — so a failure prints a sequence
@@ -14,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
@@ -360,11 +362,21 @@ def check_tracker_invariants(before: dict, after: dict) -> None:
                    {k: v for k, v in entry.items() if k != "deleted"}, f"entry {entry_id} changed"
             assert kept["deleted"] or not entry["deleted"], f"entry {entry_id} came back from deletion"
         assert [e["id"] for e in new["entries"]] == sorted(new_entries, key=lambda i: int(i[1:]))
+        assert new["decisions"][:len(old["decisions"])] == old["decisions"], "the learner lost or changed a decision"
+    shared = next(iter(after.values()))
+    queue, counts = shared["review_queue"], shared["review_counts"]
     shared_old = next(iter(before.values()), None)
-    shared_new = next(iter(after.values()))
     if shared_old is not None:
-        assert shared_new["review_log"][:len(shared_old["review_log"])] == shared_old["review_log"], \
-            "the review log lost or changed a decision"
+        for user in after:  # every decision is in the learner's state or still waiting in the queue for them
+            old_decisions = [*before[user]["decisions"], *shared_old["review_queue"].get(user, {}).get("undelivered", [])]
+            new_decisions = [*after[user]["decisions"], *queue.get(user, {}).get("undelivered", [])]
+            assert new_decisions[:len(old_decisions)] == old_decisions, f"a decision about {user}'s entries was lost"
+    counted = {user: queue[user]["met"] if user in queue else after[user]["counted_met"] for user in after}
+    expected = {"learners": sum(met is not None for met in counted.values()),
+                "met": dict(sorted(Counter(r for met in counted.values() for r in met or []).items()))}
+    assert (counts or {"learners": 0, "met": {}}) == expected, "the counts differ from the learners' own"
+    for user, snapshot in queue.items():
+        assert snapshot["entries"] or snapshot["undelivered"], f"{user} is in the queue with nothing in it"
 
 
 def check_quiz_invariants(block, before: dict) -> None:

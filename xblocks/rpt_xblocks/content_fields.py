@@ -1,6 +1,6 @@
 """List and Dict fields whose values the blocks never change in place: author content the blocks only
 read (the quiz's bank, the walkthrough's scenario, the tracker's own requirement sets) and the
-tracker's block-wide learner records (its review queue and decision log).
+tracker's block-wide learner records (its review queue and counts).
 
 XBlock treats every read of a List or Dict field as a possible change in place: the first read on
 each block instance (each request) deep-copies the value, and `save()` compares it with that copy.

@@ -6,10 +6,11 @@ learner against them, `review.py` keeps the preceptors' decisions, `export.py` w
 the printable summary. Every handler checks its whole input before changing a field; a refusal is
 a 4xx with a message and leaves every field as it was.
 
-Where things live: the learner's entries, plan and own audit trail are `Scope.user_state`. Staff
-decisions cannot be written into a learner's state from the LMS, so they go to an append-only
-block-wide log (`Scope.user_state_summary`), with a queue of the learners' live entries that staff
-review from their own view; the learner's view reads the decisions about their entries from the log.
+Where things live: the learner's entries, plan, own audit trail and the preceptors' decisions about
+their entries are `Scope.user_state`. Staff cannot write into a learner's state from the LMS, so they
+decide from a block-wide queue (`Scope.user_state_summary`, `review.py`) that holds only learners with
+entries awaiting a decision or decisions not yet moved to them; the learner's next request moves
+those decisions into their own state. A block-wide table counts the learners meeting each requirement.
 """
 from __future__ import annotations
 
@@ -69,13 +70,23 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
     next_entry = Integer(scope=Scope.user_state, default=1, help="The number of the next entry id.")
     completion_sent = Float(scope=Scope.user_state, default=None, help="The completion last reported.")
 
-    # Block-wide rows that grow with the class: never changed in place, each change assigns a new value
-    # (`review.queue_with`, `review.with_decision`), so XBlock does not deep-copy them on read nor,
-    # with `SavedWithoutCopyMixin`, after saving them.
+    decisions = List(scope=Scope.user_state, default=[],
+                     help="Preceptors' decisions about the learner's entries, moved here from the queue; append-only.")
+    counted_met = List(scope=Scope.user_state, default=None,
+                       help="The requirements the counts hold the learner as meeting while the learner is not in "
+                            "the queue (None: not counted, nothing logged).")
+
+    # Block-wide rows, never changed in place: each change assigns a new value, so XBlock does not
+    # deep-copy them on read nor, with `SavedWithoutCopyMixin`, after saving them.
     review_queue = SharedRecordDict(
         scope=Scope.user_state_summary, default={},
-        help="Learner -> name, live entries, plan and requirements met (for staff review and counts).")
-    review_log = SharedRecordList(scope=Scope.user_state_summary, default=[], help="Preceptor decisions, append-only.")
+        help="Learner -> snapshot, only for learners with entries awaiting a decision or decisions to deliver.")
+    review_counts = SharedRecordDict(
+        scope=Scope.user_state_summary, default={},
+        help="How many learners logged, and how many meet each requirement (empty until first used).")
+    review_log = SharedRecordList(
+        scope=Scope.user_state_summary, default=[],
+        help="Every decision, as versions before the bounded queue kept them; moved into the queue on first use.")
 
     has_custom_completion = True
     icon_class = "other"
@@ -106,61 +117,98 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
         chosen = [known[i] for i in self.sets.split() if i in known]
         return chosen + [stored_requirement_set(data) for data in self.custom_sets]
 
-    def _progress(self, entries: list, plan: dict, learner: str, review_log: list):
-        """(`Progress` of `learner`'s live `entries` under `plan`, the decisions about their entries);
-        `review_log` is the field's value, read once by the caller."""
-        decided = review.decisions_for(review_log, learner)
-        statuses = {entry_id: record["decision"] for entry_id, record in decided.items()}
+    def _measure(self, entries: list, plan: dict, statuses: dict):
+        """The `Progress` of live `entries` under `plan`, given entry id -> decision `statuses`."""
         live = [e for e in entries if not e.get("deleted")]
-        return progress(self.requirement_sets(), live, statuses, plan, _now().date()), decided
+        with translated_by(self.translator()):
+            return progress(self.requirement_sets(), live, statuses, plan, _now().date())
 
-    def _state(self, learner: str | None = None, measured_and_decided=None) -> dict:
-        """The learner's state; `learner` is `learner_key()` and `measured_and_decided` is
-        `_progress(...)` of this learner, when the caller has them already."""
+    @staticmethod
+    def _met(measured) -> list:
+        return [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
+
+    def _review_rows(self) -> tuple[dict, dict, bool]:
+        """(queue, counts, stored): the block-wide rows as stored, or, when they hold what earlier
+        versions stored (a queue of every learner and a decision log), converted and not yet stored
+        (`stored` False; `_store_review_rows` stores them). Reading changes no field."""
+        queue, counts = self.review_queue, self.review_counts
+        if counts:
+            return queue, counts, True
+        log = self.review_log
+        if not queue and not log:
+            return queue, review.EMPTY_COUNTS, True
+        return (*review.from_earlier_version(queue, log), False)
+
+    def _store_review_rows(self, read: tuple[dict, dict, bool], queue: dict, counts: dict) -> None:
+        """Assign the rows that differ from `read` (what `_review_rows` gave); all of them, and an
+        emptied log, when `read` was converted from an earlier version."""
+        read_queue, read_counts, stored = read
+        if queue is not read_queue or not stored:
+            self.review_queue = queue
+        if counts is not read_counts or not stored:
+            self.review_counts = counts
+        if not stored:
+            self.review_log = []
+
+    def _state(self, learner: str | None = None, measured=None, rows: tuple | None = None) -> dict:
+        """The learner's state; `learner` is `learner_key()`, `measured` this learner's `Progress` and
+        `rows` what `_review_rows()` gives (or the rows just stored), when the caller has them."""
         learner = learner or self.learner_key()
-        entries, plan, review_log = self.entries, self.plan, self.review_log
-        if measured_and_decided is None:
-            with translated_by(self.translator()):
-                measured_and_decided = self._progress(entries, plan, learner, review_log)
-        measured, decided = measured_and_decided
+        queue, counts, _stored = rows or self._review_rows()
+        undelivered = queue.get(learner, {}).get("undelivered", [])
+        decisions, entries, plan = [*self.decisions, *undelivered], self.entries, self.plan
+        records = review.latest_records(decisions)
+        if measured is None:
+            measured = self._measure(entries, plan, review.latest_statuses(decisions))
         shown = []
         for entry in entries:
-            record = decided.get(entry["id"])
+            record = records.get(entry["id"])
             shown.append({**entry, "status": record["decision"] if record else "pending",
                           "review": ({"by": record["by"], "at": record["at"], "comment": record["comment"]}
                                      if record else None)})
         trail = sorted([*self.audit, *({"at": r["at"], "by": r["by"], "action": r["decision"], "entry": r["entry"],
-                                        "comment": r["comment"]} for r in review.history_for(review_log, learner))],
+                                        "comment": r["comment"]} for r in decisions)],
                        key=lambda event: event["at"])
         state = {"entries": shown, "plan": plan, "progress": measured.to_data(), "audit": trail,
-                 "staff": self.is_staff(), "stale": measured.fraction != self.completion_sent}
+                 "staff": self.is_staff(),
+                 "stale": measured.fraction != self.completion_sent or bool(undelivered)}
         if state["staff"]:
-            queue = self.review_queue
-            state["review"] = {"pending": review.pending_reviews(queue, review_log),
-                               "counts": review.requirement_counts(queue), "learners": len(queue)}
+            state["review"] = {"pending": review.pending_reviews(queue), "counts": dict(counts.get("met", {})),
+                               "learners": counts.get("learners", 0)}
         return state
 
     def _after_change(self, audit_event: dict | None) -> dict:
-        """Record an accepted change: the audit event, the review queue, completion. Returns the state.
-        Each field is read once here (a read of the learner's list or dict fields costs XBlock a deep
-        copy the first time and a lookup every time; the block-wide ones are not copied)."""
+        """Record an accepted change: the audit event; the decisions waiting in the queue, moved into
+        the learner's state; the learner's snapshot (kept only while entries await a decision); the
+        counts; completion. Returns the state. Each field is read once here (a read of the learner's
+        list or dict fields costs XBlock a deep copy the first time; the block-wide ones are not copied)."""
         learner, name = self.learner_key(), self.learner_name()
         if audit_event is not None:
             audit = self.audit
             self.audit = [*audit, {"seq": len(audit) + 1, "at": _now().isoformat(), "by": name, **audit_event}]
-        entries, plan, queue = self.entries, self.plan, self.review_queue
-        with translated_by(self.translator()):
-            measured_and_decided = self._progress(entries, plan, learner, self.review_log)
-        measured = measured_and_decided[0]
-        if entries or learner in queue:  # staff and visitors who log nothing are not counted
-            met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
-            changed = review.queue_with(queue, learner, name, entries, plan, met)
-            if changed is not queue:
-                self.review_queue = changed
+        read = self._review_rows()
+        queue, counts, _stored = read
+        snapshot = queue.get(learner)
+        decisions = self.decisions
+        if snapshot and snapshot.get("undelivered"):
+            decisions = [*decisions, *snapshot["undelivered"]]
+            self.decisions = decisions
+        entries, plan = self.entries, self.plan
+        statuses = review.latest_statuses(decisions)
+        measured = self._measure(entries, plan, statuses)
+        counted_before = snapshot["met"] if snapshot else self.counted_met
+        counted = self._met(measured) if entries or counted_before is not None else None  # visitors who log nothing are not counted
+        counts = review.counts_with(counts, counted_before, counted)
+        waiting = review.awaiting(entries, statuses)
+        queue = review.queue_with(queue, learner, review.learner_snapshot(name, entries, plan, statuses, counted)
+                                  if waiting else None)
+        self._store_review_rows(read, queue, counts)
+        if self.counted_met != counted:
+            self.counted_met = counted
         if self.completion_sent != measured.fraction:
             self.completion_sent = measured.fraction
             self.emit_completion(measured.fraction)
-        return self._state(learner, measured_and_decided)
+        return self._state(learner, measured, (queue, counts, True))
 
     # ---- views ---------------------------------------------------------------------------------
 
@@ -236,8 +284,11 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
         comment = data.get("comment", "")
         if learner == self.learner_key():
             raise HandlerError(403, t("You cannot verify your own entries: another preceptor must."))
-        snapshot = self.review_queue.get(learner) if isinstance(learner, str) else None
-        if snapshot is None or not any(e["id"] == entry_id for e in snapshot["entries"]):
+        read = self._review_rows()
+        queue, counts, _stored = read
+        snapshot = queue.get(learner) if isinstance(learner, str) else None
+        if snapshot is None or not any(e["id"] == entry_id for e in review.awaiting(snapshot.get("entries", []),
+                                                                                    snapshot.get("statuses", {}))):
             raise HandlerError(404, t("There is no such entry waiting for review; reload the page."))
         if decision not in REVIEW_DECISIONS:
             raise HandlerError(400, t("Choose to verify or to reject the entry."), field="decision")
@@ -247,15 +298,12 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
         comment = plain_text(comment)
         if decision == "rejected" and not comment:
             raise HandlerError(400, t("Say why the entry is rejected, so the learner can correct it."), field="comment")
-        self.review_log = review.with_decision(self.review_log, {
-            "learner": learner, "entry": entry_id, "decision": decision, "comment": comment,
-            "by": self.learner_name(), "at": _now().isoformat()})
-        with translated_by(self.translator()):
-            measured, _decided = self._progress(snapshot["entries"], snapshot.get("plan", {}), learner,
-                                                self.review_log)
-        met = [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
-        self.review_queue = review.queue_with(self.review_queue, learner, snapshot["name"], snapshot["entries"],
-                                              snapshot.get("plan", {}), met)
+        record = {"entry": entry_id, "decision": decision, "comment": comment, "by": self.learner_name(),
+                  "at": _now().isoformat()}
+        statuses = {**snapshot.get("statuses", {}), entry_id: decision}
+        met = self._met(self._measure(snapshot["entries"], snapshot.get("plan", {}), statuses))
+        self._store_review_rows(read, review.queue_with(queue, learner, review.decided(snapshot, record, met)),
+                                review.counts_with(counts, snapshot["met"], met))
         self.runtime.publish(self, "edx.rpt_prereq_tracker.entry_reviewed", {"entry": entry_id, "decision": decision})
         return self._state()
 
