@@ -125,7 +125,8 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
 
     @staticmethod
     def _met(measured) -> list:
-        return [f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met"]
+        """The requirements ("set:requirement") `measured` meets, sorted as the queue and counts keep them."""
+        return sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met")
 
     def _review_rows(self) -> tuple[dict, dict, bool]:
         """(queue, counts, stored): the block-wide rows as stored, or, when they hold what earlier
