@@ -59,7 +59,9 @@ def test_names_resolving_outside_the_root_write_nothing_outside(tmp_path, name):
 
 
 def test_a_link_placed_after_a_folder_was_entered_is_not_followed(tmp_path):
-    """Even when the folder is swapped for a link between two writes, nothing lands outside."""
+    """Even when the folder is swapped for a link between two writes, nothing lands outside: the
+    write goes to the folder that was entered (its descriptor), or, once that descriptor was let
+    go, meets the link and fails."""
     root, neighbour = tmp_path / "root", tmp_path / "neighbour"
     root.mkdir()
     neighbour.mkdir()
@@ -67,6 +69,20 @@ def test_a_link_placed_after_a_folder_was_entered_is_not_followed(tmp_path):
         folder.write_file("course/a/1.xml", b"1")
         (root / "course/a").rename(root / "course/moved")
         (root / "course/a").symlink_to(neighbour)
-        with pytest.raises((OutsideRoot, OSError)):
-            folder.write_file("course/a/2.xml", b"2")
+        folder.write_file("course/a/2.xml", b"2")
+        for n in range(confined_folder.OPEN_FOLDERS + 1):  # let the kept descriptor of course/a go
+            folder.write_file(f"other{n}/x.xml", b"x")
+        with pytest.raises(OSError):
+            folder.write_file("course/a/3.xml", b"3")
     assert not list(neighbour.iterdir())
+    assert sorted(p.name for p in (root / "course/moved").iterdir()) == ["1.xml", "2.xml"]
+
+
+@pytest.mark.parametrize("name", ["/abs.xml", "course//a.xml", "course/./a.xml", "course/a.xml/", "", "a\0b.xml"])
+def test_names_that_are_not_plain_components_are_refused_before_anything_is_created(tmp_path, name):
+    with ConfinedFolder(tmp_path) as folder:
+        with pytest.raises(OutsideRoot):
+            folder.write_file(name, b"x")
+        with pytest.raises(OutsideRoot):
+            folder.make_folders(name)
+    assert not list(tmp_path.iterdir())
