@@ -12,9 +12,7 @@ problems are kept with it and reported again; links are checked against this bui
 time), what is rendered anew is stored, and once every text is rendered the entries this build did
 not use are pruned. Lessons the cache does not have are rendered in up to `workers` processes when
 there are enough (render_pool). The files are the same with or without a cache or staging folder
-and for any `workers`. Each file is read once for the build's checks and compile steps: a lesson's
-footnote citations are checked as the lesson is read for rendering, and the YAML files that the
-citation check reads are handed to their compile steps (yaml_reads).
+and for any `workers`. A lesson's footnote citations are checked on the text read for rendering.
 """
 from __future__ import annotations
 
@@ -35,7 +33,6 @@ from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, footnote_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
-from rpt_course.yaml_reads import shared_reads
 from rpt_xblocks.author_input.xml_characters import first_unstorable, line_of_offset
 
 Progress = Callable[[int, int], None]
@@ -44,13 +41,8 @@ Progress = Callable[[int, int], None]
 def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress: Progress | None = None,
                 cache: RenderCache | None = None, workers: int = 1,
                 staging: Path | None = None) -> tuple[Course, MutableMapping[str, bytes]]:
-    course = load_course(Path(content_dir), overrides)
-    with shared_reads():  # the citation check's reads of YAML files serve their compile steps too
-        return _build(course, Path(content_dir), progress, cache, workers, staging)
-
-
-def _build(course: Course, content_dir: Path, progress: Progress | None, cache: RenderCache | None, workers: int,
-           staging: Path | None) -> tuple[Course, MutableMapping[str, bytes]]:
+    content_dir = Path(content_dir)
+    course = load_course(content_dir, overrides)
     problems: list[Problem] = []
     url_names = {block.id for module in course.modules for block in module.blocks()}
     listed = load_sources(course.sources, course.shown(course.sources), problems) if course.sources else None

@@ -17,7 +17,7 @@ from rpt_course import dates
 from rpt_course.course_schemas import course_schema
 from rpt_course.model import Component, Course, Grader, Module, Section, Unit
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_course.yaml_reads import load_checked_yaml
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.author_input.schema_check import schema_problems
 from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 

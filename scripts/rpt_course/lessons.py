@@ -3,9 +3,8 @@
 Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, problems, links)`: the body as an
 XHTML fragment (parses as XML when wrapped in one root element; only XML's own entities),
 `markup_problems(...)`: whatever the allow-list dropped (so the build reports it to the author
-instead of silently losing it) and images without alt text, and every href and src value of the
-XHTML in document order (what `links(xhtml)` gives, collected from the tree the XHTML is written
-from instead of parsing it again). Markdown gets tables, footnotes and admonitions; math in `$...$`,
+instead of silently losing it) and images without alt text, and the XHTML's links (`tree_links`
+of the tree it is written from, so no second parse). Markdown gets tables, footnotes and admonitions; math in `$...$`,
 `\\(...\\)`, `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
 
@@ -99,24 +98,20 @@ def _scheme(url: str) -> str:
 
 def to_xhtml(clean_html: str, anchor_prefix: str) -> tuple[str, list[str]]:
     """Serialize sanitized HTML as an XHTML fragment; prefix in-page anchors so that several
-    lessons on one page never share an id. Returns the fragment and its href and src values in
-    document order (after the prefixing), which is what `links` of the fragment gives."""
+    lessons on one page never share an id. Returns the fragment and its `tree_links` (after the
+    prefixing)."""
     if not clean_html.strip():
         return "", []
     root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
-    found: list[str] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in root.iter(tag=etree.Element):
         if element.get("id"):
             element.set("id", _anchor(anchor_prefix, element.get("id")))
         href = element.get("href")
         if href and href.startswith("#") and len(href) > 1:
             element.set("href", "#" + _anchor(anchor_prefix, href[1:]))
-        found += [value for name in _LINK_ATTRIBUTES if (value := element.get(name))]
     parts = [_escape_text(root.text or "")]
     parts += [etree.tostring(child, encoding="unicode", method="xml") for child in root]
-    return "".join(parts).strip() + "\n", found
+    return "".join(parts).strip() + "\n", tree_links(root)
 
 
 def _anchor(prefix: str, name: str) -> str:
@@ -137,10 +132,16 @@ def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[tuple[str, s
 _LINK_ATTRIBUTES = ("href", "src")
 
 
+def tree_links(root) -> list[str]:
+    """What a link is: every non-empty href and src value of the elements under `root` (an lxml
+    tree, HTML or XML), in document order."""
+    return [value for element in root.iter(tag=etree.Element) for name in _LINK_ATTRIBUTES
+            if (value := element.get(name))]
+
+
 def links(xhtml: str) -> list[str]:
-    """Every href and src value in an XHTML fragment, in document order (for XHTML read from an
-    archive; rendering gets them from `render_lesson`)."""
+    """`tree_links` of an XHTML fragment (for XHTML read from an archive; rendering gets them from
+    `render_lesson`)."""
     if not xhtml.strip():
         return []
-    root = safe_xml.parse(f"<div>{xhtml}</div>".encode("utf-8"))
-    return [element.get(name) for element in root.iter() for name in _LINK_ATTRIBUTES if element.get(name)]
+    return tree_links(safe_xml.parse(f"<div>{xhtml}</div>".encode("utf-8")))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
-from rpt_course.yaml_reads import load_checked_yaml
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.quiz.numeric import unit_problem
 from rpt_xblocks.quiz import bank
 

@@ -7,8 +7,7 @@ Contract:
   (YAML, schema, a duplicate id).
 - `citation_problems(course, sources)` -> a Problem at `file:line` for each citation in YAML that
   names no source: every `citation:` and `source:` text in quiz, walkthrough, figure, tracker and
-  institution requirement-set YAML (read through `yaml_reads.read_yaml(..., keep=True)`, so that a
-  build compiles them without reading them again), and the citations of the shipped requirement
+  institution requirement-set YAML, and the citations of the shipped requirement
   sets a tracker shows. `footnote_problems(text, shown, sources)` -> the same for the footnotes
   (`[^n]: …`) of one lesson's text, which the build checks as it reads the lesson. A citation is split at ';' (outside brackets) and every
   part must contain one of a source's `cites` texts, or be a bare section number continuing the part
@@ -23,8 +22,9 @@ from pathlib import Path
 from markupsafe import escape
 
 from rpt_course.course_schemas import course_schema
-from rpt_course.yaml_reads import load_checked_yaml, read_yaml
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
+from rpt_xblocks.author_input.yaml_source import load_yaml
 
 _FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*(.+)$")
 _KEYS = ("citation", "source")
@@ -96,7 +96,7 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
     yaml_files = [c.file for c in course.components if c.kind in ("quiz", "walkthrough", "tracker")]
     yaml_files += list(course.figures.values())
     for component in (c for c in course.components if c.kind == "tracker"):
-        data, lines, trouble = read_yaml(component.file, course.shown(component.file), keep=True)
+        data, lines, trouble = load_yaml(component.file, course.shown(component.file))
         if trouble or not isinstance(data, dict):
             continue
         institution_sets, set_ids = data.get("institution_sets"), data.get("sets")
@@ -114,7 +114,7 @@ def citation_problems(course, sources: list[dict]) -> list[Problem]:
         if not path.is_file():
             continue
         shown = course.shown(path)
-        data, lines, trouble = read_yaml(path, shown, keep=True)
+        data, lines, trouble = load_yaml(path, shown)
         if trouble:
             continue  # the build reports the file's own problems
         for location, citation in _yaml_citations(data):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
-from rpt_course.yaml_reads import load_checked_yaml
+from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.tracker.requirements import load_requirement_set, shipped_sets
 
 

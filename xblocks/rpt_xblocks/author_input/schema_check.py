@@ -127,11 +127,10 @@ def _article(expected) -> str:
     return words.get(expected, str(expected))
 
 
-def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem], read=load_yaml):
-    """Load a YAML file with `read` (`load_yaml`, or a reader with its contract) and check it against
-    a schema (see `schema_problems`): `(data, lines)`, or None after adding every syntax or schema
-    problem to `problems`."""
-    data, lines, found = read(path, shown)
+def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem]):
+    """Load a YAML file and check it against a schema (see `schema_problems`): `(data, lines)`, or
+    None after adding every syntax or schema problem to `problems`."""
+    data, lines, found = load_yaml(path, shown)
     problems += found
     if data is None or found:
         return None
