@@ -27,7 +27,7 @@ from benchmarks.stats import summary
 from benchmarks.yaml_speed import compare_yaml_loaders
 
 
-def _compare(shipped, variant, rounds: int) -> dict:
+def compare(shipped, variant, rounds: int) -> dict:
     """Time `shipped()` and `variant()` in alternating order, `rounds` times each; the medians and the
     median of the per-round differences (paired, so that a change of load hits both alike)."""
     times = {"shipped": [], "variant": []}
@@ -60,12 +60,12 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
 
     if new_converters() != one_converter():
         raise RuntimeError("a reused Markdown converter gives other HTML — the what-if is not valid")
-    converting = _compare(new_converters, one_converter, rounds)
+    converting = compare(new_converters, one_converter, rounds)
 
     htmls = new_converters()
 
     def clean_each():
-        return [bleach.clean(html, tags=sanitizing.ALLOWED_TAGS, attributes=sanitizing._allowed_attribute,
+        return [bleach.clean(html, tags=sanitizing.ALLOWED_TAGS, attributes=sanitizing.allowed_attribute,
                              protocols=sanitizing.ALLOWED_PROTOCOLS, css_sanitizer=CSSSanitizer(allowed_css_properties=sanitizing.ALLOWED_CSS_PROPERTIES),
                              strip=True, strip_comments=True) for html in htmls]
 
@@ -75,7 +75,7 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
 
     if clean_each() != clean_reused():
         raise RuntimeError("a reused bleach Cleaner gives other HTML — the what-if is not valid")
-    cleaning = _compare(clean_each, clean_reused, rounds)
+    cleaning = compare(clean_each, clean_reused, rounds)
 
     yaml_files = compare_yaml_loaders(content_dir, rounds)
     return {

@@ -20,6 +20,7 @@ import markdown
 from lxml import etree, html as lxml_html
 
 from rpt_xblocks import safe_xml
+from rpt_xblocks.plainly_allowed import is_plainly_allowed
 from rpt_xblocks.sanitizing import ALLOWED_PROTOCOLS, ALLOWED_TAGS, STATIC_PREFIX, new_cleaner, sanitize_once
 
 JUMP_PREFIX = "/jump_to_id/"
@@ -125,7 +126,8 @@ def _escape_text(text: str) -> str:
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """See the module docstring."""
     raw = _markdown_to_html(text)
-    xhtml, found_links = to_xhtml(sanitize_once(raw, _cleaner()), anchor_prefix)
+    clean = raw if is_plainly_allowed(raw) else sanitize_once(raw, _cleaner())  # same XHTML either way
+    xhtml, found_links = to_xhtml(clean, anchor_prefix)
     return xhtml, markup_problems(raw), found_links  # each page once: no cache
 
 

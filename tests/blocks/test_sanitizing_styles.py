@@ -19,7 +19,7 @@ STYLED = [
 
 
 def _fresh(html: str) -> str:
-    return bleach.clean(html, tags=sanitizing.ALLOWED_TAGS, attributes=sanitizing._allowed_attribute,
+    return bleach.clean(html, tags=sanitizing.ALLOWED_TAGS, attributes=sanitizing.allowed_attribute,
                         protocols=sanitizing.ALLOWED_PROTOCOLS, strip=True, strip_comments=True,
                         css_sanitizer=CSSSanitizer(allowed_css_properties=sanitizing.ALLOWED_CSS_PROPERTIES))
 

@@ -47,7 +47,7 @@ class _RememberingCSSSanitizer(CSSSanitizer):
         return answer
 
 
-def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+def allowed_attribute(tag: str, name: str, value: str) -> bool:
     if name in _COMMON_ATTRIBUTES:
         return True
     if tag == "a":
@@ -65,13 +65,14 @@ def new_cleaner() -> bleach.sanitizer.Cleaner:
     """A bleach Cleaner for the allow-list. A Cleaner keeps parser state, so one may clean many texts
     in a row but is not shared between threads; the build keeps one (building one per text cost 1.4%
     of a build), the blocks keep none (they memoize `sanitize` instead)."""
-    return bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS,
+    return bleach.sanitizer.Cleaner(tags=ALLOWED_TAGS, attributes=allowed_attribute, protocols=ALLOWED_PROTOCOLS,
                                     css_sanitizer=_RememberingCSSSanitizer(), strip=True, strip_comments=True)
 
 
 def sanitize_once(html: str, cleaner: bleach.sanitizer.Cleaner | None = None) -> str:
     """See the module docstring; for texts cleaned once, such as lesson pages at build time, with
-    `cleaner` from `new_cleaner()` when the caller reuses one."""
+    `cleaner` from `new_cleaner()` when the caller reuses one. (The build calls it only for HTML that
+    `plainly_allowed.is_plainly_allowed` refuses; the rest would come out as the same XHTML.)"""
     return (cleaner or new_cleaner()).clean(html)
 
 
