@@ -222,7 +222,7 @@ def render(results: dict) -> str:
     add("The code is in `benchmarks/`: `generate_course.py` (courses of any size), `build_speed.py` (build and floor), "
         "`block_speed.py` (blocks and poll), `class_size.py` (handlers beside a class's block-wide rows), "
         "`validate_speed.py`, `profiling.py` (cProfile, tracemalloc), `what_if.py` (measured savings of candidate "
-        "optimizations), `yaml_speed.py` (the two YAML loaders), `child.py` (fresh processes, peak memory), `report.py` (this page), "
+        "optimizations), `yaml_speed.py` (the two YAML loaders), `sanitize_fast_path.py` (rendering with and without the allow-list fast path, `python -m benchmarks.sanitize_fast_path`), `child.py` (fresh processes, peak memory), `report.py` (this page), "
         "`run.py` (the command).")
     add("")
 
