@@ -70,12 +70,17 @@ def _olx(tag: str) -> str:
     raise AssertionError(f"the fixture course has no <{tag}>")
 
 
-@pytest.mark.parametrize("tag", list(CALLS))
-def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(tag):
+def _served(tag: str):
+    """(the key-value store, a TestRuntime on it that drops events, the usage of the block `tag`)."""
     store: dict = {}
     runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
     runtime.publish = lambda block, event_type, data: None
-    usage = runtime.parse_xml_string(_olx(tag))
+    return store, runtime, runtime.parse_xml_string(_olx(tag))
+
+
+@pytest.mark.parametrize("tag", list(CALLS))
+def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(tag):
+    store, runtime, usage = _served(tag)
     block = runtime.get_block(usage)
     content = {name: field for name, field in block.fields.items() if isinstance(field, (ContentList, ContentDict))}
     assert content and all(field.scope == Scope.content for field in content.values())
@@ -169,10 +174,7 @@ LEARNER_RECORDS = {"rpt_quiz": {"answers", "results", "graded_answers", "item_co
 
 @pytest.mark.parametrize("tag", list(LEARNER_RECORDS))
 def test_handlers_leave_the_learner_records_they_read_as_they_were(tag):
-    store: dict = {}
-    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
-    runtime.publish = lambda block, event_type, data: None
-    usage = runtime.parse_xml_string(_olx(tag))
+    store, runtime, usage = _served(tag)
     records = {name: field for name, field in runtime.get_block(usage).fields.items()
                if isinstance(field, LearnerRecordDict)}
     assert set(records) == LEARNER_RECORDS[tag]
