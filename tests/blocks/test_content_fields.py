@@ -8,6 +8,8 @@ them, so no view or handler may change their values in place.
 - The tracker's block-wide learner records (review queue and log), which handlers replace: before
   each view or request, the values the block reads (the stored objects themselves) are copied; after
   it, those same objects must still equal their copies, whatever new values were stored.
+- A learner's own records in the quiz (answers, results, item contribution) and the walkthrough
+  (progress): the same check, request after request, as the learner's state changes.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
 from rpt_course.build import build_files
-from rpt_xblocks.content_fields import ContentDict, ContentList, SharedRecordDict, SharedRecordList
+from rpt_xblocks.content_fields import ContentDict, ContentList, LearnerRecordDict, SharedRecordDict, SharedRecordList
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ANSWERS = json.loads((FIXTURES / "quiz_answers.json").read_text("utf-8"))
@@ -68,12 +70,17 @@ def _olx(tag: str) -> str:
     raise AssertionError(f"the fixture course has no <{tag}>")
 
 
-@pytest.mark.parametrize("tag", list(CALLS))
-def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(tag):
+def _served(tag: str):
+    """(the key-value store, a TestRuntime on it that drops events, the usage of the block `tag`)."""
     store: dict = {}
     runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
     runtime.publish = lambda block, event_type, data: None
-    usage = runtime.parse_xml_string(_olx(tag))
+    return store, runtime, runtime.parse_xml_string(_olx(tag))
+
+
+@pytest.mark.parametrize("tag", list(CALLS))
+def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(tag):
+    store, runtime, usage = _served(tag)
     block = runtime.get_block(usage)
     content = {name: field for name, field in block.fields.items() if isinstance(field, (ContentList, ContentDict))}
     assert content and all(field.scope == Scope.content for field in content.values())
@@ -159,6 +166,32 @@ def test_tracker_views_and_handlers_leave_the_shared_records_they_read_as_they_w
                      if key.field_name in shared and value is not read[key.field_name]}
     assert replaced == {"review_queue", "review_counts"}, \
         "the requests stored new values of the queue and the counts (the log is written only when converted)"
+
+
+LEARNER_RECORDS = {"rpt_quiz": {"answers", "results", "graded_answers", "item_contribution"},
+                   "rpt_dosimetry": {"progress"}}
+
+
+@pytest.mark.parametrize("tag", list(LEARNER_RECORDS))
+def test_handlers_leave_the_learner_records_they_read_as_they_were(tag):
+    store, runtime, usage = _served(tag)
+    records = {name: field for name, field in runtime.get_block(usage).fields.items()
+               if isinstance(field, LearnerRecordDict)}
+    assert set(records) == LEARNER_RECORDS[tag]
+    assert all(field.scope == Scope.user_state for field in records.values())
+    replaced = set()
+    for handler, payload in CALLS[tag]:
+        block = runtime.get_block(usage)  # a fresh instance per request, as in the LMS
+        read = {field: getattr(block, field) for field in records}
+        stored = {key.field_name: value for key, value in store.items() if key.field_name in records}
+        assert all(read[field] is value for field, value in stored.items()), "reads hand out the stored object"
+        before = copy.deepcopy(read)
+        block.handle(handler, Request.blank("/", method="POST", body=json.dumps(payload).encode(),
+                                            content_type="application/json"))
+        assert read == before, f"{handler} changed a learner record it read, in place"
+        replaced |= {key.field_name for key, value in store.items()
+                     if key.field_name in records and value is not read[key.field_name]}
+    assert replaced == LEARNER_RECORDS[tag], "the requests stored new values of every record"
 
 
 def test_a_saved_shared_record_is_forgotten_not_copied_and_a_later_assignment_is_saved():

@@ -31,6 +31,10 @@ ALLOWED_CACHES = {
                                                     "bounded (256 entries)",
     ("author_input/schema_check.py", "_validator_of"): "a JSON Schema validator: a pure function of the schema's "
                                                         "text (package files), bounded (32 entries)",
+    ("quantities.py", "_author_unit"): "an author's unit read once: an immutable Pint Unit, a pure function of the "
+                                       "unit text of a question, parameter or step, bounded (256 entries)",
+    ("dosimetry/walkthrough_view.py", "_parameter_unit_symbol"): "a walkthrough parameter's unit written out: a pure "
+                                                               "function of the author's unit, bounded (256 entries)",
     ("dosimetry/formula.py", "parsed"): "a walkthrough's formula read once: an immutable Formula, a pure function of "
                                         "the author's formula text, bounded (1,024 entries)",
 }

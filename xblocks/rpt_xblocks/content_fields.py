@@ -1,11 +1,13 @@
 """List and Dict fields whose values the blocks never change in place: author content the blocks only
-read (the quiz's bank, the walkthrough's scenario, the tracker's own requirement sets) and the
-tracker's block-wide learner records (its review queue and counts).
+read (the quiz's bank, the walkthrough's scenario, the tracker's own requirement sets), block-wide
+learner records (the tracker's review queue and counts, the quiz's item totals) and a learner's own
+records that handlers replace whole (the quiz's answers and results, the walkthrough's progress).
 
 XBlock treats every read of a List or Dict field as a possible change in place: the first read on
 each block instance (each request) deep-copies the value, and `save()` compares it with that copy.
 For a question bank, or a block-wide record that grows with the class, that copy is the largest
-single cost of a request. The fields here are the same fields marked immutable (`MUTABLE = False`),
+single cost of a request; for a learner's small records it is still a deep copy on the first read
+and another after each save, per field and request. The fields here are the same fields marked immutable (`MUTABLE = False`),
 as XBlock's own scalar fields are: reads hand out the stored value itself, untracked.
 
 Contract: code never changes the value of such a field in place (no append, item assignment or
@@ -46,7 +48,14 @@ class SharedRecordDict(Dict):
     MUTABLE = False
 
 
-NEVER_CHANGED_IN_PLACE = (ContentList, ContentDict, SharedRecordList, SharedRecordDict)
+class LearnerRecordDict(Dict):
+    """A learner's own (`Scope.user_state`) `Dict` that handlers replace whole, never change in place
+    (see the module docstring)."""
+
+    MUTABLE = False
+
+
+NEVER_CHANGED_IN_PLACE = (ContentList, ContentDict, SharedRecordList, SharedRecordDict, LearnerRecordDict)
 
 
 class SavedWithoutCopyMixin:

@@ -10,7 +10,8 @@ Contract:
   here, character by character and token by token, and never reaches Pint's expression parser.
   Anything else raises `AnswerError`, whose `message` is a sentence for the learner (plain text:
   escape it when rendering; it may quote the learner's characters).
-- `parse_unit(text)` reads an author's unit by the same rules ("" means a pure number).
+- `parse_unit(text)` reads an author's unit by the same rules ("" means a pure number); it remembers
+  the units it has read (bounded), so it is never given a learner's text.
 - `check_numeric(answer, expected_value, expected_unit, tolerance)` grades in the expected unit and
   returns a `NumericResult` (an `Outcome` and a message); it never raises for learner input.
   Tolerance is relative ("5%") or absolute in the expected unit (0.5 or "0.5"). The boundary counts
@@ -23,6 +24,7 @@ distinct unit expressions cannot make a long-running LMS process grow.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -114,7 +116,18 @@ def parse_answer(text: str) -> pint.Quantity:
 
 
 def parse_unit(text: str) -> pint.Unit:
-    """An author's unit ("" for a pure number), read by the same rules as answers."""
+    """An author's unit ("" for a pure number), read by the same rules as answers. Only for authors'
+    text: a text's unit is remembered (`_author_unit`), and a learner's answer goes through
+    `parse_answer`, which remembers nothing."""
+    return _author_unit(text) if isinstance(text, str) else _parse_unit_expression(_normalised(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _author_unit(text: str) -> pint.Unit:
+    """`parse_unit` of a text, memoized: the blocks read the same author units (a quiz question's, a
+    walkthrough's parameters and steps) on every request. A bounded cache of immutable Units, a pure
+    function of the author's text; a refused unit raises each time (exceptions are not cached), in
+    the language of the request that asks."""
     return _parse_unit_expression(_normalised(text))
 
 

@@ -12,11 +12,11 @@ from importlib import resources
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Dict, Float, Integer, Scope, String
+from xblock.fields import Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
-from rpt_xblocks.content_fields import ContentDict
+from rpt_xblocks.content_fields import ContentDict, LearnerRecordDict, SavedWithoutCopyMixin
 from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
@@ -71,7 +71,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
 
 @XBlock.wants("user")
 @XBlock.needs("i18n")
-class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Dosimetry walkthrough",
@@ -82,7 +82,8 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
                    help=_("The walkthrough's weight in its assignment type."))
     scenario_data = ContentDict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
 
-    progress = Dict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
+    # Replaced whole by check_step, never changed in place: no deep copy on read or save.
+    progress = LearnerRecordDict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="Steps answered right within their attempts.")
 
     has_custom_completion = True
@@ -159,7 +160,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         """Check the answer to the current step. Only the steps up to the one checked are evaluated
         (later ones are neither checked nor shown), unless this answer finishes the walkthrough."""
         scenario = self.scenario()
-        progress = self.progress  # read once: each read of a dict field is a lookup, the first a deep copy
+        progress = self.progress
         index = self._first_unfinished(scenario, progress)
         current = scenario.steps[index] if index < len(scenario.steps) else None
         answer = data.get("answer")

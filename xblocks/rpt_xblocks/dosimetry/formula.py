@@ -374,7 +374,10 @@ def _finite_float(number) -> float | None:
 
 def _checked_value(name: str, value):
     if isinstance(value, pint.Quantity) and value._REGISTRY is _REGISTRY:
-        magnitude = _finite_float(value.magnitude)
+        magnitude = value.magnitude
+        if type(magnitude) is float and math.isfinite(magnitude):
+            return value  # already what the evaluator takes (Pint's operators build new quantities)
+        magnitude = _finite_float(magnitude)
         if magnitude is not None:
             return Quantity(magnitude, value.units)
     elif (number := _finite_float(value)) is not None:

@@ -6,16 +6,15 @@ plain functions. Every handler validates its input and changes no field before i
 """
 from __future__ import annotations
 
-import copy
 from datetime import datetime, timezone
 from importlib import resources
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
+from xblock.fields import Boolean, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from rpt_xblocks.content_fields import ContentList, SavedWithoutCopyMixin, SharedRecordDict
+from rpt_xblocks.content_fields import ContentList, LearnerRecordDict, SavedWithoutCopyMixin, SharedRecordDict
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio
@@ -58,13 +57,15 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
                             help=_("The question bank (edit the OLX or the course_content YAML)."))
 
     attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")
-    answers = Dict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
-    results = Dict(scope=Scope.user_state, default={}, help="Question id -> earned and status of the last answers.")
-    graded_answers = Dict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
+    # The learner's records below are replaced whole, never changed in place: no deep copy on read or save.
+    answers = LearnerRecordDict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
+    results = LearnerRecordDict(scope=Scope.user_state, default={},
+                                help="Question id -> earned and status of the last answers.")
+    graded_answers = LearnerRecordDict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
     raw_earned = Float(scope=Scope.user_state, default=None, help="The graded raw score (best or last).")
     raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
-    item_contribution = Dict(scope=Scope.user_state, default={},
-                             help="What the learner's latest graded submission adds to item_totals (item_totals.py).")
+    item_contribution = LearnerRecordDict(scope=Scope.user_state, default={},
+                                          help="What the learner's latest graded submission adds to item_totals (item_totals.py).")
     # Block-wide rows, never changed in place (item_totals.py builds new values): no deep copy on read or save.
     item_totals = SharedRecordDict(scope=Scope.user_state_summary, default={},
                                    help="Every learner's latest graded submission added up, per question and per score, for item "
@@ -120,13 +121,16 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
                                                  out_of_attempts=left == 0, past_due=past_due),
             score=(raw_earned, self.raw_possible) if raw_earned is not None else None)
 
-    def _learner_state(self, questions: list[bank.Question] | None = None, seed_key: str | None = None) -> dict:
-        """The learner's public state; `questions` is `bank_questions()` and `seed_key` is `seed_key()`,
-        when the caller has them already (each costs a field read or a service call)."""
-        situation = self._situation(seed_key or self.seed_key())
+    def _learner_state(self, drawn: list[bank.Question] | None = None, seed_key: str | None = None) -> dict:
+        """The learner's public state; `drawn` is `_drawn()` and `seed_key` is `seed_key()`, when the
+        caller has them already (the draw costs a field read, a service call and a seeded shuffle)."""
+        seed_key = seed_key or self.seed_key()
+        if drawn is None:
+            drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
+        situation = self._situation(seed_key)
         state = learner_view.learner_state(
-            self.bank_questions() if questions is None else questions, title=self.display_name, draw=self.draw,
-            shuffle=self.shuffle_choices, situation=situation, jump_url=lambda url_name: f"/jump_to_id/{url_name}")
+            drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
+            jump_url=lambda url_name: f"/jump_to_id/{url_name}")
         state["can_reset"] = (bool(situation.answers) and state["attempts_left"] != 0
                               and not self._all_correct(situation.results))
         state["can_submit"] = not situation.answers and state["attempts_left"] != 0
@@ -184,8 +188,8 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         if self.answers:
             raise HandlerError(409, self.ugettext("Choose Try again before submitting new answers."))
         answers = data.get("answers")
-        questions, seed_key = self.bank_questions(), self.seed_key()  # once per request: see _learner_state
-        drawn = learner_view.drawn_questions(questions, self.draw, seed_key)
+        seed_key = self.seed_key()  # once per request, as the draw: see _learner_state
+        drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
         if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
             raise HandlerError(400, self.ugettext("These answers do not belong to your questions; reload the page."))
         results, refused = {}, {}
@@ -206,11 +210,11 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         earned = sum(r["earned"] for r in results.values())
         score = Score(raw_earned=earned, raw_possible=float(len(drawn)))
         self.attempts = attempts + 1
-        self.answers = copy.deepcopy(answers)
+        self.answers = answers  # the request's own object, shared with graded_answers: neither is changed in place
         self.results = results
         raw_earned, grading_method = self.raw_earned, self.grading_method
         if grading_method == "last" or raw_earned is None or earned >= raw_earned:
-            self.graded_answers = copy.deepcopy(answers)
+            self.graded_answers = answers
             self.set_score(score)
         self._record_for_item_analysis(drawn, answers, results, seed_key, submitted_before=attempts > 0)
         self._publish_grade(self.get_score(), only_if_higher=grading_method == "best")
@@ -218,7 +222,7 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         self.runtime.publish(self, "edx.rpt_quiz.submitted", {
             "attempt": attempts + 1, "earned": earned, "possible": score.raw_possible,
             "results": {qid: r["status"] for qid, r in results.items()}})
-        return self._learner_state(questions, seed_key)
+        return self._learner_state(drawn, seed_key)
 
     @json_handler()
     def reset(self, data):  # pylint: disable=unused-argument

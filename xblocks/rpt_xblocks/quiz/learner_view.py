@@ -1,9 +1,10 @@
 """What one learner's browser may receive: the single gate between the bank and the page.
 
-Contract: `learner_state(...)` returns JSON-ready data for the drawn questions in the learner's
-order with choices and ordering steps shuffled for that learner, their last answers, and only
-what the policy allows: per-question status and the feedback of the options they chose only when
-correctness is visible; the answer key and explanations only when the answer is visible.
+Contract: `learner_state(drawn, ...)` returns JSON-ready data for the learner's questions, `drawn`
+(`drawn_questions`: the learner's draw, in the learner's order), with choices and ordering steps
+shuffled for that learner, their last answers, and only what the policy allows: per-question
+status and the feedback of the options they chose only when correctness is visible; the answer key
+and explanations only when the answer is visible.
 Nothing about which option is correct leaves through any other field. Text is sanitized here.
 """
 from __future__ import annotations
@@ -76,9 +77,8 @@ def _revealed(question: Question, jump_url: Callable[[str], str]) -> dict:
     return revealed
 
 
-def learner_state(questions: list[Question], *, title: str, draw: int, shuffle: bool, situation: Situation,
+def learner_state(drawn: list[Question], *, title: str, shuffle: bool, situation: Situation,
                   jump_url: Callable[[str], str]) -> dict:
-    drawn = drawn_questions(questions, draw, situation.seed_key)
     state = {"title": title, "attempts": situation.attempts, "attempts_left": situation.attempts_left,
              "submitted": bool(situation.answers), "questions": []}
     if situation.correctness_visible and situation.score is not None:
