@@ -3,14 +3,16 @@
 Contract: `build_files(content_dir, overrides, progress, cache, workers, staging)` returns
 `(course, files)` where files maps archive paths to bytes, or raises `ProblemsFound` with every
 author mistake (`path:line`). Without `staging` the files are a dict in memory and the build writes
-nothing but the render cache; with a `staging` folder (empty, the caller's to remove) the rendered
+nothing but the build cache; with a `staging` folder (empty, the caller's to remove) the rendered
 lessons and the OLX files are written there as they are made and `files` is a `StagedFiles` that
 reads them back one at a time, so that memory does not grow with the OLX. archive.py packs the
 result. With a
-`RenderCache`, Markdown rendered by an earlier build is taken from it (a rendered text's markup
+`BuildCache`, Markdown rendered by an earlier build is taken from it (a rendered text's markup
 problems are kept with it and reported again; links are checked against this build's course every
-time), what is rendered anew is stored, and once every text is rendered the entries this build did
-not use are pruned. Lessons the cache does not have are rendered in up to `workers` processes when
+time), what is rendered anew is stored; the YAML files' schema checks and the walkthroughs' and
+figures' scenario checks are skipped for inputs an earlier build found clean (check_cache: only
+clean verdicts are kept, so every problem is found and reported as without the cache); and once
+every text is rendered and checked the entries this build did not use are pruned. Lessons the cache does not have are rendered in up to `workers` processes when
 there are enough (render_pool). The files are the same with or without a cache or staging folder
 and for any `workers`. A lesson's footnote citations are checked on the text read for rendering.
 """
@@ -26,6 +28,7 @@ from rpt_course.model import Course
 from rpt_course.olx import Pages, olx_files
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_course.quizzes import compile_quiz
+from rpt_course.build_cache import BuildCache
 from rpt_course.render_cache import Rendered, RenderCache, render_text
 from rpt_course.render_pool import render_many, workers_for
 from rpt_course.staging import StagedFiles, StagedTexts
@@ -39,19 +42,20 @@ Progress = Callable[[int, int], None]
 
 
 def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress: Progress | None = None,
-                cache: RenderCache | None = None, workers: int = 1,
+                cache: BuildCache | None = None, workers: int = 1,
                 staging: Path | None = None) -> tuple[Course, MutableMapping[str, bytes]]:
     content_dir = Path(content_dir)
-    course = load_course(content_dir, overrides)
+    memo = cache.checked if cache is not None else None
+    course = load_course(content_dir, overrides, memo)
     problems: list[Problem] = []
     url_names = {block.id for module in course.modules for block in module.blocks()}
-    listed = load_sources(course.sources, course.shown(course.sources), problems) if course.sources else None
+    listed = load_sources(course.sources, course.shown(course.sources), problems, memo) if course.sources else None
 
     def check_footnotes(path: Path, text: str) -> None:  # each lesson as it is read, not read again
         if listed is not None:
             problems.extend(footnote_problems(text, course.shown(path), listed))
 
-    render = _Renderer(course, url_names, problems, cache)
+    render = _Renderer(course, url_names, problems, cache.rendered if cache is not None else None)
     rendered: MutableMapping[str, str] = {}
     files: MutableMapping[str, bytes] = {}
     if staging is not None:
@@ -64,7 +68,7 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
     source_lists = {course.sources: listed} if course.sources else {}  # the list is also a page, often
     for component in (c for c in course.components if c.kind == "sources"):
         if component.file not in source_lists:
-            source_lists[component.file] = load_sources(component.file, course.shown(component.file), problems)
+            source_lists[component.file] = load_sources(component.file, course.shown(component.file), problems, memo)
         listed_here = source_lists[component.file]
         if listed_here is not None:
             rendered[component.id] = bibliography_xhtml(listed_here)
@@ -72,23 +76,23 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
     quizzes = {}
     for component in (c for c in course.components if c.kind == "quiz"):
         compiled = compile_quiz(component.file, course.shown(component.file), component.id, unit_ids,
-                                render.markdown, problems)
+                                render.markdown, problems, memo)
         if compiled is not None:
             quizzes[component.id] = compiled
     walkthroughs = {}
     for component in (c for c in course.components if c.kind == "walkthrough"):
         compiled = compile_walkthrough(component.file, course.shown(component.file), component.id,
-                                       render.markdown, problems)
+                                       render.markdown, problems, memo)
         if compiled is not None:
             walkthroughs[component.id] = compiled
     figures = {}
     for name, spec in course.figures.items():
-        drawn = compile_figure(spec, course.shown(spec), problems)
+        drawn = compile_figure(spec, course.shown(spec), problems, memo)
         if drawn is not None:
             figures[name] = drawn
     trackers = {}
     for component in (c for c in course.components if c.kind == "tracker"):
-        compiled = compile_tracker(component.file, course.shown(component.file), content_dir, problems)
+        compiled = compile_tracker(component.file, course.shown(component.file), content_dir, problems, memo)
         if compiled is not None:
             trackers[component.id] = compiled
     pages = Pages(

@@ -3,9 +3,9 @@
 Exit codes: 0 success; 1 author mistakes (each printed as `path:line: what — how`, all at once,
 on stderr); 2 wrong usage. A failed build leaves any earlier archive untouched.
 
-`build` keeps rendered lessons in a cache folder (default: var/build-cache/ beside the content
-folder, or $RPT_BUILD_CACHE_DIR), so a rebuild renders only what changed; the archive is the same
-with or without it.
+`build` keeps rendered lessons and the YAML files found clean in a cache folder (default:
+var/build-cache/ beside the content folder, or $RPT_BUILD_CACHE_DIR), so a rebuild renders and
+checks only what changed; the archive and the problems reported are the same with or without it.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from rpt_course.content import Overrides
 from rpt_course.model import Course
 from rpt_course.olx_checks import olx_problems
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_course.render_cache import RenderCache
+from rpt_course.build_cache import BuildCache
 from rpt_course.render_pool import default_workers
 from rpt_course.staging import staging_folder
 
@@ -39,10 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("content", nargs="?", default=DEFAULT_CONTENT, help="content folder (default: course_content)")
     build.add_argument("-o", "--out", default=DEFAULT_OUT, help="output folder (default: dist)")
     _term_options(build)
-    build.add_argument("--cache-dir", help="where rendered lessons are kept so that a rebuild renders only what "
-                                           f"changed (default: ${CACHE_ENV}, else var/build-cache beside the content "
+    build.add_argument("--cache-dir", help="where rendered lessons and clean checks are kept so that a rebuild "
+                                           f"renders and checks only what changed (default: ${CACHE_ENV}, else var/build-cache beside the content "
                                            "folder; safe to delete)")
-    build.add_argument("--no-cache", action="store_true", help="render every lesson, and neither read nor write the cache")
+    build.add_argument("--no-cache", action="store_true", help="render and check everything, and neither read nor write the cache")
     build.add_argument("-j", "--jobs", type=int, default=None,
                        help="processes that render lessons the cache lacks (default: the number of CPUs)")
 
@@ -93,11 +93,11 @@ def _summary(course: Course, archive: Path, size: int, sha256: str) -> str:
             f"  {size:,} bytes, sha256 {sha256}")
 
 
-def _cache(args) -> RenderCache | None:
+def _cache(args) -> BuildCache | None:
     if args.no_cache:
         return None
     folder = args.cache_dir or os.environ.get(CACHE_ENV) or Path(args.content).resolve().parent / "var" / "build-cache"
-    return RenderCache(Path(folder))
+    return BuildCache(Path(folder))
 
 
 def _cannot_write(where, exc: OSError) -> int:

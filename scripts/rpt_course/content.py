@@ -17,8 +17,8 @@ from rpt_course import dates
 from rpt_course.course_schemas import course_schema
 from rpt_course.model import Component, Course, Grader, Module, Section, Unit
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_xblocks.author_input.schema_check import load_checked_yaml
-from rpt_xblocks.author_input.schema_check import schema_problems
+from rpt_xblocks.author_input.check_memo import CheckMemo
+from rpt_xblocks.author_input.schema_check import load_checked_yaml, schema_problems
 from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 
 COURSE_FILE = "course.yaml"
@@ -38,7 +38,7 @@ class Overrides:
     end: str | None = None
 
 
-def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course:
+def load_course(content_dir: Path, overrides: Overrides = Overrides(), memo: CheckMemo | None = None) -> Course:
     content_dir = Path(content_dir).resolve()
     problems: list[Problem] = []
     if not (content_dir / COURSE_FILE).is_file():
@@ -48,13 +48,13 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
     problems += found
     if data is None or found:
         raise ProblemsFound(problems)
-    schema_found = schema_problems(course_schema("course.schema.json"), data, lines)
+    schema_found = schema_problems(course_schema("course.schema.json"), data, lines, memo)
     problems += schema_found
     if schema_found:
         # The module files can still be checked, so every mistake shows at once.
         modules_listed = data.get("modules") if isinstance(data, dict) else None
         if isinstance(modules_listed, list):
-            _load_modules(content_dir, [m for m in modules_listed if isinstance(m, str)], lines, None, problems)
+            _load_modules(content_dir, [m for m in modules_listed if isinstance(m, str)], lines, None, problems, memo)
         raise ProblemsFound(problems)
 
     run = _override(overrides.run, data["run"], "--run", _COURSE_KEY_PART, problems)
@@ -79,7 +79,7 @@ def load_course(content_dir: Path, overrides: Overrides = Overrides()) -> Course
     if image and image not in static_files:
         problems.append(lines.problem(("course_image",), f"course_image '{image}' is not in {STATIC_DIR}/ — add the file there or fix the name"))
 
-    modules = _load_modules(content_dir, data["modules"], lines, (start, end, grader_types), problems)
+    modules = _load_modules(content_dir, data["modules"], lines, (start, end, grader_types), problems, memo)
     _check_unique_ids(modules, problems)
     figures = _figures(content_dir, [folder for folder in data["modules"] if (content_dir / folder).is_dir()],
                        static_files, problems)
@@ -183,7 +183,7 @@ def _figures(content_dir: Path, folders, static_files: dict, problems) -> dict[s
     return figures
 
 
-def _load_modules(content_dir, folders, course_lines: LineMap, context, problems) -> list[Module]:
+def _load_modules(content_dir, folders, course_lines: LineMap, context, problems, memo) -> list[Module]:
     modules = []
     seen: set[str] = set()
     for index, folder in enumerate(folders):
@@ -196,15 +196,15 @@ def _load_modules(content_dir, folders, course_lines: LineMap, context, problems
         if not module_file.is_file():
             problems.append(course_lines.problem(location, f"module folder '{folder}' has no {MODULE_FILE} — create {folder}/{MODULE_FILE} or remove '{folder}' from modules"))
             continue
-        module = _load_module(content_dir, module_file, context, problems)
+        module = _load_module(content_dir, module_file, context, problems, memo)
         if module is not None:
             modules.append(module)
     return modules
 
 
-def _load_module(content_dir: Path, module_file: Path, context, problems) -> Module | None:
+def _load_module(content_dir: Path, module_file: Path, context, problems, memo) -> Module | None:
     shown = module_file.relative_to(content_dir).as_posix()
-    loaded = load_checked_yaml(module_file, shown, course_schema("module.schema.json"), problems)
+    loaded = load_checked_yaml(module_file, shown, course_schema("module.schema.json"), problems, memo)
     if loaded is None or context is None:
         return None
     data, lines = loaded

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot
 from rpt_xblocks.dosimetry.scenario import learner_parameters, scenario_errors, scenario_from_data
@@ -22,14 +23,14 @@ from rpt_xblocks.dosimetry.scenario import learner_parameters, scenario_errors, 
 _PLOT_KEYS = ("x", "x_unit", "from", "to", "formula", "y_unit", "x_label", "y_label")
 
 
-def compile_figure(path: Path, shown: str, problems: list[Problem]) -> bytes | None:
-    loaded = load_checked_yaml(path, shown, course_schema("figure.schema.json"), problems)
+def compile_figure(path: Path, shown: str, problems: list[Problem], memo: CheckMemo | None = None) -> bytes | None:
+    loaded = load_checked_yaml(path, shown, course_schema("figure.schema.json"), problems, memo)
     if loaded is None:
         return None
     data, lines = loaded
     scenario = scenario_from_data({"title": data["title"], "parameters": data["parameters"], "steps": [],
                                    "plot": {"title": data["title"], **{k: data[k] for k in _PLOT_KEYS}}})
-    errors = scenario_errors(scenario)
+    errors = scenario_errors(scenario, memo)
     for location, message in errors:
         if location and location[0] == "plot":  # the figure's curve keys sit at the top level
             location = location[1:] or ("formula",)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.quiz.numeric import unit_problem
 from rpt_xblocks.quiz import bank
@@ -20,8 +21,9 @@ from rpt_xblocks.quiz import bank
 _MARKDOWN_FIELDS = ("prompt", "explanation", "feedback_true", "feedback_false")
 
 
-def compile_quiz(path: Path, shown: str, component_id: str, unit_ids: set[str], markdown, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, course_schema("quiz.schema.json"), problems)
+def compile_quiz(path: Path, shown: str, component_id: str, unit_ids: set[str], markdown, problems: list[Problem],
+                 memo: CheckMemo | None = None):
+    loaded = load_checked_yaml(path, shown, course_schema("quiz.schema.json"), problems, memo)
     if loaded is None:
         return None
     data, lines = loaded

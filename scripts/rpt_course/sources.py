@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.author_input.yaml_source import load_yaml
 
@@ -31,8 +32,8 @@ _KEYS = ("citation", "source")
 _SECTION = re.compile(r"^§?\s*\d{1,4}\.\d+")
 
 
-def load_sources(path: Path, shown: str, problems: list[Problem]) -> list[dict] | None:
-    loaded = load_checked_yaml(path, shown, course_schema("sources.schema.json"), problems)
+def load_sources(path: Path, shown: str, problems: list[Problem], memo: CheckMemo | None = None) -> list[dict] | None:
+    loaded = load_checked_yaml(path, shown, course_schema("sources.schema.json"), problems, memo)
     if loaded is None:
         return None
     data, lines = loaded

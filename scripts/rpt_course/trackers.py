@@ -11,12 +11,13 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.tracker.requirements import load_requirement_set, shipped_sets
 
 
-def compile_tracker(path: Path, shown: str, content_dir: Path, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, course_schema("tracker.schema.json"), problems)
+def compile_tracker(path: Path, shown: str, content_dir: Path, problems: list[Problem], memo: CheckMemo | None = None):
+    loaded = load_checked_yaml(path, shown, course_schema("tracker.schema.json"), problems, memo)
     if loaded is None:
         return None
     data, lines = loaded

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml
 from rpt_xblocks.dosimetry.scenario import scenario_errors, scenario_from_data
 
 
-def compile_walkthrough(path: Path, shown: str, component_id: str, markdown, problems: list[Problem]):
-    loaded = load_checked_yaml(path, shown, course_schema("walkthrough.schema.json"), problems)
+def compile_walkthrough(path: Path, shown: str, component_id: str, markdown, problems: list[Problem],
+                        memo: CheckMemo | None = None):
+    loaded = load_checked_yaml(path, shown, course_schema("walkthrough.schema.json"), problems, memo)
     if loaded is None:
         return None
     data, lines = loaded
@@ -31,7 +33,7 @@ def compile_walkthrough(path: Path, shown: str, component_id: str, markdown, pro
             line = lines.line(("steps", index, "hints", n))
             rendered.setdefault(hint, markdown(hint, f"{component_id}-{step['id']}", shown, lambda _n, line=line: line))
     scenario = scenario_from_data(data, lambda text: rendered.get(text, "") if text else "")
-    for location, message in scenario_errors(scenario):
+    for location, message in scenario_errors(scenario, memo):
         problems.append(lines.problem(location, message))
     settings = {"step_attempts": data.get("step_attempts", 2), "weight": data.get("weight", 1.0)}
     return scenario, settings

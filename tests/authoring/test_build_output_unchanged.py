@@ -24,7 +24,7 @@ from benchmarks.generate_course import generate_course
 from rpt_course.archive import pack
 from rpt_course.build import build_files
 from rpt_xblocks.author_input.problems import ProblemsFound
-from rpt_course.render_cache import RenderCache
+from rpt_course.build_cache import BuildCache
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "tests" / "fixtures" / "build_output.json"
@@ -83,7 +83,7 @@ def _archive_digests(files) -> dict:
 def _outcome(content: Path, cache: Path | None = None) -> dict:
     """The archive's digests, or the problems' lines, of one build of `content`."""
     try:
-        _course, files = build_files(content, cache=RenderCache(cache) if cache else None)
+        _course, files = build_files(content, cache=BuildCache(cache) if cache else None)
     except ProblemsFound as found:
         return {"problems": [str(problem) for problem in found.problems]}
     return _archive_digests(files)

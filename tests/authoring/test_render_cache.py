@@ -1,12 +1,14 @@
-"""The render cache (`rpt-course build` keeps rendered Markdown between builds) and rendering in
-worker processes: the archive is byte-identical with a cold cache, a warm one, without one and with
-several processes; a rebuild takes unchanged texts from the cache and renders only what changed;
-author mistakes in cached lessons are still reported; unused entries are pruned; a bad entry is
-rendered again. No timing is asserted: hits and misses are counted, entries are files."""
+"""The build cache's rendered Markdown (`rpt-course build` keeps it between builds, with the clean
+verdicts of check_cache) and rendering in worker processes: the archive is byte-identical with a
+cold cache, a warm one (rendered texts and clean checks reused), without one and with several
+processes; a rebuild takes unchanged texts from the cache and renders only what changed; author
+mistakes in cached lessons are still reported; unused entries are pruned; a bad entry (rendered
+text or verdict, damaged or of another kind) is computed again. No timing is asserted: hits and misses are counted, entries are files."""
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -14,7 +16,8 @@ from rpt_course import build as build_module, render_cache, render_pool
 from rpt_course.build import build_files
 from rpt_course.cli import CACHE_ENV, main
 from rpt_xblocks.author_input.problems import ProblemsFound
-from rpt_course.render_cache import RenderCache, render_text
+from rpt_course.build_cache import BuildCache
+from rpt_course.render_cache import render_text
 
 WELCOME = "intro/lessons/welcome.md"
 
@@ -36,6 +39,7 @@ def test_archive_is_byte_identical_without_cache_cold_and_warm(good_course, tmp_
     cold = _build(good_course, tmp_path / "b", "--cache-dir", str(cache))
     filled = _entries(cache)
     assert filled and all(name.endswith(".json") for name in filled)
+    assert any((cache / name).read_bytes() == b'{"clean": "scenario"}' for name in filled), "checks are kept too"
     warm = _build(good_course, tmp_path / "c", "--cache-dir", str(cache))
     assert uncached == cold == warm
     assert _entries(cache) == filled
@@ -43,20 +47,22 @@ def test_archive_is_byte_identical_without_cache_cold_and_warm(good_course, tmp_
 
 def test_a_rebuild_renders_only_the_edited_lesson(good_course, tmp_path):
     folder = tmp_path / "cache"
-    _course, first = build_files(good_course, cache=RenderCache(folder))
-    texts = len(_entries(folder))
+    cold = BuildCache(folder)
+    _course, first = build_files(good_course, cache=cold)
+    texts, entries = cold.rendered.misses, len(_entries(folder))
+    assert texts and cold.rendered.hits == 0
 
-    warm = RenderCache(folder)
+    warm = BuildCache(folder)
     _course, second = build_files(good_course, cache=warm)
-    assert (warm.hits, warm.misses) == (texts, 0) and second == first
+    assert (warm.rendered.hits, warm.rendered.misses) == (texts, 0) and second == first
 
     lesson = good_course / WELCOME
     lesson.write_text(lesson.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    edited = RenderCache(folder)
+    edited = BuildCache(folder)
     _course, third = build_files(good_course, cache=edited)
-    assert (edited.hits, edited.misses) == (texts - 1, 1)
+    assert (edited.rendered.hits, edited.rendered.misses) == (texts - 1, 1)
     assert b"One more sentence." in third["course/html/welcome_text.html"]
-    assert len(_entries(folder)) == texts, "the entry of the old text is pruned"
+    assert len(_entries(folder)) == entries, "the entry of the old text is pruned"
     assert build_files(good_course, cache=None)[1] == third
 
 
@@ -72,10 +78,10 @@ def test_a_mistake_in_a_cached_lesson_is_reported_on_every_build(good_course, tm
     assert f"{WELCOME}:8: the tag <iframe> is not allowed in lessons" in reports[1]
     assert "Traceback" not in reports[1] and not (tmp_path / "dist").exists()
 
-    warm = RenderCache(cache)
+    warm = BuildCache(cache)
     with pytest.raises(ProblemsFound):
         build_files(good_course, cache=warm)
-    assert warm.misses == 0, "the second report came from the cache"
+    assert warm.rendered.misses == 0, "the second report came from the cache"
 
 
 def test_links_of_a_cached_lesson_are_checked_against_this_build(good_course, tmp_path, capsys):
@@ -88,28 +94,30 @@ def test_links_of_a_cached_lesson_are_checked_against_this_build(good_course, tm
 
 
 @pytest.mark.parametrize("damage", [b"", b"not json", b"[1, 2]", b'{"xhtml": 1, "problems": [], "links": []}',
-                                    b'{"xhtml": "<p>forged</p>", "problems": []}', b"\xff\xfe"])
-def test_a_bad_entry_is_rendered_again(good_course, tmp_path, damage):
+                                    b'{"xhtml": "<p>forged</p>", "problems": []}', b"\xff\xfe",
+                                    b'{"clean": "another check"}', b'{"clean": "schema", "x": 1}', b'{"clean": true}'])
+def test_a_bad_entry_is_computed_again(good_course, tmp_path, damage):
+    """Every entry, rendered text or clean verdict, replaced by something damaged or of another kind."""
     folder = tmp_path / "cache"
-    _course, first = build_files(good_course, cache=RenderCache(folder))
+    _course, first = build_files(good_course, cache=BuildCache(folder))
     for entry in folder.iterdir():
         entry.write_bytes(damage)
-    again = RenderCache(folder)
+    again = BuildCache(folder)
     _course, second = build_files(good_course, cache=again)
-    assert second == first and again.hits == 0
-    restored = RenderCache(folder)
+    assert second == first and again.rendered.hits == 0 and again.checked.hits == 0
+    restored = BuildCache(folder)
     build_files(good_course, cache=restored)
-    assert restored.misses == 0, "the bad entries were replaced"
+    assert restored.rendered.misses == 0 and restored.checked.misses == 0, "the bad entries were replaced"
 
 
 def test_an_entry_that_cannot_be_read_is_rendered_again(good_course, tmp_path):
     folder = tmp_path / "cache"
-    _course, first = build_files(good_course, cache=RenderCache(folder))
+    _course, first = build_files(good_course, cache=BuildCache(folder))
     for entry in folder.iterdir():
         entry.unlink()
         entry.mkdir()  # reading a folder fails with an OSError
-    again = RenderCache(folder)
-    assert build_files(good_course, cache=again)[1] == first and again.hits == 0
+    again = BuildCache(folder)
+    assert build_files(good_course, cache=again)[1] == first and again.rendered.hits == again.checked.hits == 0
 
 
 def test_a_cache_folder_that_cannot_be_made_means_no_cache(good_course, tmp_path):
@@ -121,12 +129,13 @@ def test_a_cache_folder_that_cannot_be_made_means_no_cache(good_course, tmp_path
 
 def test_another_renderer_does_not_reuse_entries(good_course, tmp_path, monkeypatch):
     folder = tmp_path / "cache"
-    build_files(good_course, cache=RenderCache(folder))
+    build_files(good_course, cache=BuildCache(folder))
     before = _entries(folder)
-    monkeypatch.setattr(render_cache, "fingerprint", lambda: "another renderer")
-    other = RenderCache(folder)
+    monkeypatch.setattr(render_cache, "RENDERING", replace(render_cache.RENDERING, libraries=("another renderer",)))
+    other = BuildCache(folder)
     build_files(good_course, cache=other)
-    assert other.hits == 0 and len(_entries(folder)) == len(before) and not set(before) & set(_entries(folder))
+    assert other.rendered.hits == 0 and other.checked.misses == 0
+    assert len(_entries(folder)) == len(before) and len(set(before) - set(_entries(folder))) == other.rendered.misses
 
 
 def test_the_default_cache_is_var_build_cache_beside_the_content(good_course, tmp_path, monkeypatch):
@@ -139,13 +148,13 @@ def test_the_default_cache_is_var_build_cache_beside_the_content(good_course, tm
 
 
 def test_entries_are_json(tmp_path):
-    cache = RenderCache(tmp_path)
+    cache = BuildCache(tmp_path).rendered
     rendered = render_text("Hello [x](/static/x.png) <script>1</script>", "p")
     cache.put("text", "p", rendered)
     (entry,) = tmp_path.iterdir()
     assert json.loads(entry.read_text("utf-8"))["links"] == ["/static/x.png"]
-    assert RenderCache(tmp_path).get("text", "p") == rendered
-    assert RenderCache(tmp_path).get("text", "q") is None
+    assert BuildCache(tmp_path).rendered.get("text", "p") == rendered
+    assert BuildCache(tmp_path).rendered.get("text", "q") is None
 
 
 def test_worker_processes_give_the_same_files_and_problems(good_course, tmp_path, monkeypatch):

@@ -6,6 +6,10 @@ what is wrong, then how to fix it (taken from the schema's `description`s where 
 `schema` is the schema file, as a `pathlib.Path` or an `importlib.resources` traversable, so that
 each package checks its data against a schema it ships (the authoring command's in
 rpt_course/schema/, the tracker's requirement sets beside the tracker).
+
+Both take an optional `CheckMemo` (check_memo.py) that may know the data clean: the check is named
+`"schema"` and its inputs are the schema's text and `repr(data)` (data is plain dicts, lists, str,
+int, float, bool and None, whose repr tells any two apart).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.author_input.problems import Problem
 from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 
@@ -30,11 +35,6 @@ def _schema_file(schema: SchemaSource):
     return Path(fspath(schema))
 
 
-def _validator(schema: SchemaSource) -> Draft202012Validator:
-    """The validator of `schema` (the file is read each time; the checked validator is kept per text)."""
-    return _validator_of(_schema_file(schema).read_text("utf-8"))
-
-
 @functools.lru_cache(maxsize=32)
 def _validator_of(document: str) -> Draft202012Validator:
     """A validator of the schema text `document`, checked against its metaschema: a pure function of
@@ -44,13 +44,18 @@ def _validator_of(document: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def schema_problems(schema: SchemaSource, data, lines: LineMap) -> list[Problem]:
-    """All schema violations of `data` as author-facing problems."""
-    validator = _validator(schema)
-    problems = []
-    for error in validator.iter_errors(data):
-        problems.extend(_explain(error, lines))
-    return problems
+def schema_problems(schema: SchemaSource, data, lines: LineMap, memo: CheckMemo | None = None) -> list[Problem]:
+    """All schema violations of `data` as author-facing problems (the schema file is read each time;
+    the checked validator is kept per text)."""
+    document = _schema_file(schema).read_text("utf-8")
+
+    def run() -> list[Problem]:
+        problems = []
+        for error in _validator_of(document).iter_errors(data):
+            problems.extend(_explain(error, lines))
+        return problems
+
+    return checked(memo, "schema", lambda: (document, repr(data)), run)
 
 
 def _name(location) -> str:
@@ -127,13 +132,13 @@ def _article(expected) -> str:
     return words.get(expected, str(expected))
 
 
-def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem]):
+def load_checked_yaml(path, shown: str, schema: SchemaSource, problems: list[Problem], memo: CheckMemo | None = None):
     """Load a YAML file and check it against a schema (see `schema_problems`): `(data, lines)`, or
     None after adding every syntax or schema problem to `problems`."""
     data, lines, found = load_yaml(path, shown)
     problems += found
     if data is None or found:
         return None
-    schema_found = schema_problems(schema, data, lines)
+    schema_found = schema_problems(schema, data, lines, memo)
     problems += schema_found
     return None if schema_found else (data, lines)

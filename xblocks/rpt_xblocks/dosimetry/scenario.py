@@ -15,6 +15,8 @@ Contract:
   duplicate names, a formula using a name not defined before it, and — evaluating every formula at
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
   non-finite results, inconsistent units and a result whose dimension is not the step's unit.
+  With a `CheckMemo` (author_input/check_memo.py) it asks the memo first, under the check name
+  `"scenario"` with `repr(scenario)` as input (frozen dataclasses of str, float, None and tuples).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate, parsed
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
@@ -208,7 +211,11 @@ def _corner_and_sample_points(scenario: Scenario) -> list[dict]:
     return points
 
 
-def scenario_errors(scenario: Scenario) -> list:
+def scenario_errors(scenario: Scenario, memo: CheckMemo | None = None) -> list:
+    return checked(memo, "scenario", lambda: (repr(scenario),), lambda: _scenario_errors(scenario))
+
+
+def _scenario_errors(scenario: Scenario) -> list:
     errors = _parameter_errors(scenario)
     if errors:
         return errors
