@@ -100,3 +100,27 @@ def test_a_verdict_of_other_checking_code_is_not_used(good_course, tmp_path, mon
     assert build_files(good_course, cache=other)[1] == first
     assert other.checked.hits == 0 and other.checked.misses == cold.checked.misses
     assert other.rendered.misses == 0, "rendered texts do not depend on the checks"
+
+
+def test_the_scenario_key_repr_shows_every_field_of_every_part():
+    """The scenario check is keyed by `repr(scenario)`: a field left out of a repr would let a changed
+    scenario reuse a clean verdict. Every dataclass a Scenario is made of must show all its fields."""
+    import dataclasses
+    import typing
+
+    from rpt_xblocks.dosimetry import scenario
+
+    seen, todo = set(), [scenario.Scenario]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        hints = typing.get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            assert field.repr, f"{cls.__name__}.{field.name} is left out of repr"
+            for part in (hints[field.name], *typing.get_args(hints[field.name])):
+                for inner in (part, *typing.get_args(part)):
+                    if dataclasses.is_dataclass(inner):
+                        todo.append(inner)
+    assert {scenario.Parameter, scenario.Step, scenario.Plot} <= seen
