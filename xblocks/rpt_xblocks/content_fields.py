@@ -1,7 +1,8 @@
 """List and Dict fields whose values the blocks never change in place: author content the blocks only
 read (the quiz's bank, the walkthrough's scenario, the tracker's own requirement sets), block-wide
 learner records (the tracker's review queue and counts, the quiz's item totals) and a learner's own
-records that handlers replace whole (the quiz's answers and results, the walkthrough's progress).
+records that handlers replace whole (the quiz's answers and results, the walkthrough's progress, the
+tracker's entries, plan, audit trail and decisions).
 
 XBlock treats every read of a List or Dict field as a possible change in place: the first read on
 each block instance (each request) deep-copies the value, and `save()` compares it with that copy.
@@ -48,6 +49,13 @@ class SharedRecordDict(Dict):
     MUTABLE = False
 
 
+class LearnerRecordList(List):
+    """A learner's own (`Scope.user_state`) `List` that handlers replace whole, never change in place
+    (see the module docstring)."""
+
+    MUTABLE = False
+
+
 class LearnerRecordDict(Dict):
     """A learner's own (`Scope.user_state`) `Dict` that handlers replace whole, never change in place
     (see the module docstring)."""
@@ -55,7 +63,8 @@ class LearnerRecordDict(Dict):
     MUTABLE = False
 
 
-NEVER_CHANGED_IN_PLACE = (ContentList, ContentDict, SharedRecordList, SharedRecordDict, LearnerRecordDict)
+NEVER_CHANGED_IN_PLACE = (ContentList, ContentDict, SharedRecordList, SharedRecordDict, LearnerRecordList,
+                          LearnerRecordDict)
 
 
 class SavedWithoutCopyMixin:

@@ -20,9 +20,10 @@ from importlib import resources
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.fields import Float, Integer, Scope, String
 
-from rpt_xblocks.content_fields import ContentList, SavedWithoutCopyMixin, SharedRecordDict, SharedRecordList
+from rpt_xblocks.content_fields import (ContentList, LearnerRecordDict, LearnerRecordList, SavedWithoutCopyMixin,
+                                        SharedRecordDict, SharedRecordList)
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.tracker import export, review
@@ -64,17 +65,17 @@ class TrackerBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Comp
                          "nrc-35-390, nrc-35-392, nrc-35-394, nrc-35-396, astro-au-training-center, nrc-35-59-recentness."))
     custom_sets = ContentList(scope=Scope.content, default=[], help=_("The institution's own requirement sets (edit the OLX)."))
 
-    entries = List(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
-    audit = List(scope=Scope.user_state, default=[], help="The learner's own changes, append-only.")
-    plan = Dict(scope=Scope.user_state, default={}, help="Planned application date and categories sought.")
+    entries = LearnerRecordList(scope=Scope.user_state, default=[], help="The learner's entries; deleting only marks them.")
+    audit = LearnerRecordList(scope=Scope.user_state, default=[], help="The learner's own changes, append-only.")
+    plan = LearnerRecordDict(scope=Scope.user_state, default={}, help="Planned application date and categories sought.")
     next_entry = Integer(scope=Scope.user_state, default=1, help="The number of the next entry id.")
     completion_sent = Float(scope=Scope.user_state, default=None, help="The completion last reported.")
 
-    decisions = List(scope=Scope.user_state, default=[],
-                     help="Preceptors' decisions about the learner's entries, moved here from the queue; append-only.")
-    counted_met = List(scope=Scope.user_state, default=None,
-                       help="The requirements the counts hold the learner as meeting while the learner is not in "
-                            "the queue (None: not counted, nothing logged).")
+    decisions = LearnerRecordList(scope=Scope.user_state, default=[],
+                                  help="Preceptors' decisions about the learner's entries, moved here from the queue; append-only.")
+    counted_met = LearnerRecordList(scope=Scope.user_state, default=None,
+                                    help="The requirements the counts hold the learner as meeting while the learner "
+                                         "is not in the queue (None: not counted, nothing logged).")
 
     # Block-wide rows, never changed in place: each change assigns a new value, so XBlock does not
     # deep-copy them on read nor, with `SavedWithoutCopyMixin`, after saving them.
