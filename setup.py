@@ -27,6 +27,7 @@ setup(
     },
     install_requires=[
         "XBlock>=6,<7",
+        "Django>=4.2",  # the records app (rpt_xblocks.records); the platform brings its own
         "lxml>=5",
         "Markdown>=3.6",
         "pymdown-extensions>=10",
@@ -52,6 +53,9 @@ setup(
     },
     entry_points={
         "console_scripts": ["rpt-course = rpt_course.cli:main"],
+        # The records app joins the LMS and Studio as a platform plugin, so their `migrate` creates its tables.
+        "lms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
+        "cms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
         "xblock.v1": [
             "rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
             "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import records_database
+
+records_database.configure()
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_OLX = Path(__file__).parent / "preview" / "fixtures" / "olx"
 COURSE_CONTENT = Path(__file__).parent.parent / "course_content"
@@ -28,6 +32,13 @@ def _render_cache_per_test(tmp_path_factory, monkeypatch):
     """Each test's builds keep their render cache in a folder of their own (`rpt-course build`'s
     default is var/build-cache beside the content folder, which for course_content/ is the repository)."""
     monkeypatch.setenv("RPT_BUILD_CACHE_DIR", str(tmp_path_factory.mktemp("build-cache")))
+
+
+@pytest.fixture(autouse=True)
+def _no_records_between_tests():
+    """Every test starts with empty records tables (see records_database.py)."""
+    yield
+    records_database.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ Contract: `LearnerBlockMixin` (for XBlocks that declare `@XBlock.wants("user")` 
 `seed_key()` — the learner's anonymous id (or the runtime's user id where there is none) joined
 with the block's usage id, the key of `learner_seed.seeded_random` — and `is_staff()`, the
 runtime's staff flag for the current user (the user service's `edx-platform.user_is_staff`, else
-the runtime's `user_is_staff`). `SHARED_JAVASCRIPT` is the browser side they share.
+the runtime's `user_is_staff`), and the keys of the block's database rows (`records/`):
+`learner_key()` and `record_block_key()`. `SHARED_JAVASCRIPT` is the browser side they share.
 """
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ class LearnerBlockMixin:
     def seed_key(self) -> str:
         learner = self._current_user_attribute("edx-platform.anonymous_user_id")
         return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
+
+    def learner_key(self) -> str:
+        """Whose rows these are: the learner's anonymous id for the course, else the runtime's user id."""
+        return str(self._current_user_attribute("edx-platform.anonymous_user_id") or self.scope_ids.user_id)
+
+    def record_block_key(self) -> str:
+        """Which block rows belong to: the usage id as text (course-scoped in the LMS)."""
+        return str(self.scope_ids.usage_id)
 
     def is_staff(self) -> bool:
         flag = self._current_user_attribute("edx-platform.user_is_staff")

@@ -7,6 +7,8 @@
   (the SDK's sample blocks, which `EXCLUDE_SAMPLE_XBLOCKS=yes` would hide, and any other
   `xblock.v1` entry point, e.g. our own blocks' `workbench_scenarios`).
 - Django's own log records go to the log file only; the terminal shows one line per request.
+- The blocks' records app (`rpt_xblocks.records`, the same tables as in the LMS) is installed and
+  migrated at start.
 - Our app is installed (it registers the course scenarios) and our URLconf serves the course's
   static files next to the workbench's own routes.
 - The user service also gives the Open edX attributes our blocks read (`preview/users.py`):
@@ -65,7 +67,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + (
     [f"[{_extra_host}]" if ":" in _extra_host else _extra_host] if _extra_host else []
 )
 
-INSTALLED_APPS = [*INSTALLED_APPS, "rpt_course.preview.apps.PreviewConfig"]
+INSTALLED_APPS = [*INSTALLED_APPS, "rpt_xblocks.records", "rpt_course.preview.apps.PreviewConfig"]
 
 ROOT_URLCONF = "rpt_course.preview.urls"
 

@@ -1,0 +1,58 @@
+"""Django for tests that run blocks in this process: the records app on a SQLite file of its own.
+
+`configure()` sets up Django once per process (unless something already did) with the records app
+and the settings the blocks read, then creates the tables with the checked-in migrations, as the
+platform's `migrate` does. `clear()` empties every records table: usage ids of XBlock's TestRuntime
+repeat between tests, so each test starts with no rows. Preview servers run in subprocesses and
+configure Django themselves.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+RECORDS_APP = "rpt_xblocks.records"
+
+
+def configure() -> None:
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.configured:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="rpt-records-"))
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", RECORDS_APP],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / "records.db"),
+                               "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20}}},
+        USE_I18N=True, LANGUAGE_CODE="en", USE_TZ=True, DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+    )
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def clear() -> None:
+    from django.apps import apps
+    from django.db import connection
+
+    models = list(apps.get_app_config("rpt_records").get_models())
+    with connection.cursor() as cursor:
+        for model in reversed(_dependency_order(models)):
+            cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+
+
+def _dependency_order(models: list) -> list:
+    """Models with those they point to first (so deleting in reverse never breaks a foreign key)."""
+    ordered: list = []
+    def visit(model):
+        if model in ordered:
+            return
+        for field in model._meta.fields:
+            target = getattr(field, "related_model", None)
+            if target is not None and target in models and target is not model:
+                visit(target)
+        ordered.append(model)
+    for model in models:
+        visit(model)
+    return ordered

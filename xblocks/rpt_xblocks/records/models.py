@@ -1,0 +1,154 @@
+"""The tables of learner and preceptor records. Every row names its block (`block`: the usage id as
+text) and its learner (`learner`: the learner's anonymous id for the course, or the runtime's user
+id where there is none; never a name). Evidence is append-only: submissions, attempts, decisions
+and audit events are inserted, never edited (a quiz submission's `reset` flag and an entry's
+`deleted_at` mark, each set once by a conditional update, are the only changes).
+
+What the database itself refuses (constraints, so no code path can get around them):
+- a second quiz submission, or walkthrough attempt, with the same number (`unique_*_attempt`):
+  a request claims its attempt by inserting the row, and the loser of a race gets IntegrityError;
+- an attempt number below 1;
+- two entries from one learner with the same client-made id (`unique_entry_client_id`): adding is
+  idempotent;
+- a decision about an entry that does not exist (foreign key), a second decision about one entry
+  (one-to-one), and a preceptor deciding their own entry (`decision_not_own_entry`).
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+BLOCK = 255  # usage keys are long: block-v1:Org+Course+Run+type@rpt_quiz+block@url_name
+LEARNER = 255
+
+
+class TrackerLearner(models.Model):
+    """One learner of one tracker: the row their changes lock (so the requirements they meet are
+    recomputed one change at a time), their display name for preceptors, and their plan."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    name = models.CharField(max_length=255, blank=True)
+    plan = models.JSONField(default=dict)
+    logged = models.BooleanField(default=False, help_text="Has ever logged an entry (counted in the staff counts).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["block", "learner"], name="unique_tracker_learner")]
+
+
+class TrackerEntry(models.Model):
+    """One logged training, work or case entry. `deleted_at` marks a deletion; rows are never removed."""
+
+    block = models.CharField(max_length=BLOCK)
+    owner = models.ForeignKey(TrackerLearner, on_delete=models.PROTECT, related_name="entries")
+    client_id = models.CharField(max_length=64, help_text="Made by the page for each new entry: a resend adds nothing.")
+    kind = models.CharField(max_length=16)
+    fields = models.JSONField()
+    supervising_au = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="unique_entry_client_id")]
+        indexes = [models.Index(fields=["block", "deleted_at", "created"], name="rpt_entry_queue"),
+                   models.Index(fields=["block", "supervising_au"], name="rpt_entry_by_au")]
+
+
+class EntryDecision(models.Model):
+    """A preceptor's decision about one entry: at most one per entry, never changed."""
+
+    VERIFIED, REJECTED = "verified", "rejected"
+
+    entry = models.OneToOneField(TrackerEntry, on_delete=models.PROTECT, related_name="decision")
+    learner = models.CharField(max_length=LEARNER, help_text="The entry's learner (copied, for the constraint).")
+    preceptor = models.CharField(max_length=LEARNER)
+    preceptor_name = models.CharField(max_length=255, blank=True)
+    decision = models.CharField(max_length=16)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(preceptor=F("learner")), name="decision_not_own_entry"),
+            models.CheckConstraint(condition=Q(decision__in=["verified", "rejected"]), name="decision_known"),
+        ]
+
+
+class TrackerAuditEvent(models.Model):
+    """One change a learner made (added, deleted, plan), in order; append-only."""
+
+    owner = models.ForeignKey(TrackerLearner, on_delete=models.PROTECT, related_name="audit")
+    at = models.DateTimeField()
+    by = models.CharField(max_length=255)
+    action = models.CharField(max_length=16)
+    entry = models.ForeignKey(TrackerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    detail = models.JSONField(default=dict)
+
+
+class TrackerRequirementMet(models.Model):
+    """A requirement ("set:requirement") a learner meets, kept with their entries and decisions under
+    the learner's lock; the staff counts are a GROUP BY over these rows."""
+
+    block = models.CharField(max_length=BLOCK)
+    owner = models.ForeignKey(TrackerLearner, on_delete=models.CASCADE, related_name="met")
+    requirement = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "requirement"], name="unique_requirement_met")]
+        indexes = [models.Index(fields=["block", "requirement"], name="rpt_met_counts")]
+
+
+class QuizSubmission(models.Model):
+    """One graded quiz submission. The row is inserted (claiming `attempt`) before grading, in the
+    same transaction that stores the grade; `reset` is set once, when the learner chooses Try again."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    username = models.CharField(max_length=255, blank=True, help_text="For Open edX's problem response report.")
+    attempt = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    results = models.JSONField(default=dict)
+    earned = models.FloatField(default=0.0)
+    possible = models.FloatField(default=0.0)
+    created = models.DateTimeField()
+    reset = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block", "learner", "attempt"], name="unique_quiz_attempt"),
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="quiz_attempt_from_one"),
+        ]
+        indexes = [models.Index(fields=["block", "id"], name="rpt_quiz_by_block")]
+
+
+class StepAttempt(models.Model):
+    """One graded answer to one walkthrough step; the insert claims `attempt`."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    step = models.CharField(max_length=100)
+    attempt = models.PositiveIntegerField()
+    answer = models.CharField(max_length=200)
+    correct = models.BooleanField()
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block", "learner", "step", "attempt"], name="unique_step_attempt"),
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="step_attempt_from_one"),
+        ]
+
+
+class ScoreSet(models.Model):
+    """A score the platform set (instructor rescore or score override through ScorableXBlockMixin's
+    `set_score`), for the learner's work up to `after` graded submissions; append-only, latest wins."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    earned = models.FloatField()
+    possible = models.FloatField()
+    after = models.PositiveIntegerField()
+    created = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["block", "learner"], name="rpt_score_set")]
