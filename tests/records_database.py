@@ -56,3 +56,11 @@ def _dependency_order(models: list) -> list:
     for model in models:
         visit(model)
     return ordered
+
+
+def snapshot() -> dict:
+    """Every row of every records table, as plain values (to show that a refused request wrote nothing)."""
+    from django.apps import apps
+
+    return {model.__name__: sorted((tuple(sorted(row.items())) for row in model.objects.values()), key=repr)
+            for model in apps.get_app_config("rpt_records").get_models()}

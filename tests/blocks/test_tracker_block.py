@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+import records_database
 from lxml import etree
 from webob import Request
 
@@ -51,9 +52,9 @@ def call(block, handler, payload):
 
 
 def fields_of(block):
-    return {name: copy.deepcopy(getattr(block, name)) for name in
-            ("entries", "audit", "plan", "next_entry", "decisions", "counted_met",
-             "review_queue", "review_counts", "review_log")}
+    """The block's fields and every records row: what a refused request must leave as it was."""
+    return {"fields": {name: copy.deepcopy(getattr(block, name)) for name in ("display_name", "sets", "custom_sets")},
+            "records": records_database.snapshot()}
 
 
 @pytest.fixture
@@ -166,65 +167,59 @@ def test_the_trail_only_grows_and_a_delete_is_soft(tracker):
     for handler, payload in [("add_entry", case()), ("add_entry", case(reference="LU-2026-002")),
                              ("set_plan", {"application_date": "2027-06-01", "categories": ["G3"]}),
                              ("delete_entry", {"entry": "e1"})]:
-        assert call(learner, handler, payload)[0] == 200
-        trails.append(copy.deepcopy(learner.audit))
+        status, state = call(learner, handler, payload)
+        assert status == 200
+        trails.append(state["audit"])
     for shorter, longer in zip(trails, trails[1:]):
         assert longer[:len(shorter)] == shorter and len(longer) == len(shorter) + 1
-    assert learner.entries[0]["deleted"] is True and learner.entries[0]["fields"]["case_reference"] == "LU-2026-001"
-    assert [e["action"] for e in learner.audit] == ["added", "added", "plan", "deleted"]
-    assert [e["id"] for e in learner.review_queue["learner-1"]["entries"]] == ["e2"], "deleted entries leave the queue"
+    assert state["entries"][0]["deleted"] is True and state["entries"][0]["fields"]["case_reference"] == "LU-2026-001"
+    assert [e["action"] for e in state["audit"]] == ["added", "added", "plan", "deleted"]
+    _status, staff_state = call(tracker.as_user("preceptor", staff=True), "state", {})
+    assert [e["id"] for p in staff_state["review"]["pending"] for e in p["entries"]] == ["e2"], \
+        "deleted entries leave the queue"
     assert call(learner, "delete_entry", {"entry": "e1"})[0] == 404, "an entry is deleted once"
 
-
-def test_decisions_wait_in_the_queue_until_the_learner_takes_them(tracker):
+def test_a_decision_reaches_the_learner_at_once_and_leaves_the_queue(tracker):
     learner = tracker.as_user("learner-1")
     call(learner, "add_entry", case())
     call(learner, "add_entry", case(reference="LU-2026-002"))
     staff = tracker.as_user("preceptor", staff=True)
-    call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "rejected", "comment": "Wrong date"})
-    snapshot = staff.review_queue["learner-1"]
-    assert [e["id"] for e in snapshot["entries"]] == ["e1", "e2"], "entries stay while one awaits a decision"
-    call(staff, "review_entry", {"learner": "learner-1", "entry": "e2", "decision": "verified"})
-    snapshot = staff.review_queue["learner-1"]
-    assert snapshot["entries"] == [] and snapshot["statuses"] == {"e1": "rejected", "e2": "verified"}
-    assert [(r["entry"], r["decision"]) for r in snapshot["undelivered"]] == [("e1", "rejected"), ("e2", "verified")]
+    _status, state = call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "rejected",
+                                                  "comment": "Wrong date"})
+    assert [e["id"] for p in state["review"]["pending"] for e in p["entries"]] == ["e2"]
+    _status, state = call(staff, "review_entry", {"learner": "learner-1", "entry": "e2", "decision": "verified"})
+    assert state["review"]["pending"] == [] and state["review"]["total"] == 0
+    assert call(staff, "review_entry", {"learner": "learner-1", "entry": "e2", "decision": "rejected",
+                                        "comment": "again"})[0] == 404, "one decision per entry"
 
     learner = tracker.as_user("learner-1")
-    page = learner.render("student_view", {}).content
-    assert "Wrong date" in page and learner.decisions == [], "the view shows decisions still in the queue"
+    assert "Wrong date" in learner.render("student_view", {}).content
     _status, state = call(learner, "state", {})
     assert [(e["id"], e["status"]) for e in state["entries"]] == [("e1", "rejected"), ("e2", "verified")]
-    assert [(r["entry"], r["by"], r["comment"]) for r in learner.decisions] == \
-           [("e1", "preceptor", "Wrong date"), ("e2", "preceptor", "")]
-    assert "learner-1" not in learner.review_queue, "nothing awaits a decision or delivery"
-    taken = copy.deepcopy(learner.decisions)
+    assert [(e["action"], e.get("entry"), e["by"]) for e in state["audit"] if e["action"] in ("rejected", "verified")] == \
+        [("rejected", "e1", "preceptor"), ("verified", "e2", "preceptor")]
 
-    call(learner, "add_entry", case(reference="LU-2026-003"))
-    assert [e["id"] for e in learner.review_queue["learner-1"]["entries"]] == ["e1", "e2", "e3"]
-    call(tracker.as_user("preceptor", staff=True), "review_entry", {"learner": "learner-1", "entry": "e3", "decision": "verified"})
-    learner = tracker.as_user("learner-1")
-    call(learner, "state", {})
-    assert learner.decisions[:2] == taken and [r["entry"] for r in learner.decisions] == ["e1", "e2", "e3"], \
-        "the learner's decisions only grow"
-
-
-def test_the_queue_holds_only_learners_with_something_in_it(tracker):
+def test_the_queue_is_a_paginated_query_filterable_by_supervising_au(tracker, monkeypatch):
+    from rpt_xblocks.tracker import block as tracker_block
+    monkeypatch.setattr(tracker_block, "QUEUE_PAGE", 4)
     for n in range(1, 6):
         learner = tracker.as_user(f"learner-{n}")
-        call(learner, "set_plan", {"application_date": "2027-06-01", "categories": ["G3"]})
-        for reference in range(3):
-            call(learner, "add_entry", case(reference=f"LU-2026-{n}{reference:02d}"))
-    assert len(tracker.as_user("preceptor", staff=True).review_queue) == 5
-    for n in range(1, 5):
-        staff = tracker.as_user("preceptor", staff=True)
-        for entry in ("e1", "e2", "e3"):
-            assert call(staff, "review_entry", {"learner": f"learner-{n}", "entry": entry, "decision": "verified"})[0] == 200
-        call(tracker.as_user(f"learner-{n}"), "state", {})
+        for reference in range(2):
+            call(learner, "add_entry", case(reference=f"LU-2026-{n}{reference:02d}", supervising_au=f"Dr AU {n % 2}"))
     staff = tracker.as_user("preceptor", staff=True)
-    assert list(staff.review_queue) == ["learner-5"], "only the learner still awaiting review"
     _status, state = call(staff, "state", {})
-    assert state["review"]["learners"] == 5 and state["review"]["counts"]["nrc-35-390:cases_g3"] == 4
-
+    review = state["review"]
+    assert (review["total"], review["pages"], review["page"]) == (10, 3, 1)
+    assert review["supervising_aus"] == ["Dr AU 0", "Dr AU 1"]
+    seen = []
+    for page in (1, 2, 3):
+        _status, state = call(staff, "state", {"page": page})
+        seen += [(p["learner"], e["id"]) for p in state["review"]["pending"] for e in p["entries"]]
+    assert len(seen) == len(set(seen)) == 10, "every waiting entry on exactly one page"
+    _status, state = call(staff, "state", {"supervising_au": "Dr AU 0"})
+    assert state["review"]["total"] == 4
+    assert {p["learner"] for p in state["review"]["pending"]} == {"learner-2", "learner-4"}
+    assert call(staff, "state", {"page": 0})[0] == 400 and call(staff, "state", {"supervising_au": 7})[0] == 400
 
 def test_counts_for_staff_are_numbers_only(tracker):
     for learner_id, cases in (("learner-1", 3), ("learner-2", 2)):
@@ -343,39 +338,37 @@ def test_studio_edits_sets_and_institution_sets_or_saves_nothing(runtime):
     assert (block.display_name, block.sets, block.custom_sets) == ("Our tracker", "nrc-35-390 nrc-35-59-recentness", [])
 
 
-def test_rows_from_the_earlier_format_are_converted_on_first_write_and_nothing_is_lost(tracker):
+def test_the_same_client_id_makes_one_entry_and_different_ids_make_more(tracker):
     learner = tracker.as_user("learner-1")
-    call(learner, "add_entry", case())
-    call(learner, "add_entry", case(reference="LU-2026-002"))
-    snapshot = learner.review_queue["learner-1"]
-    earlier = tracker.as_user("preceptor", staff=True)  # what the earlier version stored: every learner, and a log
-    earlier.review_queue = {"learner-1": {"name": "learner-1", "entries": snapshot["entries"], "plan": {}, "met": []},
-                            "learner-2": {"name": "learner-2", "entries": [], "plan": {}, "met": []}}
-    earlier.review_log = [{"learner": "learner-1", "entry": "e1", "decision": "verified", "comment": "Seen",
-                           "by": "preceptor", "at": "2026-10-02T09:00:00+00:00", "seq": 1}]
-    earlier.review_counts = {}
-    earlier.save()
+    payload = {**case(), "client_id": "page-made-id-0001"}
+    first = call(learner, "add_entry", payload)
+    again = call(learner, "add_entry", payload)
+    assert first[0] == again[0] == 200 and first[1]["entries"] == again[1]["entries"]
+    assert [e["id"] for e in again[1]["entries"]] == ["e1"]
+    _status, state = call(learner, "add_entry", {**case(reference="LU-2026-002"), "client_id": "page-made-id-0002"})
+    assert [e["id"] for e in state["entries"]] == ["e1", "e2"]
+    assert [e["action"] for e in state["audit"]] == ["added", "added"], "a resend leaves no trace"
+    for bad in ("short", "has space in it", 12345678, "x" * 65):
+        assert call(learner, "add_entry", {**case(), "client_id": bad})[0] == 400
 
-    staff = tracker.as_user("preceptor", staff=True)
-    before = fields_of(staff)
-    assert call(staff, "review_entry", {"learner": "learner-1", "entry": "e1", "decision": "verified"})[0] == 404, \
-        "e1 was decided in the earlier log"
-    assert fields_of(staff) == before, "a refusal stores no conversion either"
-    page = tracker.as_user("learner-1").render("student_view", {}).content
-    assert "Seen" in page, "the learner's view reads the converted rows before they are stored"
 
-    staff = tracker.as_user("preceptor", staff=True)
-    status, state = call(staff, "state", {})
-    assert status == 200 and [(p["learner"], [e["id"] for e in p["entries"]]) for p in state["review"]["pending"]] == \
-        [("learner-1", ["e2"])]
-    assert state["review"]["learners"] == 2 and staff.review_log == [] and staff.review_counts["learners"] == 2
+def test_the_database_refuses_a_second_decision_a_self_decision_and_a_decision_on_nothing(tracker):
+    from datetime import datetime, timezone
 
-    learner = tracker.as_user("learner-1")
-    _status, state = call(learner, "state", {})
-    assert [(e["id"], e["status"]) for e in state["entries"]] == [("e1", "verified"), ("e2", "pending")]
-    assert [(r["entry"], r["comment"]) for r in learner.decisions] == [("e1", "Seen")]
-    assert learner.review_queue["learner-1"]["undelivered"] == [] and "learner-2" in learner.review_queue
+    from django.db import IntegrityError, transaction
 
+    from rpt_xblocks.records.models import EntryDecision, TrackerEntry
+
+    call(tracker.as_user("learner-1"), "add_entry", case())
+    entry = TrackerEntry.objects.get()
+    now = datetime.now(timezone.utc)
+    EntryDecision.objects.create(entry=entry, learner="learner-1", preceptor="p", decision="verified", at=now)
+    for row in (dict(entry=entry, learner="learner-1", preceptor="q", decision="verified", at=now),
+                dict(entry_id=entry.pk + 999, learner="learner-1", preceptor="q", decision="verified", at=now),
+                dict(entry=entry, learner="learner-1", preceptor="learner-1", decision="verified", at=now)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            EntryDecision.objects.filter(entry=entry).delete() if row.get("preceptor") == "learner-1" else None
+            EntryDecision.objects.create(**row)
 
 def test_counts_go_down_when_a_learner_no_longer_meets_a_requirement(tracker):
     learner = tracker.as_user("learner-1")
@@ -384,9 +377,8 @@ def test_counts_go_down_when_a_learner_no_longer_meets_a_requirement(tracker):
         call(learner, "add_entry", case(reference=f"LU-2026-00{n}"))
     staff = tracker.as_user("preceptor", staff=True)
     for entry in ("e1", "e2", "e3"):
-        call(staff, "review_entry", {"learner": "learner-1", "entry": entry, "decision": "verified"})
-    assert staff.review_counts["met"]["nrc-35-390:cases_g3"] == 1
-    learner = tracker.as_user("learner-1")
-    call(learner, "delete_entry", {"entry": "e2"})
-    assert "nrc-35-390:cases_g3" not in learner.review_counts["met"] and learner.review_counts["learners"] == 1
-    assert "nrc-35-390:cases_g3" not in learner.counted_met
+        _status, state = call(staff, "review_entry", {"learner": "learner-1", "entry": entry, "decision": "verified"})
+    assert state["review"]["counts"]["nrc-35-390:cases_g3"] == 1
+    call(tracker.as_user("learner-1"), "delete_entry", {"entry": "e2"})
+    _status, state = call(tracker.as_user("preceptor", staff=True), "state", {})
+    assert "nrc-35-390:cases_g3" not in state["review"]["counts"] and state["review"]["learners"] == 1

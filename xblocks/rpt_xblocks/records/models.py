@@ -31,6 +31,8 @@ class TrackerLearner(models.Model):
     name = models.CharField(max_length=255, blank=True)
     plan = models.JSONField(default=dict)
     logged = models.BooleanField(default=False, help_text="Has ever logged an entry (counted in the staff counts).")
+    entries_made = models.PositiveIntegerField(default=0, help_text="Entries numbered so far (entry ids are e1, e2, ...).")
+    completion_reported = models.FloatField(null=True, blank=True, help_text="The completion last emitted for the learner.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["block", "learner"], name="unique_tracker_learner")]
@@ -41,6 +43,7 @@ class TrackerEntry(models.Model):
 
     block = models.CharField(max_length=BLOCK)
     owner = models.ForeignKey(TrackerLearner, on_delete=models.PROTECT, related_name="entries")
+    number = models.PositiveIntegerField(help_text="The entry's number for its learner: its id is e<number>.")
     client_id = models.CharField(max_length=64, help_text="Made by the page for each new entry: a resend adds nothing.")
     kind = models.CharField(max_length=16)
     fields = models.JSONField()
@@ -49,7 +52,8 @@ class TrackerEntry(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="unique_entry_client_id")]
+        constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="unique_entry_client_id"),
+                       models.UniqueConstraint(fields=["owner", "number"], name="unique_entry_number")]
         indexes = [models.Index(fields=["block", "deleted_at", "created"], name="rpt_entry_queue"),
                    models.Index(fields=["block", "supervising_au"], name="rpt_entry_by_au")]
 

@@ -1,0 +1,254 @@
+"""The tracker's records in the database (`records.models`): the only tracker code that uses the ORM.
+
+Contract. Every change to one learner's records runs in one transaction that first locks that
+learner's `TrackerLearner` row, so the changes to one learner happen one at a time, whichever LMS
+process serves them, and the requirements the learner meets (`TrackerRequirementMet`, from which
+staff counts are a GROUP BY) are recomputed from exactly the entries and decisions just committed.
+A learner's request writes only that learner's rows; a preceptor's decision writes one decision row
+and the learner's met rows.
+
+- `change(block, learner, name, edit, measure)`: lock (creating the learner's row on first use),
+  run `edit(owner)` — which inserts or marks rows, or raises to refuse, leaving nothing written —
+  then recompute what the learner meets with `measure(entries, plan, statuses)` (a callable that
+  returns the block's `Progress`) and store it. Returns `(owner, Progress)`.
+- `add_entry`, `delete_entry`, `set_plan`: edits for `change`. `add_entry` is idempotent on the
+  client-made id: the same id again adds nothing and returns the entry made the first time.
+- `decide(block, preceptor, name, learner, entry_id, decision, comment, measure)`: one preceptor
+  decision; raises `Refused(status, reason)` for a missing entry, one already decided or deleted,
+  or the preceptor's own entry (the database refuses the last two as well).
+- `learner_records(block, learner)`: `(owner or None, entries, audit, decisions)` as plain dicts,
+  shaped as the learner's page shows them (entry id `e<number>`).
+- `review_page(block, preceptor, page, per_page, supervising_au)`: the entries awaiting a decision,
+  oldest first, one page, optionally only those naming one supervising AU; never the preceptor's own.
+- `counts(block)`: `(learners counted, {requirement: learners meeting it})`.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Callable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+
+from rpt_xblocks.records.models import (EntryDecision, TrackerAuditEvent, TrackerEntry, TrackerLearner,
+                                        TrackerRequirementMet)
+
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+ENTRY_ID = re.compile(r"e([1-9][0-9]{0,8})")
+
+
+class Refused(Exception):
+    """A change the records do not allow: `status` is the HTTP status to answer, `reason` a key."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _entry_data(row: TrackerEntry) -> dict:
+    data = {"id": f"e{row.number}", "kind": row.kind, "fields": row.fields, "created": row.created.isoformat(),
+            "deleted": row.deleted_at is not None}
+    if row.deleted_at is not None:
+        data["deleted_at"] = row.deleted_at.isoformat()
+    return data
+
+
+def _decision_data(row: EntryDecision, entry_id: str) -> dict:
+    return {"entry": entry_id, "decision": row.decision, "comment": row.comment, "by": row.preceptor_name,
+            "at": row.at.isoformat()}
+
+
+def _learner_rows(owner: TrackerLearner) -> tuple[list, dict, dict]:
+    """(entries as dicts, entry id -> decision, entry id -> decision record) of `owner`, by number."""
+    rows = list(TrackerEntry.objects.filter(owner=owner).select_related("decision").order_by("number"))
+    entries, statuses, records = [], {}, {}
+    for row in rows:
+        data = _entry_data(row)
+        entries.append(data)
+        decision = getattr(row, "decision", None)
+        if decision is not None:
+            statuses[data["id"]] = decision.decision
+            records[data["id"]] = _decision_data(decision, data["id"])
+    return entries, statuses, records
+
+
+def _store_met(owner: TrackerLearner, met: list[str]) -> None:
+    have = set(TrackerRequirementMet.objects.filter(owner=owner).values_list("requirement", flat=True))
+    wanted = set(met)
+    if have - wanted:
+        TrackerRequirementMet.objects.filter(owner=owner, requirement__in=have - wanted).delete()
+    if wanted - have:
+        TrackerRequirementMet.objects.bulk_create(
+            [TrackerRequirementMet(block=owner.block, owner=owner, requirement=r) for r in sorted(wanted - have)])
+
+
+def _locked_owner(block: str, learner: str, name: str) -> TrackerLearner:
+    """The learner's row, locked until the end of the current transaction (created first if new)."""
+    try:
+        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+    except TrackerLearner.DoesNotExist:
+        pass
+    try:
+        with transaction.atomic():  # a savepoint: losing the race to create the row is not an error
+            TrackerLearner.objects.create(block=block, learner=learner, name=name[:255])
+    except IntegrityError:
+        pass
+    return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+
+
+def _remeasure(owner: TrackerLearner, measure: Callable):
+    entries, statuses, _records = _learner_rows(owner)
+    measured = measure(entries, owner.plan, statuses)
+    if owner.logged:
+        _store_met(owner, sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements
+                                 if r.status == "met"))
+    return measured
+
+
+def change(block: str, learner: str, name: str, edit: Callable[[TrackerLearner], None], measure: Callable):
+    """See the module docstring."""
+    with transaction.atomic():
+        owner = _locked_owner(block, learner, name)
+        if name and owner.name != name[:255]:
+            owner.name = name[:255]
+            owner.save(update_fields=["name"])
+        edit(owner)
+        measured = _remeasure(owner, measure)
+    return owner, measured
+
+
+def report_completion(owner: TrackerLearner, fraction: float) -> bool:
+    """Record that `fraction` was emitted for the learner; False when it already was (nothing written)."""
+    return bool(TrackerLearner.objects.filter(pk=owner.pk).exclude(completion_reported=fraction)
+                .update(completion_reported=fraction))
+
+
+def _audit(owner: TrackerLearner, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
+    TrackerAuditEvent.objects.create(owner=owner, at=_now(), by=by[:255], action=action, entry=entry, detail=detail)
+
+
+def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int) -> Callable:
+    """The edit that adds one entry (see `change`); `client_id` None makes a fresh one (no resend safety)."""
+    client_id = client_id or uuid.uuid4().hex
+
+    def edit(owner: TrackerLearner) -> None:
+        if TrackerEntry.objects.filter(owner=owner, client_id=client_id).exists():
+            return  # the same entry sent again: it is already there
+        if owner.entries_made >= limit:
+            raise Refused(400, "full")
+        number = owner.entries_made + 1
+        row = TrackerEntry.objects.create(
+            block=owner.block, owner=owner, number=number, client_id=client_id, kind=kind, fields=fields,
+            supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
+        owner.entries_made, owner.logged = number, True
+        owner.save(update_fields=["entries_made", "logged"])
+        _audit(owner, by, "added", row, kind=kind)
+    return edit
+
+
+def delete_entry(entry_id: object, by: str) -> Callable:
+    """The edit that marks one live entry deleted; Refused(404) when there is none with that id."""
+    def edit(owner: TrackerLearner) -> None:
+        number = _number(entry_id)
+        row = TrackerEntry.objects.filter(owner=owner, number=number, deleted_at=None).first() if number else None
+        if row is None:
+            raise Refused(404, "no_entry")
+        TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=_now())
+        _audit(owner, by, "deleted", row)
+    return edit
+
+
+def set_plan(plan: dict, by: str) -> Callable:
+    def edit(owner: TrackerLearner) -> None:
+        owner.plan = plan
+        owner.save(update_fields=["plan"])
+        _audit(owner, by, "plan", None, plan=plan)
+    return edit
+
+
+def _number(entry_id: object) -> int | None:
+    match = ENTRY_ID.fullmatch(entry_id) if isinstance(entry_id, str) else None
+    return int(match.group(1)) if match else None
+
+
+def decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
+           comment: str, measure: Callable) -> None:
+    """See the module docstring."""
+    number = _number(entry_id)
+    if not isinstance(learner, str) or number is None:
+        raise Refused(404, "no_entry")
+    if learner == preceptor:
+        raise Refused(403, "own_entry")
+    try:
+        with transaction.atomic():
+            try:
+                owner = TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+            except TrackerLearner.DoesNotExist:
+                raise Refused(404, "no_entry") from None
+            row = TrackerEntry.objects.filter(owner=owner, number=number, deleted_at=None).first()
+            if row is None or EntryDecision.objects.filter(entry=row).exists():
+                raise Refused(404, "no_entry")
+            EntryDecision.objects.create(entry=row, learner=learner, preceptor=preceptor,
+                                         preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
+                                         at=_now())
+            _remeasure(owner, measure)
+    except IntegrityError:
+        raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
+
+
+def learner_records(block: str, learner: str) -> tuple[TrackerLearner | None, list, list, list]:
+    """See the module docstring: decisions oldest first, audit events in order."""
+    owner = TrackerLearner.objects.filter(block=block, learner=learner).first()
+    if owner is None:
+        return None, [], [], []
+    entries, _statuses, records = _learner_rows(owner)
+    by_number = {e["id"]: e for e in entries}
+    audit = []
+    for event in TrackerAuditEvent.objects.filter(owner=owner).select_related("entry").order_by("id"):
+        item = {"seq": len(audit) + 1, "at": event.at.isoformat(), "by": event.by, "action": event.action}
+        if event.entry is not None:
+            item["entry"] = f"e{event.entry.number}"
+        item.update(event.detail)
+        audit.append(item)
+    decisions = sorted((r for r in records.values() if r["entry"] in by_number), key=lambda r: r["at"])
+    return owner, entries, audit, decisions
+
+
+def statuses_of(decisions: list) -> dict:
+    return {record["entry"]: record["decision"] for record in decisions}
+
+
+def review_page(block: str, preceptor: str, page: int, per_page: int, supervising_au: str | None) -> dict:
+    """See the module docstring. Returns {"pending": [{learner, name, entries}], "page", "pages",
+    "total", "supervising_aus"}; `page` is clamped to the pages there are."""
+    waiting = (TrackerEntry.objects.filter(block=block, deleted_at=None, decision__isnull=True)
+               .exclude(owner__learner=preceptor))
+    names = sorted(set(waiting.exclude(supervising_au="").values_list("supervising_au", flat=True).distinct()))
+    if supervising_au:
+        waiting = waiting.filter(supervising_au=supervising_au)
+    total = waiting.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(waiting.select_related("owner").order_by("created", "id")[(page - 1) * per_page:page * per_page])
+    pending: list[dict] = []
+    for row in rows:
+        if not pending or pending[-1]["learner"] != row.owner.learner:
+            pending.append({"learner": row.owner.learner, "name": row.owner.name, "entries": []})
+        pending[-1]["entries"].append(_entry_data(row))
+    return {"pending": pending, "page": page, "pages": pages, "total": total, "supervising_aus": names,
+            "supervising_au": supervising_au or ""}
+
+
+def counts(block: str) -> tuple[int, dict]:
+    """See the module docstring."""
+    learners = TrackerLearner.objects.filter(block=block, logged=True).count()
+    met = dict(TrackerRequirementMet.objects.filter(block=block).values("requirement")
+               .annotate(n=Count("id")).values_list("requirement", "n"))
+    return learners, {requirement: met[requirement] for requirement in sorted(met)}
