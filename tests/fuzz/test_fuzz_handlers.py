@@ -3,8 +3,8 @@ valid requests with one value changed, random bytes), any method, as a learner o
 get a 2xx with a JSON object or a 4xx with {"error": …} — never a 5xx or an exception — and a
 refusal must leave every field (user_state, user_state_summary, content, settings) as it was.
 Sequences of valid and invalid requests keep the invariants: the tracker's audit trail and each
-learner's decisions only grow, no decision is lost on its way from the queue to the learner, the
-counts staff see equal the learners' own, entries never lose fields, quiz attempts stay within max_attempts and the score
+learner's decisions only grow, the queue holds exactly the entries awaiting a decision, the
+counts staff see equal a recount of the learners' own progress, entries never lose fields, quiz attempts stay within max_attempts and the score
 within what is possible.
 
 A request is plain data — (user, staff, handler, method, body) — so a failure prints a sequence
@@ -32,6 +32,7 @@ from rpt_course.build import build_files
 from rpt_xblocks.studio_form import CONTENT_KEY
 
 from data_locations import locations
+import records_database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FUZZ = settings.get_profile("rpt-fuzz")
@@ -105,8 +106,10 @@ def block_as(runtime, stage_: Stage, user: str, staff: bool):
 
 
 def fields_of(block) -> dict:
-    return {name: copy.deepcopy(field.read_from(block)) for name, field in block.fields.items()
-            if field.scope in WATCHED}
+    """The block's fields and every records row (what a refused request must leave as it was)."""
+    fields = {name: copy.deepcopy(field.read_from(block)) for name, field in block.fields.items()
+              if field.scope in WATCHED}
+    return {**fields, "records (database rows)": records_database.snapshot()}
 
 
 def send(block, handler: str, method: str, body: bytes):
@@ -329,6 +332,7 @@ def test_every_handler_is_fuzzed():
 @given(data=st.data())
 def test_any_request_gets_json_or_a_clean_refusal(kind, data):
     name = data.draw(st.sampled_from([kind, "quiz_unlimited", "quiz_last"] if kind == "quiz" else [kind]), "stage")
+    records_database.clear()  # each example starts afresh (the usage id repeats)
     runtime = stage(name).runtime()
     for user, handler, index in data.draw(prelude_for(kind), "prelude"):
         send(block_as(runtime, stage(name), user, False), handler, "POST", _valid_body(kind, handler, index))
@@ -340,43 +344,51 @@ def test_any_request_gets_json_or_a_clean_refusal(kind, data):
 
 # ---- sequences: invariants across requests -------------------------------------------------------
 
-def _entries_by_id(block) -> dict:
-    return {entry["id"]: entry for entry in block.entries}
+def tracker_views(runtime) -> dict:
+    """Per user, the tracker's state as that user sees it (read only: `_state` writes nothing); the
+    preceptor's includes every page of the review queue."""
+    views = {}
+    for user in USERS:
+        block = block_as(runtime, stage("tracker"), user, user == "preceptor")
+        state = block._state()
+        if user == "preceptor":
+            pending = [entry for page in range(1, state["review"]["pages"] + 1)
+                       for group in block._state({"page": page})["review"]["pending"]
+                       for entry in ({"learner": group["learner"], **e} for e in group["entries"])]
+            state["review"]["all_pending"] = pending
+        views[user] = state
+    return views
 
 
 def check_tracker_invariants(before: dict, after: dict) -> None:
-    """`before`/`after`: per user, the fields of the tracker as that user sees them."""
+    """`before`/`after`: per user, the tracker's state as that user sees it (`tracker_views`)."""
     for user in after:
         old, new = before.get(user), after[user]
         if old is None:
             continue
         assert new["audit"][:len(old["audit"])] == old["audit"], "the audit trail lost or changed an event"
-        assert new["next_entry"] >= old["next_entry"]
         old_entries = {e["id"]: e for e in old["entries"]}
         new_entries = {e["id"]: e for e in new["entries"]}
         assert set(old_entries) <= set(new_entries), "an entry disappeared"
         for entry_id, entry in old_entries.items():
             kept = new_entries[entry_id]
-            assert set(entry) <= set(kept), f"entry {entry_id} lost fields"
-            assert {k: v for k, v in kept.items() if k in entry and k not in ("deleted",)} == \
-                   {k: v for k, v in entry.items() if k != "deleted"}, f"entry {entry_id} changed"
+            assert {k: v for k, v in kept.items() if k in ("kind", "fields", "created")} == \
+                   {k: v for k, v in entry.items() if k in ("kind", "fields", "created")}, f"entry {entry_id} changed"
             assert kept["deleted"] or not entry["deleted"], f"entry {entry_id} came back from deletion"
+            if entry["status"] != "pending":
+                assert (kept["status"], kept["review"]) == (entry["status"], entry["review"]), \
+                    f"the decision about {entry_id} changed or was lost"
         assert [e["id"] for e in new["entries"]] == sorted(new_entries, key=lambda i: int(i[1:]))
-        assert new["decisions"][:len(old["decisions"])] == old["decisions"], "the learner lost or changed a decision"
-    shared = next(iter(after.values()))
-    queue, counts = shared["review_queue"], shared["review_counts"]
-    shared_old = next(iter(before.values()), None)
-    if shared_old is not None:
-        for user in after:  # every decision is in the learner's state or still waiting in the queue for them
-            old_decisions = [*before[user]["decisions"], *shared_old["review_queue"].get(user, {}).get("undelivered", [])]
-            new_decisions = [*after[user]["decisions"], *queue.get(user, {}).get("undelivered", [])]
-            assert new_decisions[:len(old_decisions)] == old_decisions, f"a decision about {user}'s entries was lost"
-    counted = {user: queue[user]["met"] if user in queue else after[user]["counted_met"] for user in after}
-    expected = {"learners": sum(met is not None for met in counted.values()),
-                "met": dict(sorted(Counter(r for met in counted.values() for r in met or []).items()))}
-    assert (counts or {"learners": 0, "met": {}}) == expected, "the counts differ from the learners' own"
-    for user, snapshot in queue.items():
-        assert snapshot["entries"] or snapshot["undelivered"], f"{user} is in the queue with nothing in it"
+    review = after["preceptor"]["review"]
+    logged = {user: view for user, view in after.items() if view["entries"]}
+    expected = Counter(f"{r['set_id']}:{r['requirement_id']}" for view in logged.values()
+                       for r in view["progress"]["requirements"] if r["status"] == "met")
+    assert (review["learners"], review["counts"]) == (len(logged), dict(sorted(expected.items()))), \
+        "the counts differ from a recount of the learners' own progress"
+    waiting = sorted((user, e["id"]) for user, view in after.items() if user != "preceptor"
+                     for e in view["entries"] if e["status"] == "pending" and not e["deleted"])
+    assert sorted((e["learner"], e["id"]) for e in review["all_pending"]) == waiting, \
+        "the queue differs from the entries awaiting a decision"
 
 
 def check_quiz_invariants(block, before: dict) -> None:
@@ -419,6 +431,7 @@ def _request(kind: str, step) -> tuple:
 @settings(FUZZ, max_examples=examples(150))
 @given(steps=_sequence("tracker"))
 def test_tracker_sequences_keep_the_trail_and_entries(steps):
+    records_database.clear()  # each example starts afresh (the usage id repeats)
     runtime = stage("tracker").runtime()
     seen: dict = {}
     for step in steps:
@@ -426,7 +439,7 @@ def test_tracker_sequences_keep_the_trail_and_entries(steps):
         user, staff = request[:2]
         block = block_as(runtime, stage("tracker"), user, staff)
         check_reply("tracker", block, request, fields_of(block))
-        now = {u: fields_of(block_as(runtime, stage("tracker"), u, u == "preceptor")) for u in USERS}
+        now = tracker_views(runtime)
         check_tracker_invariants(seen, now)
         seen = now
 

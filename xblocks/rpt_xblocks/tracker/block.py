@@ -118,11 +118,9 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
             shown.append({**entry, "status": record["decision"] if record else "pending",
                           "review": ({"by": record["by"], "at": record["at"], "comment": record["comment"]}
                                      if record else None)})
-        trail = sorted([*audit, *({"at": r["at"], "by": r["by"], "action": r["decision"], "entry": r["entry"],
-                                   "comment": r["comment"]} for r in decisions)], key=lambda event: event["at"])
         reported = owner.completion_reported if owner else None
         state = {"entries": shown, "plan": owner.plan if owner else {}, "progress": measured.to_data(),
-                 "audit": trail, "staff": self.is_staff(),
+                 "audit": audit, "staff": self.is_staff(),
                  "stale": bool(owner) and measured.fraction != reported}
         if state["staff"]:
             review = review or {}

@@ -17,7 +17,8 @@ and the learner's met rows.
   decision; raises `Refused(status, reason)` for a missing entry, one already decided or deleted,
   or the preceptor's own entry (the database refuses the last two as well).
 - `learner_records(block, learner)`: `(owner or None, entries, audit, decisions)` as plain dicts,
-  shaped as the learner's page shows them (entry id `e<number>`).
+  shaped as the learner's page shows them (entry id `e<number>`); the audit trail holds the
+  learner's changes and the decisions about their entries, in the order they were made.
 - `review_page(block, preceptor, page, per_page, supervising_au)`: the entries awaiting a decision,
   oldest first, one page, optionally only those naming one supervising AU; never the preceptor's own.
 - `counts(block)`: `(learners counted, {requirement: learners meeting it})`.
@@ -198,6 +199,7 @@ def decide(block: str, preceptor: str, preceptor_name: str, learner: object, ent
             EntryDecision.objects.create(entry=row, learner=learner, preceptor=preceptor,
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
                                          at=_now())
+            _audit(owner, preceptor_name, decision, row, comment=comment)
             _remeasure(owner, measure)
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment

@@ -36,6 +36,8 @@ _LABELS = {
     "learner": "Learner: {name}", "comment": "Comment for {entry} (required to reject)", "verify": "Verify {entry}",
     "reject": "Reject {entry}", "reviewed": "{entry} {decision}.", "counts": "Learners meeting each requirement",
     "count_row": "{count} of {total}", "error": "Not saved: {message}",
+    "queue_page": "Page {page} of {pages}: {total} entries waiting", "previous_page": "Previous page",
+    "next_page": "Next page", "filter_au": "Supervising Authorized User named", "filter_all": "Any",
     "confirm_delete": "Delete entry {entry}? It stays in the audit trail as deleted.",
 }
 

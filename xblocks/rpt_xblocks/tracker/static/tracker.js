@@ -11,6 +11,15 @@ function RptTrackerBlock(runtime, element, init) {
   var kit = window.RptBlockKit(runtime, element, status);
   var fill = kit.fill, el = kit.el, call = kit.call, announce = kit.announce, uid = kit.uid;
   var chosenKind = "case";
+  var reviewQuery = {page: 1, supervising_au: ""};  /* the queue page and filter a preceptor is on */
+  var pendingEntryId = null;  /* the client id of the entry being added: a resend (double click) adds it once */
+
+  function newClientId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
 
   function section(title, cls) {
     var box = el("section", {"class": "rpt-tracker-" + cls, "aria-labelledby": uid + "-" + cls});
@@ -189,8 +198,10 @@ function RptTrackerBlock(runtime, element, init) {
     submitButton(form, labels.save_entry);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      call("add_entry", {kind: kind.value, fields: collect(form)}).then(function (reply) {
+      pendingEntryId = pendingEntryId || newClientId();
+      call("add_entry", {kind: kind.value, fields: collect(form), client_id: pendingEntryId}).then(function (reply) {
         var added = reply.entries[reply.entries.length - 1];
+        pendingEntryId = null;
         state = reply; render(); focusIn("add"); announce(fill(labels.added, {entry: added.id}));
       }, function (error) { showError(form, error); });
     });
@@ -258,6 +269,7 @@ function RptTrackerBlock(runtime, element, init) {
 
   function renderReview() {
     var box = section(labels.staff, "review");
+    renderQueueControls(box);
     if (!state.review.pending.length) { box.appendChild(el("p", {}, labels.queue_empty)); }
     state.review.pending.forEach(function (learner) {
       box.appendChild(el("h4", {}, fill(labels.learner, {name: learner.name})));
@@ -275,7 +287,8 @@ function RptTrackerBlock(runtime, element, init) {
         ["verified", "rejected"].forEach(function (decision) {
           var button = el("button", {type: "button"}, fill(labels[decision === "verified" ? "verify" : "reject"], {entry: entry.id}));
           button.addEventListener("click", function () {
-            call("review_entry", {learner: learner.learner, entry: entry.id, decision: decision, comment: comment.value}).then(function (reply) {
+            call("review_entry", {learner: learner.learner, entry: entry.id, decision: decision, comment: comment.value,
+                                  page: reviewQuery.page, supervising_au: reviewQuery.supervising_au}).then(function (reply) {
               state = reply; render(); focusIn("review"); announce(fill(labels.reviewed, {entry: entry.id, decision: labels[decision]}));
             }, function (error) { showError(form, error); });
           });
@@ -292,6 +305,34 @@ function RptTrackerBlock(runtime, element, init) {
       counts.appendChild(el("li", {}, vocab.requirements[key] + ": " + fill(labels.count_row, {count: state.review.counts[key] || 0, total: state.review.learners})));
     });
     box.appendChild(counts);
+  }
+
+  /* The queue is paged on the server; a preceptor may show only entries naming one supervising AU. */
+  function renderQueueControls(box) {
+    var review = state.review;
+    function show(query) {
+      call("state", query).then(function (reply) {
+        reviewQuery = query; state = reply; render(); focusIn("review");
+      }, function (error) { announce(fill(labels.error, {message: error.message})); });
+    }
+    if (review.supervising_aus.length) {
+      var filter = el("form", {"class": "rpt-tracker-queue-filter"});
+      var choices = [{id: "", label: labels.filter_all}].concat(review.supervising_aus.map(function (name) { return {id: name, label: name}; }));
+      var chosen = select(filter, "queue_supervising_au", labels.filter_au, choices);
+      chosen.value = review.supervising_au;
+      chosen.addEventListener("change", function () { show({page: 1, supervising_au: chosen.value}); });
+      box.appendChild(filter);
+    }
+    var nav = el("p", {"class": "rpt-tracker-queue-pages"});
+    nav.appendChild(el("span", {}, fill(labels.queue_page, {page: review.page, pages: review.pages, total: review.total})));
+    [["previous_page", review.page - 1], ["next_page", review.page + 1]].forEach(function (pair) {
+      if (pair[1] < 1 || pair[1] > review.pages) { return; }
+      var button = el("button", {type: "button"}, labels[pair[0]]);
+      button.addEventListener("click", function () { show({page: pair[1], supervising_au: review.supervising_au}); });
+      nav.appendChild(document.createTextNode(" "));
+      nav.appendChild(button);
+    });
+    box.appendChild(nav);
   }
 
   /* After a redraw the focus stays where the learner was working (WCAG 2.4.3): the section's heading. */
@@ -312,6 +353,6 @@ function RptTrackerBlock(runtime, element, init) {
 
   render();
   if (state.stale) {
-    call("state", {}).then(function (reply) { state = reply; render(); }, function () { /* shown as saved */ });
+    call("state", reviewQuery).then(function (reply) { state = reply; render(); }, function () { /* shown as saved */ });
   }
 }
