@@ -5,9 +5,6 @@ them, so no view or handler may change their values in place.
   requests and refusals, as a learner and as staff) on a runtime whose stored content is the very
   object the fields hand out; afterwards it must equal a copy taken before, in the store and as the
   block reads it.
-- The tracker's block-wide learner records (review queue and log), which handlers replace: before
-  each view or request, the values the block reads (the stored objects themselves) are copied; after
-  it, those same objects must still equal their copies, whatever new values were stored.
 - A learner's own records in the quiz (answers, results, item contribution) and the walkthrough
   (progress): the same check, request after request, as the learner's state changes.
 """
@@ -104,76 +101,6 @@ def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(t
     assert stored == before
 
 
-# Every tracker view and handler, accepted and refused: (user, staff, name, method, payload, expected status);
-# a view has status None. "learner" logs first, the preceptor logs too (so the queue holds two learners),
-# decides on the learner's entries, then the learner reads the decisions.
-PLAN = {"application_date": (date.today() + timedelta(days=200)).isoformat(), "categories": ["G3"]}
-LEARNER_REQUESTS = [
-    ("student_view", None, None, None), ("studio_view", None, None, None),
-    ("state", "POST", {}, 200),
-    ("add_entry", "POST", {"kind": "case", "fields": CASE}, 200),
-    ("add_entry", "POST", {"kind": "case", "fields": {**CASE, "case_reference": "LU-2026-015"}}, 200),
-    ("add_entry", "POST", {"kind": "case", "fields": {**CASE, "activity": "7 Gy"}}, 400),
-    ("add_entry", "POST", {"kind": "nonsense"}, 400),
-    ("add_entry", "POST", {"kind": "case", "fields": CASE}, 200),
-    ("set_plan", "POST", PLAN, 200),
-    ("set_plan", "POST", {**PLAN, "categories": ["nonsense"]}, 400),
-    ("delete_entry", "POST", {"entry": "e3"}, 200),
-    ("delete_entry", "POST", {"entry": "e3"}, 404),
-    ("review_entry", "POST", {"learner": "preceptor", "entry": "e1", "decision": "verified", "comment": ""}, 403),
-    ("case_log_csv", "GET", None, 200), ("printable_summary", "GET", None, 200),
-    ("case_log_csv", "POST", None, 405),
-]
-STAFF_REQUESTS = [
-    ("review_entry", "POST", {"learner": "learner", "entry": "e1", "decision": "verified", "comment": "ok"}, 200),
-    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "rejected", "comment": ""}, 400),
-    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "maybe", "comment": "?"}, 400),
-    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "rejected", "comment": "no"}, 200),
-    ("review_entry", "POST", {"learner": "learner", "entry": "e2", "decision": "verified", "comment": ""}, 404),
-    ("review_entry", "POST", {"learner": "learner", "entry": "e3", "decision": "verified", "comment": ""}, 404),
-    ("review_entry", "POST", {"learner": "preceptor", "entry": "e1", "decision": "verified", "comment": ""}, 403),
-    ("student_view", None, None, None), ("state", "POST", {}, 200), ("printable_summary", "GET", None, 200),
-]
-TRACKER_REQUESTS = ([("learner", False, *request) for request in LEARNER_REQUESTS]
-                    + [("preceptor", True, *request) for request in LEARNER_REQUESTS[:10] + STAFF_REQUESTS]
-                    + [("learner", False, *request) for request in LEARNER_REQUESTS[:3]])
-
-
-def test_tracker_views_and_handlers_leave_the_shared_records_they_read_as_they_were():
-    store: dict = {}
-    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
-    runtime.publish = lambda block, event_type, data: None
-    usage = runtime.parse_xml_string(_olx("rpt_prereq_tracker"))
-    shared = {name: field for name, field in runtime.get_block(usage).fields.items()
-              if isinstance(field, (SharedRecordList, SharedRecordDict))}
-    assert set(shared) == {"review_queue", "review_counts", "review_log"}
-    assert all(field.scope == Scope.user_state_summary for field in shared.values())
-    own = [name for name, field in runtime.get_block(usage).fields.items()
-           if isinstance(field, (LearnerRecordList, LearnerRecordDict))]
-    assert set(own) == {"entries", "audit", "plan", "decisions", "counted_met"}
-    replaced = set()
-    for user, staff, name, method, payload, status in TRACKER_REQUESTS:
-        runtime.user_id, runtime.user_is_staff = user, staff
-        block = runtime.get_block(usage)  # a fresh instance per request, as in the LMS
-        read = {field: getattr(block, field) for field in shared}
-        stored = {key.field_name: value for key, value in store.items() if key.field_name in shared}
-        assert all(read[field] is value for field, value in stored.items()), "reads hand out the stored object"
-        read_own = {field: getattr(block, field) for field in own}
-        before, before_own = copy.deepcopy(read), copy.deepcopy(read_own)
-        if status is None:
-            block.render(name, {})
-        else:
-            body = b"" if payload is None else json.dumps(payload).encode()
-            reply = block.handle(name, Request.blank("/", method=method, body=body, content_type="application/json"))
-            assert reply.status_code == status, (user, name, payload, reply.body)
-        assert read == before, f"{name} as {user} changed a shared record it read, in place"
-        assert read_own == before_own, f"{name} as {user} changed one of the learner's own records in place"
-        replaced |= {key.field_name for key, value in store.items()
-                     if key.field_name in shared and value is not read[key.field_name]}
-    assert replaced == {"review_queue", "review_counts"}, \
-        "the requests stored new values of the queue and the counts (the log is written only when converted)"
-
-
 LEARNER_RECORDS = {"rpt_quiz": {"answers", "results", "graded_answers", "item_contribution"},
                    "rpt_dosimetry": {"progress"}}
 
@@ -198,23 +125,3 @@ def test_handlers_leave_the_learner_records_they_read_as_they_were(tag):
         replaced |= {key.field_name for key, value in store.items()
                      if key.field_name in records and value is not read[key.field_name]}
     assert replaced == LEARNER_RECORDS[tag], "the requests stored new values of every record"
-
-
-def test_a_saved_shared_record_is_forgotten_not_copied_and_a_later_assignment_is_saved():
-    store: dict = {}
-    runtime = TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore(store))})
-    block = runtime.get_block(runtime.parse_xml_string(_olx("rpt_prereq_tracker")))
-    stored = lambda name: next(value for key, value in store.items() if key.field_name == name)  # noqa: E731
-    queue, log = {"anon-1": {"name": "one", "entries": [], "plan": {}, "met": []}}, [{"seq": 1}]
-    block.review_queue, block.review_log, block.entries = queue, log, [{"id": "e1"}]
-    block.save()
-    assert stored("review_queue") is queue and stored("review_log") is log
-    dirty = {field.name for field in block._dirty_fields}  # pylint: disable=protected-access
-    assert not dirty & {"review_queue", "review_log", "entries"}, "no baseline copy is kept of a saved record"
-    block.save()
-    assert stored("review_queue") is queue, "an unassigned shared record is not written again"
-    block.review_queue = {**queue, "anon-2": {"name": "two", "entries": [], "plan": {}, "met": []}}
-    block.review_log = [*log, {"seq": 2}]
-    block.save()
-    assert set(stored("review_queue")) == {"anon-1", "anon-2"} and stored("review_log") == [{"seq": 1}, {"seq": 2}]
-    assert runtime.get_block(block.scope_ids.usage_id).review_log == [{"seq": 1}, {"seq": 2}]
