@@ -1,8 +1,8 @@
 """A fixed script of learner and staff requests to the three blocks, replayed on a fresh runtime.
 
 Contract: `replay()` returns, for each step of `SCRIPT`, the handler's status, its JSON reply and
-the key-value store's whole content after the request (every field every block wrote), as plain
-JSON (its sha256; the final content in full). The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
+the key-value store's whole content and every records row after the request (all that the blocks
+wrote), as plain JSON (its sha256; the final content in full). The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
 builds them (benchmarks.block_speed.shipped_olx); each request gets a block instance fresh from
 the runtime, as an LMS request does; the tracker's clock is fixed at `NOW`. Recorded once into
 tests/fixtures/handler_replies.json (`python -m tests.blocks.handler_replay --write`) before a
@@ -69,7 +69,19 @@ SCRIPT = [
 
 
 def _store_json(store) -> dict:
-    return {"|".join(map(str, key)): value for key, value in sorted(store.db_dict.items(), key=lambda kv: str(kv[0]))}
+    """The XBlock fields stored, and every records row (without database ids and times, which differ
+    from run to run): all that the script's requests wrote."""
+    from datetime import datetime as _datetime
+
+    from django.apps import apps
+
+    fields = {"|".join(map(str, key)): value for key, value in sorted(store.db_dict.items(), key=lambda kv: str(kv[0]))}
+    rows = {}
+    for model in apps.get_app_config("rpt_records").get_models():
+        kept = [{k: ("<time>" if isinstance(v, _datetime) else v) for k, v in row.items()
+                 if k != "id" and not k.endswith("_id")} for row in model.objects.values()]
+        rows[model.__name__] = sorted(kept, key=lambda row: json.dumps(row, sort_keys=True, default=str))
+    return {"fields": fields, "rows": rows}
 
 
 def replay() -> dict:
@@ -79,13 +91,17 @@ def replay() -> dict:
 
     from benchmarks.block_speed import shipped_olx
 
+    import records_database
+
+    records_database.clear()
     store = DictKeyValueStore()
     runtime = TestRuntime(services={"field-data": KvsFieldData(store)})
     runtime.publish = lambda block, event_type, data: None
     olx = shipped_olx()
     usages = {tag: runtime.parse_xml_string(olx[tag]) for tag in ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker")}
     steps = []
-    with mock.patch("rpt_xblocks.tracker.block._now", return_value=NOW), warnings.catch_warnings():
+    with mock.patch("rpt_xblocks.tracker.block._now", return_value=NOW), \
+            mock.patch("rpt_xblocks.tracker.store._now", return_value=NOW), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Runtime.user_id is deprecated, and is what TestRuntime reads
         for user, staff, tag, handler, payload in SCRIPT:
             runtime.user_id, runtime.user_is_staff = user, staff
@@ -98,6 +114,10 @@ def replay() -> dict:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "tests"))
+    import records_database
+
+    records_database.configure()
     if sys.argv[1:] == ["--write"]:
         GOLDEN.write_text(json.dumps(replay(), indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
         print(f"wrote {GOLDEN}")
