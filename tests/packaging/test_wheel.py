@@ -22,6 +22,13 @@ from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 import rpt_xblocks, rpt_course
 assert rpt_xblocks.__file__.startswith(sys.argv[1]) and rpt_course.__file__.startswith(sys.argv[1]), rpt_xblocks.__file__
+import django
+from django.conf import settings
+from django.core.management import call_command
+settings.configure(INSTALLED_APPS=["rpt_xblocks.records"], USE_TZ=True,
+                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "records.db"}})
+django.setup()
+call_command("migrate", verbosity=0)  # the records app's tables, from the migrations the wheel carries
 from rpt_xblocks.quiz.block import QuizBlock
 from rpt_xblocks.dosimetry.block import WalkthroughBlock
 from rpt_xblocks.tracker.block import TrackerBlock
@@ -59,7 +66,9 @@ def test_the_wheel_registers_the_blocks_and_the_command(wheel):
     for line in ("rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
                  "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",
                  "rpt_prereq_tracker = rpt_xblocks.tracker.block:TrackerBlock",
-                 "rpt-course = rpt_course.cli:main"):
+                 "rpt-course = rpt_course.cli:main",
+                 "[lms.djangoapp]\nrpt_records = rpt_xblocks.records.apps:RecordsConfig",
+                 "[cms.djangoapp]\nrpt_records = rpt_xblocks.records.apps:RecordsConfig"):
         assert line in entry_points
 
 
@@ -69,6 +78,7 @@ def test_the_wheel_carries_every_file_the_code_reads(wheel):
     expected = {("rpt_xblocks/" + p.relative_to(ROOT / "xblocks" / "rpt_xblocks").as_posix()) if "xblocks" in p.parts
                 else "rpt_course/schema/" + p.name for p in RUNTIME_FILES}
     assert len(expected) > 20 and expected - names == set()
+    assert "rpt_xblocks/records/migrations/0001_initial.py" in names
 
 
 def test_the_blocks_work_from_the_installed_copy(wheel, tmp_path):
