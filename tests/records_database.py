@@ -33,6 +33,29 @@ def configure() -> None:
 
 
 def clear() -> None:
+    """Empty the tables, in a thread of its own: browser tests keep Playwright's event loop running in
+    the main thread, where Django refuses database calls."""
+    import threading
+
+    errors: list = []
+
+    def run():
+        try:
+            _clear()
+        except BaseException as error:  # noqa: BLE001  re-raised in the caller's thread
+            errors.append(error)
+        finally:
+            from django.db import connection
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
+
+
+def _clear() -> None:
     from django.apps import apps
     from django.db import connection
 
