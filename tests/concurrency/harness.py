@@ -148,14 +148,17 @@ class Violations:
 
     def assert_none(self, preview: Preview | None = None) -> None:
         if self.found:
+            kinds = Counter(re.sub(r"\S*-[a-z]{8}-\S*|\be\d+\b|\[[^]]*\]|\d+", "#", m)[:110] for m in self.found)
+            summary = "\n".join(f"  {n:4d} x {kind}" for kind, n in kinds.most_common())
             shown = "\n  - ".join(self.found[:40])
             more = f"\n  ... and {len(self.found) - 40} more" if len(self.found) > 40 else ""
             log = ""
             if preview is not None and preview.output.exists():
-                errors = [line for line in preview.output.read_text(errors="replace").splitlines()
-                          if "Error" in line or "Traceback" in line or "Exception" in line]
+                errors = [line[:200] for line in preview.output.read_text(errors="replace").splitlines()
+                          if line.startswith(("Traceback", "[")) and ("ERROR" in line or "Error" in line)]
                 log = "\nserver errors (first lines):\n    " + "\n    ".join(errors[:10]) if errors else ""
-            raise AssertionError(f"[{self.label}] {len(self.found)} invariant(s) broken:\n  - {shown}{more}{log}")
+            raise AssertionError(f"[{self.label}] {len(self.found)} invariant(s) broken, by kind:\n{summary}\n"
+                                 f"first ones:\n  - {shown}{more}{log}")
 
 
 # ---- shapes: every read of a handler's JSON reply ------------------------------------------------
