@@ -3,6 +3,17 @@
 - State (SQLite database, log, the `fs` service's files) lives in one folder: `$RPT_PREVIEW_STATE_DIR`,
   default `var/preview` under the current folder. The folder is created on import, because the
   log handler opens its file while Django configures logging.
+- The database is SQLite in that folder (`workbench.db`), opened with `transaction_mode` IMMEDIATE
+  and a 20 s `timeout` (Django 5.1+): a transaction that will write takes SQLite's write lock when it
+  begins, so concurrent writers in the threaded development server wait for each other instead of
+  failing with "database is locked" when a reader upgrades to a writer.
+- Or MySQL/MariaDB, the family the LMS runs on, when `$RPT_PREVIEW_DB_SOCKET` names a server's unix
+  socket: database `$RPT_PREVIEW_DB_NAME` (default `rpt_preview`), user `$RPT_PREVIEW_DB_USER`
+  (default root, socket authentication, no password), charset utf8mb4 and transaction isolation
+  READ COMMITTED (the level Django recommends for MySQL and the one Open edX deployments configure;
+  InnoDB's own default, REPEATABLE READ, would let a transaction keep reading a stale snapshot).
+  The concurrency tests (tests/concurrency/) serve the preview this way, with gunicorn
+  (`rpt_course.preview.wsgi`).
 - The index lists only the course: every installed XBlock class's own demo scenarios are hidden
   (the SDK's sample blocks, which `EXCLUDE_SAMPLE_XBLOCKS=yes` would hide, and any other
   `xblock.v1` entry point, e.g. our own blocks' `workbench_scenarios`).
@@ -32,12 +43,27 @@ from rpt_course.preview.scenarios import SCENARIO_PREFIX
 STATE_DIR = Path(os.environ.get("RPT_PREVIEW_STATE_DIR", "var/preview")).resolve()
 STATE_DIR.mkdir(parents=True, exist_ok=True)
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(STATE_DIR / "workbench.db"),
+DB_SOCKET = os.environ.get("RPT_PREVIEW_DB_SOCKET", "")
+
+if DB_SOCKET:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "HOST": DB_SOCKET,  # a path: mysqlclient connects through the unix socket
+            "NAME": os.environ.get("RPT_PREVIEW_DB_NAME", "rpt_preview"),
+            "USER": os.environ.get("RPT_PREVIEW_DB_USER", "root"),
+            "PASSWORD": "",
+            "OPTIONS": {"charset": "utf8mb4", "isolation_level": "read committed"},
+        }
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(STATE_DIR / "workbench.db"),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
 
 LOGGING = copy.deepcopy(LOGGING)
 LOGGING["handlers"]["logfile"]["filename"] = str(STATE_DIR / "workbench.log")
