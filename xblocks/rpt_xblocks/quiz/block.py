@@ -30,7 +30,7 @@ def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
 
 
-@XBlock.wants("user")
+@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
 class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
