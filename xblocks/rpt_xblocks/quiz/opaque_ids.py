@@ -26,22 +26,24 @@ PREFIX = "c"
 HEX_CHARACTERS = 12
 
 
-def _digest(seed_key: str, question_id: str, author_id: str, counter: int) -> str:
+def _digest(seed_key: str, question_id: str, author_id: str, counter: int, length: int) -> str:
     message = f"{question_id}\x1f{author_id}" + (f"\x1f{counter}" if counter else "")
     mac = hmac.new(seed_key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256)
-    return PREFIX + mac.hexdigest()[:HEX_CHARACTERS]
+    return PREFIX + mac.hexdigest()[:length]
 
 
-def opaque_ids(seed_key: str, question_id: str, author_ids: Iterable[str]) -> dict[str, str]:
-    """Author id -> the learner's stand-in for it, distinct within the question (see the module)."""
+def opaque_ids(seed_key: str, question_id: str, author_ids: Iterable[str],
+               hex_characters: int = HEX_CHARACTERS) -> dict[str, str]:
+    """Author id -> the learner's stand-in for it, distinct within the question (see the module).
+    `hex_characters` is for tests, which shorten the digest to make collisions happen."""
     given: dict[str, str] = {}
     taken: set[str] = set()
     for author_id in author_ids:
         counter = 0
-        stand_in = _digest(seed_key, question_id, author_id, counter)
+        stand_in = _digest(seed_key, question_id, author_id, counter, hex_characters)
         while stand_in in taken:
             counter += 1
-            stand_in = _digest(seed_key, question_id, author_id, counter)
+            stand_in = _digest(seed_key, question_id, author_id, counter, hex_characters)
         given[author_id] = stand_in
         taken.add(stand_in)
     return given
