@@ -160,7 +160,7 @@ def _payloads() -> dict[str, dict]:
 
 
 def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) -> dict:
-    from benchmarks.block_speed import Operation
+    from benchmarks.block_speed import Operation, sent_payload
     from webob import Request
 
     sizes = sorted(sizes)
@@ -176,8 +176,8 @@ def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) 
         calls = []
         for _ in range(count):
             block = bench.block_with_class(block_type, rows[(label, n)])
-            request = Request.blank("/", method="POST", body=json.dumps(payloads[label]).encode(),
-                                    content_type="application/json")
+            body = json.dumps(sent_payload(block, handler, payloads[label])).encode()
+            request = Request.blank("/", method="POST", body=body, content_type="application/json")
             calls.append((block, lambda block=block, request=request: block.handle(handler, request)))
         return calls
 

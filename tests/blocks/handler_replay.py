@@ -4,7 +4,8 @@ Contract: `replay()` returns, for each step of `SCRIPT`, the handler's status, i
 the key-value store's whole content and every records row after the request (all that the blocks
 wrote), as plain JSON (its sha256; the final content in full). The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
 builds them (benchmarks.block_speed.shipped_olx); each request gets a block instance fresh from
-the runtime, as an LMS request does; the tracker's clock is fixed at `NOW`. Recorded once into
+the runtime, as an LMS request does; the tracker's clock is fixed at `NOW`. Quiz answers are written
+in the authors' ids and sent, as the browser sends them, in the learner's stand-ins (quiz_fixture.browser_payload). Recorded once into
 tests/fixtures/handler_replies.json (`python -m tests.blocks.handler_replay --write`) before a
 change meant to keep behaviour, and compared by test_handler_replies_unchanged.py after it.
 """
@@ -90,6 +91,7 @@ def replay() -> dict:
     from xblock.test.tools import TestRuntime
 
     from benchmarks.block_speed import shipped_olx
+    from quiz_fixture import browser_payload
 
     import records_database
 
@@ -106,7 +108,8 @@ def replay() -> dict:
         for user, staff, tag, handler, payload in SCRIPT:
             runtime.user_id, runtime.user_is_staff = user, staff
             block = runtime.get_block(usages[tag])
-            response = block.handle(handler, Request.blank("/", method="POST", body=json.dumps(payload).encode()))
+            sent = browser_payload(block, handler, payload)  # quiz answers in the learner's stand-in ids
+            response = block.handle(handler, Request.blank("/", method="POST", body=json.dumps(sent).encode()))
             stored = json.dumps(_store_json(store), default=str, sort_keys=True)
             steps.append({"request": [user, tag, handler, payload], "status": response.status_code,
                           "reply": json.loads(response.body), "stored_sha256": hashlib.sha256(stored.encode()).hexdigest()})
@@ -115,6 +118,7 @@ def replay() -> dict:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # quiz_fixture, as pytest finds it
     import records_database
 
     records_database.configure()

@@ -27,3 +27,18 @@ RIGHT, WRONG = _ANSWERS["right"], _ANSWERS["wrong"]
 SECRETS = ["1 mSv (0.1 rem) per year (10 CFR 20.1301)", "50 mSv TEDE and 150 mSv to the lens", "33 mCi (1.2 GBq)",
            "0.02 mSv in an hour, 1 mSv a year", "The criterion is a TEDE", '"correct": true', "correct=", "33.0",
            '"revealed"']
+
+
+def as_browser(block, answers: dict) -> dict:
+    """Author-id `answers` as the block's current learner's browser sends them (choice and step
+    stand-ins, learner_view.answers_for_browser)."""
+    from rpt_xblocks.quiz import learner_view
+    return learner_view.answers_for_browser(block.bank_questions(), answers, block.seed_key())
+
+
+def browser_payload(block, handler: str, payload: dict) -> dict:
+    """`payload` for `block`'s `handler` as the browser sends it: a quiz submission's author-id
+    answers in the learner's stand-ins (`as_browser`); anything else unchanged."""
+    if handler == "submit" and hasattr(block, "bank_questions") and isinstance(payload.get("answers"), dict):
+        return {**payload, "answers": as_browser(block, payload["answers"])}
+    return payload

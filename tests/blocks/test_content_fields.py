@@ -23,6 +23,7 @@ from xblock.fields import Scope
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
+from quiz_fixture import browser_payload
 from rpt_course.build import build_files
 from rpt_xblocks.content_fields import (ContentDict, ContentList, LearnerRecordDict, LearnerRecordList, SharedRecordDict,
                                         SharedRecordList)
@@ -91,7 +92,8 @@ def test_serving_every_view_and_handler_leaves_the_content_fields_as_they_were(t
             block.render(view, {})
         for handler, payload in CALLS[tag]:
             block = runtime.get_block(usage)  # a fresh instance per request, as in the LMS
-            block.handle(handler, Request.blank("/", method="POST", body=json.dumps(payload).encode(),
+            block.handle(handler, Request.blank("/", method="POST",
+                                                body=json.dumps(browser_payload(block, handler, payload)).encode(),
                                                 content_type="application/json"))
         for handler in GET_HANDLERS.get(tag, []):
             runtime.get_block(usage).handle(handler, Request.blank("/"))
@@ -119,7 +121,8 @@ def test_handlers_leave_the_learner_records_they_read_as_they_were(tag):
         stored = {key.field_name: value for key, value in store.items() if key.field_name in records}
         assert all(read[field] is value for field, value in stored.items()), "reads hand out the stored object"
         before = copy.deepcopy(read)
-        block.handle(handler, Request.blank("/", method="POST", body=json.dumps(payload).encode(),
+        block.handle(handler, Request.blank("/", method="POST",
+                                            body=json.dumps(browser_payload(block, handler, payload)).encode(),
                                             content_type="application/json"))
         assert read == before, f"{handler} changed a learner record it read, in place"
         replaced |= {key.field_name for key, value in store.items()

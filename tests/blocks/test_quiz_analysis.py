@@ -8,7 +8,7 @@ from collections import namedtuple
 import pytest
 from webob import Request
 
-from quiz_fixture import RIGHT, WRONG, quiz_olx
+from quiz_fixture import RIGHT, WRONG, as_browser, quiz_olx
 from rpt_xblocks.quiz import analysis
 from rpt_xblocks.quiz.item_totals import with_records
 from rpt_xblocks.quiz.bank import Choice, Question
@@ -71,7 +71,7 @@ def test_the_block_keeps_the_aggregate_and_only_staff_can_read_it(load_olx, runt
     for learner, answers in (("learner-a", RIGHT), ("learner-b", WRONG), ("learner-c", RIGHT)):
         block.scope_ids = ids._replace(user_id=learner)
         block.answers, block.results, block.attempts, block.item_contribution = {}, {}, 0, {}  # each learner's own state
-        assert call(block, "submit", {"answers": answers})[0] == 200
+        assert call(block, "submit", {"answers": as_browser(block, answers)})[0] == 200
     before = dict(block.item_totals)
     status, reply = call(block, "item_analysis", {})
     assert status == 403 and block.item_totals == before

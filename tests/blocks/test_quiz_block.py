@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from webob import Request
 
-from quiz_fixture import RIGHT, SECRETS, WRONG, quiz_olx
+from quiz_fixture import RIGHT, SECRETS, WRONG, as_browser, quiz_olx
 
 
 @pytest.fixture
@@ -26,6 +26,11 @@ def call(block, handler, payload, method="POST"):
     request = Request.blank("/", method=method, body=body, content_type="application/json")
     response = block.handle(handler, request)
     return response.status_code, json.loads(response.body)
+
+
+def submit(block, answers, **extra):
+    """Submit author-id `answers` as the learner's browser does, in the learner's stand-in ids."""
+    return call(block, "submit", {"answers": as_browser(block, answers), **extra})
 
 
 def learner_fields(block):
@@ -48,7 +53,7 @@ def test_page_and_init_data_hold_no_answer_key(quiz):
 
 
 def test_all_right_scores_full_marks_publishes_grade_and_completion(quiz, published):
-    status, state = call(quiz, "submit", {"answers": RIGHT})
+    status, state = submit(quiz, RIGHT)
     assert status == 200
     assert state["score"] == {"earned": 5.0, "possible": 5.0}
     assert {q["id"]: q["status"] for q in state["questions"]} == dict.fromkeys(RIGHT, "correct")
@@ -59,7 +64,7 @@ def test_all_right_scores_full_marks_publishes_grade_and_completion(quiz, publis
 
 
 def test_wrong_answers_get_feedback_but_not_the_key_while_attempts_remain(quiz):
-    status, state = call(quiz, "submit", {"answers": WRONG})
+    status, state = submit(quiz, WRONG)
     assert status == 200
     by_id = {q["id"]: q for q in state["questions"]}
     assert by_id["public_limit"]["status"] == "incorrect"
@@ -73,39 +78,39 @@ def test_wrong_answers_get_feedback_but_not_the_key_while_attempts_remain(quiz):
 
 def test_partial_credit_counts_every_decision(quiz):
     answers = dict(RIGHT, limits_that_apply=["a"])  # a right, b missed, c and d rightly left: 3 of 4
-    _, state = call(quiz, "submit", {"answers": answers})
+    _, state = submit(quiz, answers)
     assert state["score"]["earned"] == pytest.approx(4.75)
 
 
 def test_attempts_are_enforced_and_the_answer_appears_after_the_last(quiz):
-    call(quiz, "submit", {"answers": WRONG})
+    submit(quiz, WRONG)
     status, state = call(quiz, "reset", {})
     assert status == 200 and state["can_submit"] and state["attempts"] == 1
-    status, state = call(quiz, "submit", {"answers": WRONG})
+    status, state = submit(quiz, WRONG)
     assert status == 200 and state["attempts_left"] == 0
     assert {q["id"]: q["revealed"]["answer"] for q in state["questions"]}["i131_release_activity"] == "33 mCi"
     before = learner_fields(quiz)
     assert call(quiz, "reset", {})[0] == 403
-    assert call(quiz, "submit", {"answers": RIGHT})[0] == 403
+    assert submit(quiz, RIGHT)[0] == 403
     assert learner_fields(quiz) == before
 
 
 def test_best_attempt_counts_by_default_and_last_when_asked(load_olx, published):
     best = load_olx(quiz_olx())
-    call(best, "submit", {"answers": RIGHT})
+    submit(best, RIGHT)
     assert call(best, "reset", {})[0] == 409  # all correct: nothing to try again
     last = load_olx(quiz_olx(grading_method="last", max_attempts=0))
-    call(last, "submit", {"answers": dict(RIGHT, public_limit="b")})
+    submit(last, dict(RIGHT, public_limit="b"))
     assert last.get_score().raw_earned == 4.0
     call(last, "reset", {})
-    call(last, "submit", {"answers": WRONG})
+    submit(last, WRONG)
     assert last.get_score().raw_earned == 0.5
     grades = [data for kind, data in published if kind == "grade"]
     assert grades[-1] == {"value": 0.5, "max_value": 5.0, "only_if_higher": False}
 
 
 def test_rescore_recomputes_the_graded_answers_and_score_override_persists(quiz):
-    call(quiz, "submit", {"answers": WRONG})
+    submit(quiz, WRONG)
     assert quiz.calculate_score() == quiz.get_score()
     from xblock.scorable import Score
     quiz.set_score(Score(raw_earned=4.0, raw_possible=5.0))
@@ -115,27 +120,29 @@ def test_rescore_recomputes_the_graded_answers_and_score_override_persists(quiz)
 HOSTILE = [
     (b"not json", 400),
     (b"[1, 2]", 400),
-    (json.dumps({"answers": {"no_such_question": "a"}}).encode(), 400),
-    (json.dumps({"answers": "all of them"}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, public_limit=["a"])}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, public_limit="z")}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, release_is_by_dose="true")}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, limits_that_apply=["a", "a"])}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, limits_in_order=["step1", "step1", "step2"])}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, i131_release_activity="5 mSv")}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, i131_release_activity="33")}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, i131_release_activity="<script>alert(1)</script>")}).encode(), 400),
-    (json.dumps({"answers": dict(RIGHT, i131_release_activity="1" * 100)}).encode(), 400),
-    (json.dumps({"answers": RIGHT, "padding": "x" * 70_000}).encode(), 413),
+    ({"answers": {"no_such_question": "a"}}, 400),
+    ({"answers": "all of them"}, 400),
+    ({"answers": dict(RIGHT, public_limit=["a"])}, 400),
+    ({"answers": dict(RIGHT, public_limit="z")}, 400),
+    ({"answers": dict(RIGHT, release_is_by_dose="true")}, 400),
+    ({"answers": dict(RIGHT, limits_that_apply=["a", "a"])}, 400),
+    ({"answers": dict(RIGHT, limits_in_order=["step1", "step1", "step2"])}, 400),
+    ({"answers": dict(RIGHT, i131_release_activity="5 mSv")}, 400),
+    ({"answers": dict(RIGHT, i131_release_activity="33")}, 400),
+    ({"answers": dict(RIGHT, i131_release_activity="<script>alert(1)</script>")}, 400),
+    ({"answers": dict(RIGHT, i131_release_activity="1" * 100)}, 400),
+    ({"answers": RIGHT, "padding": "x" * 70_000}, 413),
 ]
 
 
 @pytest.mark.parametrize("body,expected", HOSTILE)
 def test_bad_submissions_are_refused_and_change_nothing(quiz, published, body, expected):
-    call(quiz, "submit", {"answers": WRONG})
+    submit(quiz, WRONG)
     call(quiz, "reset", {})
     before = learner_fields(quiz)
     events = len(published)
+    if isinstance(body, dict) and isinstance(body["answers"], dict):  # author ids: as the browser names them
+        body = {**body, "answers": as_browser(quiz, body["answers"])}
     status, reply = call(quiz, "submit", body)
     assert status == expected and reply["error"]
     assert learner_fields(quiz) == before
@@ -143,7 +150,7 @@ def test_bad_submissions_are_refused_and_change_nothing(quiz, published, body, e
 
 
 def test_wrong_dimension_is_explained_not_marked_wrong(quiz):
-    status, reply = call(quiz, "submit", {"answers": dict(RIGHT, i131_release_activity="5 mSv")})
+    status, reply = submit(quiz, dict(RIGHT, i131_release_activity="5 mSv"))
     assert status == 400
     assert "dose equivalent" in reply["questions"]["i131_release_activity"]
     assert "activity" in reply["questions"]["i131_release_activity"]
@@ -168,7 +175,7 @@ def test_hints_one_at_a_time(quiz):
 def test_show_answer_policy(load_olx, show_answer, submissions, visible):
     block = load_olx(quiz_olx(show_answer=show_answer))
     for answers in submissions:
-        call(block, "submit", {"answers": answers})
+        submit(block, answers)
     _, state = call(block, "state", {})
     assert state["can_show_answer"] is visible
     assert all(("revealed" in q) is visible for q in state["questions"])
@@ -177,7 +184,7 @@ def test_show_answer_policy(load_olx, show_answer, submissions, visible):
 def test_past_due_policies_follow_the_due_date(load_olx):
     block = load_olx(quiz_olx(show_answer="past_due", show_correctness="past_due"))
     block.due = datetime.now(timezone.utc) + timedelta(days=1)
-    call(block, "submit", {"answers": WRONG})
+    submit(block, WRONG)
     _, state = call(block, "state", {})
     assert "score" not in state and not any("status" in q or "revealed" in q for q in state["questions"])
     block.due = datetime.now(timezone.utc) - timedelta(days=1)
@@ -187,7 +194,7 @@ def test_past_due_policies_follow_the_due_date(load_olx):
 
 def test_never_showing_correctness_hides_status_feedback_and_score(load_olx):
     block = load_olx(quiz_olx(show_correctness="never", show_answer="never"))
-    _, state = call(block, "submit", {"answers": WRONG})
+    _, state = submit(block, WRONG)
     assert "score" not in state
     assert not any({"status", "feedback", "teaches_url"} & set(q) for q in state["questions"])
 
@@ -199,7 +206,9 @@ def test_draws_and_shuffles_are_stable_per_learner_and_differ_between_learners(l
     def seen(user):
         block.scope_ids = learner_ids._replace(user_id=user)
         state = call(block, "state", {})[1]
-        return tuple((q["id"], tuple(c["id"] for c in q.get("choices", []))) for q in state["questions"])
+        pinned = as_browser(block, {"public_limit": "c"})["public_limit"]  # the learner's stand-in for choice c
+        return tuple((q["id"], tuple("pinned" if c["id"] == pinned else c["text"] for c in q.get("choices", [])))
+                     for q in state["questions"])
 
     assert seen("learner-1") == seen("learner-1")
     draws = {seen(f"learner-{n}") for n in range(12)}
@@ -208,7 +217,7 @@ def test_draws_and_shuffles_are_stable_per_learner_and_differ_between_learners(l
         assert len(draw) == 3
         for question_id, choices in draw:
             if question_id == "public_limit":
-                assert choices[-1] == "c", "the pinned choice stays last"
+                assert choices[-1] == "pinned", "the pinned choice stays last"
 
 
 def test_olx_round_trip_keeps_every_field(load_olx, runtime):
@@ -252,5 +261,5 @@ def test_author_html_is_sanitized_when_shown(load_olx):
 def test_citations_come_only_with_the_explanation(quiz):
     _, before = call(quiz, "state", {})
     assert "10 CFR 20.1301" not in json.dumps(before)
-    _, after = call(quiz, "submit", {"answers": RIGHT})
+    _, after = submit(quiz, RIGHT)
     assert {q["id"]: q["revealed"]["citation"] for q in after["questions"]}["public_limit"] == "10 CFR 20.1301"

@@ -18,7 +18,7 @@ import random
 import pytest
 from webob import Request
 
-from quiz_fixture import RIGHT, WRONG, quiz_olx
+from quiz_fixture import RIGHT, WRONG, as_browser, quiz_olx
 from rpt_xblocks.quiz import analysis, item_totals
 
 OTHER = {"public_limit": "c", "limits_that_apply": ["b", "c"], "release_is_by_dose": True,
@@ -125,7 +125,7 @@ class Class:
         block = self.block(learner)
         drawn = [q.id for q in block._drawn()]  # pylint: disable=protected-access
         answers = {qid: choose(qid) for qid in drawn}
-        status, _reply = call(block, "submit", {"answers": answers})
+        status, _reply = call(block, "submit", {"answers": as_browser(block, answers)})
         assert status == 200
         block.save()
         self.records[analysis.learner_key(block.seed_key())] = record_of(block, drawn, answers)

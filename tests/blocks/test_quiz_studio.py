@@ -14,6 +14,8 @@ SETTINGS = {"display_name": "Edited quiz", "max_attempts": 3, "show_answer": "al
 
 
 def call(block, payload):
+    """studio_submit, as course staff (olx_block.may_edit)."""
+    block.runtime.user_is_staff = True
     request = Request.blank("/", method="POST", body=json.dumps(payload).encode(), content_type="application/json")
     response = block.handle("studio_submit", request)
     return response.status_code, json.loads(response.body)

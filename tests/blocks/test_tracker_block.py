@@ -324,7 +324,7 @@ def test_bad_olx_is_refused_with_the_reason(runtime, olx, words):
 
 
 def test_studio_edits_sets_and_institution_sets_or_saves_nothing(runtime):
-    block = Tracker(runtime, CUSTOM_OLX).as_user("author")
+    block = Tracker(runtime, CUSTOM_OLX).as_user("author", staff=True)  # studio_submit: authors and staff only
     form = block.render("studio_view", {}).content
     assert 'name="sets"' in form and 'value="nrc-35-396"' in form and "state-extra" in form
     before = (block.display_name, block.sets, copy.deepcopy(block.custom_sets))

@@ -5,7 +5,7 @@ import json
 
 from webob import Request
 
-from quiz_fixture import RIGHT, quiz_olx
+from quiz_fixture import RIGHT, as_browser, quiz_olx
 
 
 class Marking:
@@ -23,7 +23,7 @@ class Marking:
 def test_grading_messages_go_through_the_i18n_service(runtime, load_olx):
     runtime._services["i18n"] = Marking()  # TestRuntime keeps its services in this mapping
     block = load_olx(quiz_olx())
-    body = json.dumps({"answers": dict(RIGHT, i131_release_activity="5 mSv")}).encode()
+    body = json.dumps({"answers": as_browser(block, dict(RIGHT, i131_release_activity="5 mSv"))}).encode()
     response = block.handle("submit", Request.blank("/", method="POST", body=body))
     reply = json.loads(response.body)
     message = reply["questions"]["i131_release_activity"]

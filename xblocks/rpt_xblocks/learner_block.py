@@ -7,7 +7,9 @@ Contract: `LearnerBlockMixin` (for XBlocks that declare `@XBlock.wants("user")` 
 with the block's usage id, the key of `learner_seed.seeded_random` — and `is_staff()`, the
 runtime's staff flag for the current user (the user service's `edx-platform.user_is_staff`, else
 the runtime's `user_is_staff`), and the keys of the block's database rows (`records/`):
-`learner_key()` and `record_block_key()`. `SHARED_JAVASCRIPT` is the browser side they share.
+`learner_key()` and `record_block_key()`. `fallback_handler` answers a request for a handler the
+block does not have (XBlock's `Runtime.handle` calls it then) with 404 and `{"error": ...}`, whatever
+the method or body. `SHARED_JAVASCRIPT` is the browser side they share.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from importlib import resources
 
 from markupsafe import escape
 from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+
+from rpt_xblocks.json_handlers import json_reply
 
 SHARED_JAVASCRIPT = resources.files("rpt_xblocks").joinpath("static/block_kit.js").read_text("utf-8")
 """static/block_kit.js: the browser helpers our blocks share; add it before a block's own script."""
@@ -52,6 +57,11 @@ class LearnerBlockMixin:
         if flag is not None:
             return bool(flag)
         return bool(getattr(self.runtime, "user_is_staff", False))
+
+    @XBlock.handler
+    def fallback_handler(self, handler_name, request=None, suffix=""):  # pylint: disable=unused-argument
+        """404 for a handler name the block does not have (also when "fallback_handler" itself is asked for)."""
+        return json_reply(404, {"error": self.ugettext("There is no such action here.")})
 
 
 def learner_fragment(kind: str, label: str, css: str, javascript: str, init_function: str, arguments: dict) -> Fragment:

@@ -11,7 +11,23 @@ Contract: a block using `OlxBlockMixin` defines
 - `studio_saved()`: the reply after a save, beside `"saved": True`.
 The mixin gives `parse_xml` (raises ValueError naming every problem; a document with a DOCTYPE or
 entity declarations is refused, whatever the runtime's parser expanded), `add_xml_to_node`,
-`studio_view` and `studio_submit`, which saves all fields or none (400 listing every problem).
+`studio_view` and `studio_submit`, which saves all fields or none (400 listing every problem), and
+only for a user who may edit the block (`may_edit()`; anyone else gets 403 and nothing changes).
+
+Who may edit (`may_edit`): the blocks' `is_staff()` (LearnerBlockMixin: the user service's
+`edx-platform.user_is_staff`, else the runtime's `user_is_staff`), or, where the runtime offers it,
+the `studio_user_permissions` service's `can_write(course key)`. The block must declare
+`@XBlock.wants("user", "studio_user_permissions")`. Why both, from edx-platform's code:
+- The LMS builds `DjangoXBlockUserService(user, user_is_staff=<has staff access to the course>, ...)`:
+  `edx-platform.user_is_staff` is the course-staff flag there.
+- Studio's `component_handler` (cms/djangoapps/contentstore/views/component.py), which runs a block's
+  handlers such as `studio_submit`, is only `@login_required`; it calls `load_services_for_studio`,
+  which builds `DjangoXBlockUserService(user)` without `user_is_staff` (so the flag is False for every
+  author) and `StudioPermissionsService(user)`, whose `can_write(course_key)` is
+  `has_studio_write_access`. The unit preview (contentstore/views/preview.py) likewise passes no
+  `user_is_staff`. In Studio the write permission, not the staff flag, says who may edit.
+- Our preview (rpt_course/preview/users.py) sets `edx-platform.user_is_staff` for `?student=staff`
+  only; every other `?student=` is a learner and is refused.
 """
 from __future__ import annotations
 
@@ -54,8 +70,18 @@ class OlxBlockMixin:
         fragment.initialize_js("RptStudioForm")
         return fragment
 
+    def may_edit(self) -> bool:
+        """Whether the current user may save this block's settings and content (see the module)."""
+        if self.is_staff():
+            return True
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
+        return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
+
     @json_handler(max_bytes=studio_form.MAX_SUBMISSION_BYTES)
     def studio_submit(self, data):
+        if not self.may_edit():
+            raise HandlerError(403, self.ugettext("Only the course's authors and staff can change this."))
         with translated_by(self.ugettext):
             root, problems = studio_form.element_from_submission(self.OLX_TAG, data, self.STUDIO_SETTINGS)
             if root is not None:

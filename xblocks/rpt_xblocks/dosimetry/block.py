@@ -69,7 +69,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
     return fields, problems
 
 
-@XBlock.wants("user")
+@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
 class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
@@ -204,6 +204,9 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
         index = data.get("index")
         if step is None or not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(step.hints):
             raise HandlerError(400, self.ugettext("There is no such hint."))
+        progress = self.progress  # open steps: the done ones and the current one
+        if scenario.steps.index(step) > self._first_unfinished(scenario, progress) and not progress.get(step.id, {}).get("done"):
+            raise HandlerError(409, self.ugettext("That step is not open yet."))
         return {"step": step.id, "index": index, "hint": sanitize(step.hints[index]), "hint_count": len(step.hints)}
 
     # ---- scoring -------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
 
 
-@XBlock.wants("user")
+@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
 class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
@@ -190,8 +190,12 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         answers = data.get("answers")
         seed_key = self.seed_key()  # once per request, as the draw: see _learner_state
         drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
-        if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
-            raise HandlerError(400, self.ugettext("These answers do not belong to your questions; reload the page."))
+        try:  # the browser names choices and steps by the learner's stand-ins (learner_view.py)
+            answers = learner_view.answers_from_browser(drawn, answers, seed_key)
+        except learner_view.NotOffered as refusal:
+            message = self.ugettext("These answers do not belong to your questions; reload the page.")
+            named = {q: message for q in refusal.questions if q}
+            raise HandlerError(400, message, **({"questions": named} if named else {})) from None
         results, refused = {}, {}
         translate = self.translator()
         for question in drawn:

@@ -6,6 +6,14 @@ shuffled for that learner, their last answers, and only what the policy allows: 
 status and the feedback of the options they chose only when correctness is visible; the answer key
 and explanations only when the answer is visible.
 Nothing about which option is correct leaves through any other field. Text is sanitized here.
+
+Choice and step ids never leave as the authors wrote them: every id keyed to an answer (choices,
+steps, the saved answers shown again, the revealed answer key and its feedback keys) is the
+learner's stand-in for it (`opaque_ids.py`). Answers stay in author ids on the server: the browser's
+answers come back through `answers_from_browser(drawn, answers, seed_key)`, which returns them in
+author ids or raises `NotOffered` (naming the questions) for an answer that is not a dict of the
+learner's questions or that names a choice or step this learner was not shown; values of other
+shapes pass through unchanged, for grading to refuse.
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from lxml import html as lxml_html
 
 from rpt_xblocks.quiz import grading, pool
 from rpt_xblocks.quiz.bank import Question
+from rpt_xblocks.quiz.opaque_ids import opaque_ids
 from rpt_xblocks.sanitizing import sanitize
 
 
@@ -38,21 +47,86 @@ def drawn_questions(questions: list[Question], draw: int, seed_key: str) -> list
     return [by_id[i] for i in pool.draw([q.id for q in questions], draw, seed_key)]
 
 
-def _public_question(question: Question, seed_key: str, shuffle: bool) -> dict:
+class NotOffered(ValueError):
+    """Answers that are not this learner's: `questions` maps each question id concerned (or "" for
+    the whole request) to what was wrong, in author-facing words the block replaces by its message."""
+
+    def __init__(self, questions: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in questions.items()))
+        self.questions = questions
+
+
+def _stand_ins(question: Question, seed_key: str) -> dict[str, str]:
+    """Author id -> the learner's stand-in, for the choices or steps of `question` (empty for others)."""
+    if question.type in ("single", "multiple"):
+        return opaque_ids(seed_key, question.id, [c.id for c in question.choices])
+    if question.type == "ordering":
+        return opaque_ids(seed_key, question.id, [i.id for i in question.items])
+    return {}
+
+
+def _shown(value, stand_ins: dict[str, str]):
+    """An author-id answer (or key) as the learner sees it: each id by its stand-in, an id no longer
+    in the bank left out (None for a single id)."""
+    if not stand_ins:
+        return value
+    if isinstance(value, list):
+        return [stand_ins[v] for v in value if isinstance(v, str) and v in stand_ins]
+    return stand_ins.get(value) if isinstance(value, str) else None
+
+
+def answers_from_browser(drawn: list[Question], answers, seed_key: str) -> dict:
+    """The browser's answers (question id -> answer in stand-ins) in author ids; see the module."""
+    if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
+        raise NotOffered({"": "the answers are not a map of this learner's question ids"})
+    translated, unknown = {}, {}
+    for question in drawn:
+        if question.id not in answers:
+            continue
+        answer, stand_ins = answers[question.id], _stand_ins(question, seed_key)
+        if not stand_ins:
+            translated[question.id] = answer
+            continue
+        back = {opaque: author for author, opaque in stand_ins.items()}
+        values = answer if isinstance(answer, list) else [answer]
+        if any(isinstance(v, str) and v not in back for v in values):
+            unknown[question.id] = "names a choice or step this learner was not shown"
+            continue
+        author = [back.get(v, v) if isinstance(v, str) else v for v in values]  # other values: grading refuses them
+        translated[question.id] = author if isinstance(answer, list) else author[0]
+    if unknown:
+        raise NotOffered(unknown)
+    return translated
+
+
+def answers_for_browser(questions: list[Question], answers: dict, seed_key: str) -> dict:
+    """Author-id answers as this learner's browser sends them (the inverse of `answers_from_browser`,
+    for tests and tools): each choice or step id of a question in `questions` by its stand-in; any
+    other value, and answers to other questions, as they are."""
+    by_id = {q.id: q for q in questions}
+
+    def shown(question_id, answer):
+        stand_ins = _stand_ins(by_id[question_id], seed_key) if question_id in by_id else {}
+        values = [stand_ins.get(v, v) if isinstance(v, str) else v for v in (answer if isinstance(answer, list) else [answer])]
+        return values if isinstance(answer, list) else values[0]
+    return {question_id: shown(question_id, answer) for question_id, answer in answers.items()}
+
+
+def _public_question(question: Question, seed_key: str, shuffle: bool, stand_ins: dict[str, str]) -> dict:
     data = {"id": question.id, "type": question.type, "prompt": sanitize(question.prompt),
             "hint_count": len(question.hints)}  # the citation comes with the explanation: it can hint at the answer
     if question.type in ("single", "multiple"):
         choices = list(question.choices)
         if shuffle:
             choices = pool.shuffle_keeping_pinned(choices, [c.pinned for c in choices], seed_key, question.id)
-        data["choices"] = [{"id": c.id, "text": sanitize(c.text)} for c in choices]
+        data["choices"] = [{"id": stand_ins[c.id], "text": sanitize(c.text)} for c in choices]
     if question.type == "numeric":
         data["unit_hint"] = question.unit
     if question.type == "ordering":
         items = pool.shuffle_keeping_pinned(question.items, [False] * len(question.items), seed_key, question.id)
         if [i.id for i in items] == [i.id for i in question.items]:  # never show the solution as the start
             items = items[1:] + items[:1]
-        data["items"] = [{"id": i.id, "text": sanitize(i.text)} for i in items]
+        data["items"] = [{"id": stand_ins[i.id], "text": sanitize(i.text)} for i in items]
     return data
 
 
@@ -67,11 +141,11 @@ def _chosen_feedback(question: Question, answer) -> list[str]:
     return []
 
 
-def _revealed(question: Question, jump_url: Callable[[str], str]) -> dict:
-    revealed = {"answer": grading.answer_key(question), "explanation": sanitize(question.explanation),
-                "citation": question.citation}
+def _revealed(question: Question, jump_url: Callable[[str], str], stand_ins: dict[str, str]) -> dict:
+    revealed = {"answer": _shown(grading.answer_key(question), stand_ins),
+                "explanation": sanitize(question.explanation), "citation": question.citation}
     if question.type in ("single", "multiple"):
-        revealed["feedback"] = {c.id: sanitize(c.feedback) for c in question.choices if c.feedback}
+        revealed["feedback"] = {stand_ins[c.id]: sanitize(c.feedback) for c in question.choices if c.feedback}
     if question.teaches:
         revealed["teaches_url"] = jump_url(question.teaches)
     return revealed
@@ -84,9 +158,10 @@ def learner_state(drawn: list[Question], *, title: str, shuffle: bool, situation
     if situation.correctness_visible and situation.score is not None:
         state["score"] = {"earned": situation.score[0], "possible": situation.score[1]}
     for question in drawn:
-        data = _public_question(question, situation.seed_key, shuffle)
+        stand_ins = _stand_ins(question, situation.seed_key)
+        data = _public_question(question, situation.seed_key, shuffle, stand_ins)
         if question.id in situation.answers:
-            data["answer"] = situation.answers[question.id]
+            data["answer"] = _shown(situation.answers[question.id], stand_ins)
         result = situation.results.get(question.id)
         if result and situation.correctness_visible:
             data["status"] = result["status"]
@@ -94,7 +169,7 @@ def learner_state(drawn: list[Question], *, title: str, shuffle: bool, situation
             if result["status"] != grading.CORRECT and question.teaches:
                 data["teaches_url"] = jump_url(question.teaches)
         if situation.answer_visible:
-            data["revealed"] = _revealed(question, jump_url)
+            data["revealed"] = _revealed(question, jump_url, stand_ins)
         state["questions"].append(data)
     state["can_show_answer"] = situation.answer_visible
     return state

@@ -54,7 +54,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-@XBlock.wants("user")
+@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
 class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBlock):
     """Training, supervised work and cases logged against 10 CFR Part 35; preceptors verify."""
