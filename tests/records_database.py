@@ -3,7 +3,8 @@
 `configure()` sets up Django once per process (unless something already did) with the records app
 and the settings the blocks read, then creates the tables with the checked-in migrations, as the
 platform's `migrate` does. `clear()` empties every records table: usage ids of XBlock's TestRuntime
-repeat between tests, so each test starts with no rows. Preview servers run in subprocesses and
+repeat between tests, so each test starts with no rows. `rows()` is every records table's content
+(to compare before and after a request that must store nothing). Preview servers run in subprocesses and
 configure Django themselves.
 """
 from __future__ import annotations
@@ -40,6 +41,14 @@ def clear() -> None:
     with connection.cursor() as cursor:
         for model in reversed(_dependency_order(models)):
             cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+
+
+def rows() -> dict[str, list[dict]]:
+    """Every row of every records table, by table name, in id order (plain values)."""
+    from django.apps import apps
+
+    return {model._meta.db_table: list(model.objects.order_by("pk").values())
+            for model in apps.get_app_config("rpt_records").get_models()}
 
 
 def _dependency_order(models: list) -> list:
