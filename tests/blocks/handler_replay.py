@@ -1,8 +1,10 @@
 """A fixed script of learner and staff requests to the three blocks, replayed on a fresh runtime.
 
 Contract: `replay()` returns, for each step of `SCRIPT`, the handler's status, its JSON reply and
-the key-value store's whole content after the request (every field every block wrote), as plain
-JSON (its sha256; the final content in full). The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
+what is stored after the request — the key-value store's whole content (every field every block
+wrote) and every records row (tests/records_database.py; without ids and times, which differ from
+run to run) — as plain JSON (its sha256; the final content in full). The records tables are
+emptied first. The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
 builds them (benchmarks.block_speed.shipped_olx); each request gets a block instance fresh from
 the runtime, as an LMS request does; the tracker's clock is fixed at `NOW`. Recorded once into
 tests/fixtures/handler_replies.json (`python -m tests.blocks.handler_replay --write`) before a
@@ -72,13 +74,22 @@ def _store_json(store) -> dict:
     return {"|".join(map(str, key)): value for key, value in sorted(store.db_dict.items(), key=lambda kv: str(kv[0]))}
 
 
+def _rows() -> dict:
+    import records_database
+
+    return {table: [{k: v for k, v in row.items() if k not in ("id", "created", "at")} for row in rows]
+            for table, rows in records_database.rows().items() if rows}
+
+
 def replay() -> dict:
+    import records_database
     from webob import Request
     from xblock.runtime import DictKeyValueStore, KvsFieldData
     from xblock.test.tools import TestRuntime
 
     from benchmarks.block_speed import shipped_olx
 
+    records_database.clear()
     store = DictKeyValueStore()
     runtime = TestRuntime(services={"field-data": KvsFieldData(store)})
     runtime.publish = lambda block, event_type, data: None
@@ -91,13 +102,16 @@ def replay() -> dict:
             runtime.user_id, runtime.user_is_staff = user, staff
             block = runtime.get_block(usages[tag])
             response = block.handle(handler, Request.blank("/", method="POST", body=json.dumps(payload).encode()))
-            stored = json.dumps(_store_json(store), default=str, sort_keys=True)
+            stored = json.dumps({"fields": _store_json(store), "rows": _rows()}, default=str, sort_keys=True)
             steps.append({"request": [user, tag, handler, payload], "status": response.status_code,
                           "reply": json.loads(response.body), "stored_sha256": hashlib.sha256(stored.encode()).hexdigest()})
     return {"steps": steps, "final_store": json.loads(stored)}
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "tests"))
+    import records_database
+    records_database.configure()
     if sys.argv[1:] == ["--write"]:
         GOLDEN.write_text(json.dumps(replay(), indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
         print(f"wrote {GOLDEN}")
