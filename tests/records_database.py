@@ -34,6 +34,34 @@ def configure() -> None:
 
 
 def clear() -> None:
+    """Empty every records table. Where an event loop runs in this thread (Playwright's sync API, in
+    the browser tests), Django refuses database calls: the tables are emptied from a thread of their own."""
+    import asyncio
+    import threading
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _clear()
+        return
+    failure = []
+
+    def in_thread():
+        from django.db import connection
+        try:
+            _clear()
+        except Exception as error:  # noqa: BLE001  re-raised in the caller's thread
+            failure.append(error)
+        finally:
+            connection.close()
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _clear() -> None:
     from django.apps import apps
     from django.db import connection
 
