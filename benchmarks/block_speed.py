@@ -57,14 +57,28 @@ class Operation:
 
 
 def _configure_django() -> None:
-    """xblock-poll renders Django templates and asks Django for the language: a minimal configuration."""
+    """xblock-poll renders Django templates and asks Django for the language, and our quiz and
+    walkthrough keep learners' work in the records app's tables (rpt_xblocks.records): a minimal
+    configuration, with those tables on a SQLite file of the process's own, removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
     import django
     from django.conf import settings
+    from django.core.management import call_command
 
     if not settings.configured:
-        settings.configure(USE_I18N=True, LANGUAGE_CODE="en", INSTALLED_APPS=[],
+        folder = tempfile.mkdtemp(prefix="rpt-bench-records-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        settings.configure(USE_I18N=True, LANGUAGE_CODE="en", INSTALLED_APPS=["rpt_xblocks.records"], USE_TZ=True,
+                           DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+                           DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3",
+                                                  "NAME": f"{folder}/records.db",
+                                                  "OPTIONS": {"transaction_mode": "IMMEDIATE"}}},
                            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}])
         django.setup()
+        call_command("migrate", verbosity=0)
 
 
 def make_runtime(store=None):
@@ -145,8 +159,14 @@ class Bench:
     """The runtime, the OLX and the prepared calls of each operation."""
 
     def __init__(self, store=None):
-        self.runtime = make_runtime(store)
+        """A new runtime (its usage ids start again) on new field data, and no learner rows left from
+        an earlier Bench of the process (the quiz's submissions, the walkthrough's attempts)."""
+        self.runtime = make_runtime(store)  # configures Django first
         self.olx = dict(shipped_olx())
+        from rpt_xblocks.records.models import QuizSubmission, ScoreSet, StepAttempt  # noqa: PLC0415
+
+        for model in (QuizSubmission, StepAttempt, ScoreSet):
+            model.objects.all().delete()
 
     def fresh_block(self, block_type: str):
         return self.runtime.get_block(self.runtime.parse_xml_string(self.olx[block_type]))

@@ -1,5 +1,6 @@
 """Handler cost by class size: rpt_quiz `submit` and rpt_prereq_tracker `add_entry` beside xblock-poll's
-`vote` when the block-wide fields (`Scope.user_state_summary`) already hold a class's data.
+`vote` when the block already holds a class's data: the block-wide fields (`Scope.user_state_summary`),
+and for the quiz its submission rows (rpt_xblocks.records).
 
 Contract: `measure_class_sizes(sizes, repeat, loop)` times the three handlers, each on a fresh block whose
 block-wide fields hold what a class of `n` learners left behind (`class_state`), for every `n` in
@@ -8,11 +9,12 @@ starting pair rotating from round to round (block_speed's method). The field dat
 as JSON text and parses it on read, as the LMS stores one JSON row per block and field, so a call
 pays for reading and writing the class's row. Returns, per size, the per-call times of each handler,
 the ratios ours/poll (ratio of medians and the paired spread), each handler's ratio to its own time
-at the smallest size, and the bytes of the block-wide JSON rows after a call.
+at the smallest size, and the bytes of the block-wide JSON rows after a call (for the quiz: the JSON
+of its submission rows' answers and results).
 
 What a class leaves behind (`class_state`) is built with the blocks' own code where it is cheap:
-- quiz: every learner answered the drawn questions of the fixture course's quiz, each question right
-  or wrong by a fixed pseudo-random draw, graded by `grading.grade`;
+- quiz: every learner submitted once (a QuizSubmission row) the drawn questions of the fixture
+  course's quiz, each question right or wrong by a fixed pseudo-random draw, graded by `grading.grade`;
 - tracker: every learner logged the same 15 entries (added through `add_entry`) and a preceptor
   verified 12 of each learner's. Two classes: preceptors keep up (`TRACKER_KEPT_UP`: the last 20
   learners have 3 entries awaiting a decision, so only they are in the queue; the others are in the
@@ -39,6 +41,7 @@ HANDLERS = {"rpt_quiz.submit": ("rpt_quiz", "submit"), TRACKER_KEPT_UP: ("rpt_pr
 ENTRIES_PER_LEARNER = 15
 DECIDED_PER_LEARNER = 12
 BACKLOG = 20  # learners with entries awaiting a decision, when preceptors keep up
+SUBMISSIONS = "quiz submissions"  # the quiz's class state: rows, not a field
 
 
 class JsonBench(Bench):
@@ -62,44 +65,63 @@ class JsonBench(Bench):
         super().__init__(self.store)
 
     def block_with_class(self, block_type: str, rows: dict[str, str]):
-        """A fresh block (new usage) whose block-wide fields hold `rows` (field name -> JSON text)."""
+        """A fresh block (new usage) whose block-wide fields hold `rows` (field name -> JSON text;
+        SUBMISSIONS: the quiz's submission rows, a JSON list of their field values)."""
         from xblock.fields import Scope
         from xblock.runtime import KeyValueStore
 
+        from rpt_xblocks.records.models import QuizSubmission
+
         usage_id = self.runtime.parse_xml_string(self.olx[block_type])
         for name, text in rows.items():
-            self.store.db_dict[KeyValueStore.Key(Scope.user_state_summary, None, usage_id, name)] = text
+            if name == SUBMISSIONS:
+                QuizSubmission.objects.bulk_create(QuizSubmission(block=str(usage_id), **fields)
+                                                   for fields in json.loads(text))
+            else:
+                self.store.db_dict[KeyValueStore.Key(Scope.user_state_summary, None, usage_id, name)] = text
         return self.runtime.get_block(usage_id)
 
     def row_bytes(self, block) -> dict[str, int]:
-        """The size of each block-wide JSON row `block` has stored."""
+        """The size of each block-wide JSON row `block` has stored (its submission rows under SUBMISSIONS)."""
         from xblock.fields import Scope
 
-        return {key.field_name: len(text.encode("utf-8")) for key, text in self.store.db_dict.items()
-                if key.scope == Scope.user_state_summary and key.block_scope_id == block.scope_ids.usage_id}
+        from rpt_xblocks.records.models import QuizSubmission
+
+        sizes = {key.field_name: len(text.encode("utf-8")) for key, text in self.store.db_dict.items()
+                 if key.scope == Scope.user_state_summary and key.block_scope_id == block.scope_ids.usage_id}
+        submitted = QuizSubmission.objects.filter(block=str(block.scope_ids.usage_id)).values_list("answers", "results")
+        if submitted:
+            sizes[SUBMISSIONS] = sum(len(json.dumps(row).encode("utf-8")) for row in submitted)
+        return sizes
 
     def forget(self) -> None:
+        from rpt_xblocks.records.models import QuizSubmission
+
         self.store.db_dict.clear()
+        QuizSubmission.objects.all().delete()
 
 
 # ---- what a class leaves behind ------------------------------------------------------------------
 
 def _quiz_class(bench: Bench, n: int) -> dict:
-    """The quiz's block-wide fields after `n` learners submitted once (see the module docstring)."""
-    from rpt_xblocks.quiz import grading, item_totals, learner_view
+    """The quiz's submission rows after `n` learners submitted once (see the module docstring)."""
+    from rpt_xblocks.quiz import grading, learner_view
     from rpt_xblocks.quiz.numeric import numeric_answer_matches
 
     fixture = json.loads(QUIZ_ANSWERS.read_text("utf-8"))
     block = bench.fresh_block("rpt_quiz")
     questions = block.bank_questions()
     draw = random.Random(20260401)
-    totals = {}
+    rows = []
     for learner in range(n):
         drawn = learner_view.drawn_questions(questions, block.draw, f"class-learner-{learner}")
         answers = {q.id: fixture["right" if draw.random() < 0.6 else "wrong"][q.id] for q in drawn}
-        results = {q.id: {"earned": grading.grade(q, answers[q.id], numeric_answer_matches).earned} for q in drawn}
-        totals = item_totals.with_contribution(totals, None, item_totals.contribution(drawn, answers, results))
-    return {"item_totals": totals}
+        graded = {q.id: grading.grade(q, answers[q.id], numeric_answer_matches) for q in drawn}
+        results = {qid: {"earned": result.earned, "status": result.status} for qid, result in graded.items()}
+        rows.append({"learner": f"class-learner-{learner}", "attempt": 1, "answers": answers, "results": results,
+                     "earned": sum(r["earned"] for r in results.values()), "possible": float(len(drawn)),
+                     "created": "2026-12-01T00:00:00+00:00"})
+    return {SUBMISSIONS: rows}
 
 
 def _tracker_snapshot(bench: Bench) -> tuple[dict, list]:

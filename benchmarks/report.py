@@ -381,15 +381,17 @@ def _class_sizes(out: list[str], measured: dict) -> None:
     add("")
     smallest = units(measured["sizes"][0]["learners"])
     add(f"rpt_quiz `submit` and rpt_prereq_tracker `add_entry` (two classes) beside poll's `vote`, each call on a fresh block whose "
-        "block-wide fields (`Scope.user_state_summary`, one JSON row per block and field in the LMS) already hold what a "
-        "class of that many learners left: every learner answered the quiz's drawn questions; every learner logged 15 "
+        "block-wide fields (`Scope.user_state_summary`, one JSON row per block and field in the LMS) or, for the quiz, "
+        "its submission rows (rpt_xblocks.records) already hold what a "
+        "class of that many learners left: every learner submitted the quiz's drawn questions once; every learner logged 15 "
         "tracker entries and a preceptor verified 12 of each learner's, the other 3 awaiting a decision for the last 20 "
         "learners only (`add_entry`: preceptors keep up, so only those 20 are in the review queue) or for every learner "
         "(`add_entry, all awaiting`: the worst case, the queue holds the whole class); poll's tally counts their votes. "
         "The field data keeps "
         "every value as JSON text, so a call pays for parsing and writing the rows as the LMS does. "
         f"{measured['repeat']} round-robin rounds over every (class size, handler) pair, {measured['loop']} call(s) "
-        "per timing (benchmarks/class_size.py). Row bytes: the block's block-wide JSON rows after one call.")
+        "per timing (benchmarks/class_size.py). Row bytes: the block's block-wide JSON rows after one call (the quiz: "
+        "its submission rows' answers and results).")
     add("")
     rows = []
     for size in measured["sizes"]:

@@ -3,7 +3,8 @@
 `configure()` sets up Django once per process (unless something already did) with the records app
 and the settings the blocks read, then creates the tables with the checked-in migrations, as the
 platform's `migrate` does. `clear()` empties every records table: usage ids of XBlock's TestRuntime
-repeat between tests, so each test starts with no rows. Preview servers run in subprocesses and
+repeat between tests, so each test starts with no rows. `rows()` is every records table's content
+(to compare before and after a request that must store nothing). Preview servers run in subprocesses and
 configure Django themselves.
 """
 from __future__ import annotations
@@ -33,26 +34,31 @@ def configure() -> None:
 
 
 def clear() -> None:
-    """Empty the tables, in a thread of its own: browser tests keep Playwright's event loop running in
-    the main thread, where Django refuses database calls."""
+    """Empty every records table. Where an event loop runs in this thread (Playwright's sync API, in
+    the browser tests), Django refuses database calls: the tables are emptied from a thread of their own."""
+    import asyncio
     import threading
 
-    errors: list = []
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _clear()
+        return
+    failure = []
 
-    def run():
+    def in_thread():
+        from django.db import connection
         try:
             _clear()
-        except BaseException as error:  # noqa: BLE001  re-raised in the caller's thread
-            errors.append(error)
+        except Exception as error:  # noqa: BLE001  re-raised in the caller's thread
+            failure.append(error)
         finally:
-            from django.db import connection
             connection.close()
-
-    worker = threading.Thread(target=run)
+    worker = threading.Thread(target=in_thread)
     worker.start()
     worker.join()
-    if errors:
-        raise errors[0]
+    if failure:
+        raise failure[0]
 
 
 def _clear() -> None:
@@ -63,6 +69,14 @@ def _clear() -> None:
     with connection.cursor() as cursor:
         for model in reversed(_dependency_order(models)):
             cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+
+
+def rows() -> dict[str, list[dict]]:
+    """Every row of every records table, by table name, in id order (plain values)."""
+    from django.apps import apps
+
+    return {model._meta.db_table: list(model.objects.order_by("pk").values())
+            for model in apps.get_app_config("rpt_records").get_models()}
 
 
 def _dependency_order(models: list) -> list:

@@ -1,8 +1,10 @@
 """A fixed script of learner and staff requests to the three blocks, replayed on a fresh runtime.
 
 Contract: `replay()` returns, for each step of `SCRIPT`, the handler's status, its JSON reply and
-the key-value store's whole content and every records row after the request (all that the blocks
-wrote), as plain JSON (its sha256; the final content in full). The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
+what is stored after the request — the key-value store's whole content (every field every block
+wrote) and every records row (tests/records_database.py; without ids and times, which differ from
+run to run) — as plain JSON (its sha256; the final content in full). The records tables are
+emptied first. The blocks are the quiz, walkthrough and tracker of the fixture course as `rpt-course`
 builds them (benchmarks.block_speed.shipped_olx); each request gets a block instance fresh from
 the runtime, as an LMS request does; the tracker's clock is fixed at `NOW`. Quiz answers are written
 in the authors' ids and sent, as the browser sends them, in the learner's stand-ins (quiz_fixture.browser_payload). Recorded once into
@@ -86,14 +88,13 @@ def _store_json(store) -> dict:
 
 
 def replay() -> dict:
+    import records_database
     from webob import Request
     from xblock.runtime import DictKeyValueStore, KvsFieldData
     from xblock.test.tools import TestRuntime
 
     from benchmarks.block_speed import shipped_olx
     from quiz_fixture import browser_payload
-
-    import records_database
 
     records_database.clear()
     store = DictKeyValueStore()

@@ -9,7 +9,9 @@ import pytest
 from lxml import etree
 from webob import Request
 
+from rpt_xblocks.dosimetry import attempts
 from rpt_xblocks.dosimetry.walkthrough_view import parameter_value, shown_value
+from rpt_xblocks.records.models import ScoreSet, StepAttempt
 
 EXAMPLE = resources.files("rpt_xblocks.dosimetry").joinpath("scenarios/example.xml").read_text("utf-8")
 
@@ -43,7 +45,9 @@ def test_the_page_shows_the_learners_numbers_but_no_reference_value_ahead(walkth
 def test_a_wrong_kind_of_unit_is_explained_and_costs_no_attempt(walkthrough):
     status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": "5 mSv"})
     assert status == 400 and "pure number" in reply["error"] and "mSv" in reply["error"]
-    assert walkthrough.progress == {}
+    assert not StepAttempt.objects.exists()
+    _, state = call(walkthrough, "state", {})
+    assert state["current"]["attempts_left"] == 2
 
 
 def test_two_slips_reveal_the_reference_value_and_carry_it_forward(walkthrough, runtime):
@@ -74,7 +78,7 @@ def test_two_slips_reveal_the_reference_value_and_carry_it_forward(walkthrough, 
 def test_bad_requests_are_refused_and_change_nothing(walkthrough, runtime, payload, expected):
     status, reply = call(walkthrough, "check_step", payload)
     assert status == expected and reply["error"]
-    assert walkthrough.progress == {} and not [e for e in runtime.published if e[0] == "grade"]
+    assert not StepAttempt.objects.exists() and not [e for e in runtime.published if e[0] == "grade"]
 
 
 def test_numbers_are_stable_per_learner_and_differ_between_learners(walkthrough):
@@ -175,3 +179,61 @@ def test_the_memoized_sanitizer_sees_only_author_text_never_a_learners_numbers(w
     authored = {text for step in scenario.steps for text in (step.prompt, step.explanation)}
     assert seen and set(seen) <= authored
     assert shown_value(expected["remaining"]) in page  # the finished step shows its number, filled in
+
+
+# ---- attempts claimed as rows ---------------------------------------------------------------------
+
+def step_rows(block):
+    return list(StepAttempt.objects.filter(block=block.record_block_key()).order_by("step", "attempt")
+                .values_list("step", "attempt", "answer", "correct"))
+
+
+def test_each_answer_is_a_row_and_no_step_takes_more_than_its_attempts(walkthrough):
+    _, expected = reference(walkthrough)
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})
+    call(walkthrough, "check_step", {"step": "remaining", "answer": "0.2"})
+    assert step_rows(walkthrough) == [("remaining", 1, "0.1", False), ("remaining", 2, "0.2", False)]
+    status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": f"{expected['remaining']:.5f}"})
+    assert status == 409 and len(step_rows(walkthrough)) == 2
+    key, learner = walkthrough.record_block_key(), walkthrough.learner_key()
+    with pytest.raises(attempts.Refused):  # the store itself refuses a third attempt
+        attempts.check(key, learner, "remaining", "0.3", True, walkthrough.step_attempts)
+    assert len(step_rows(walkthrough)) == 2
+
+
+def test_a_step_answered_right_takes_no_more_attempts(walkthrough):
+    _, expected = reference(walkthrough)
+    call(walkthrough, "check_step", {"step": "remaining", "answer": f"{expected['remaining']:.5f}"})
+    with pytest.raises(attempts.Refused):
+        attempts.check(walkthrough.record_block_key(), walkthrough.learner_key(), "remaining", "0.1", False, 2)
+    assert [row[:2] for row in step_rows(walkthrough)] == [("remaining", 1)]
+
+
+def test_losing_the_claim_is_a_409_that_says_nothing_about_correctness(walkthrough, runtime, monkeypatch):
+    """Another request's row for attempt 1 was committed after this request read the learner's rows."""
+    from datetime import datetime, timezone
+    other = StepAttempt.objects.create(block=walkthrough.record_block_key(), learner=walkthrough.learner_key(),
+                                       step="remaining", attempt=1, answer="0.9", correct=False,
+                                       created=datetime.now(timezone.utc))
+    real_filter = StepAttempt.objects.filter
+    monkeypatch.setattr(StepAttempt.objects, "filter", lambda **kw: real_filter(**kw).exclude(pk=other.pk))
+    _, expected = reference(walkthrough)
+    status, reply = call(walkthrough, "check_step", {"step": "remaining", "answer": f"{expected['remaining']:.5f}"})
+    assert status == 409 and set(reply) == {"error"} and "correct" not in reply["error"].lower()
+    assert not [e for e in runtime.published if e[0] == "edx.rpt_dosimetry.step_checked"]
+    monkeypatch.undo()
+    assert step_rows(walkthrough) == [("remaining", 1, "0.9", False)]
+
+
+def test_set_score_is_the_score_until_the_next_answer(walkthrough):
+    from xblock.scorable import Score
+    _, expected = reference(walkthrough)
+    assert not walkthrough.has_submitted_answer() and walkthrough.get_score() == Score(0.0, 2.0)
+    call(walkthrough, "check_step", {"step": "remaining", "answer": f"{expected['remaining']:.5f}"})
+    assert walkthrough.has_submitted_answer() and walkthrough.get_score() == Score(1.0, 2.0)
+    walkthrough.set_score(Score(raw_earned=2.0, raw_possible=2.0))
+    assert walkthrough.get_score() == Score(2.0, 2.0)
+    assert list(ScoreSet.objects.values_list("earned", "after")) == [(2.0, 1)]
+    call(walkthrough, "check_step", {"step": "activity", "answer": "1 GBq"})
+    assert walkthrough.get_score() == Score(1.0, 2.0), "a later answer: the score comes from the rows again"
+    assert walkthrough.calculate_score() == Score(1.0, 2.0)

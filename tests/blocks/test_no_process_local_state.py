@@ -1,4 +1,5 @@
-"""The blocks keep no state outside XBlock fields, so any number of LMS workers can serve them.
+"""The blocks keep no state outside XBlock fields and the records database, so any number of LMS
+workers can serve them.
 
 What a worker's memory may hold: constants, and caches of pure functions of the package's own files
 or code constants (listed below with the reason). What it may not: anything written while serving a

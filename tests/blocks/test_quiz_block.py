@@ -1,5 +1,5 @@
-"""rpt_quiz on XBlock's TestRuntime, through its real handlers: grading, attempts, policies,
-scores, and what may reach the browser."""
+"""rpt_quiz on XBlock's TestRuntime, through its real handlers: grading, attempts (claimed as
+QuizSubmission rows), policies, scores, and what may reach the browser."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from webob import Request
 
+import records_database
 from quiz_fixture import RIGHT, SECRETS, WRONG, as_browser, quiz_olx
+from rpt_xblocks.quiz import submissions
+from rpt_xblocks.records.models import QuizSubmission, ScoreSet
 
 
 @pytest.fixture
@@ -34,8 +37,10 @@ def submit(block, answers, **extra):
 
 
 def learner_fields(block):
-    return {name: json.dumps(getattr(block, name), sort_keys=True)
-            for name in ("attempts", "answers", "results", "graded_answers", "raw_earned", "raw_possible")}
+    """What the learner has stored: the block's fields and every records row."""
+    return {"fields": {name: json.dumps(field.read_from(block), sort_keys=True, default=str)
+                       for name, field in block.fields.items()},
+            "rows": records_database.rows()}
 
 
 def page(block):
@@ -154,7 +159,7 @@ def test_wrong_dimension_is_explained_not_marked_wrong(quiz):
     assert status == 400
     assert "dose equivalent" in reply["questions"]["i131_release_activity"]
     assert "activity" in reply["questions"]["i131_release_activity"]
-    assert quiz.attempts == 0
+    assert not QuizSubmission.objects.exists() and not quiz.has_submitted_answer()
 
 
 def test_get_is_refused(quiz):
@@ -263,3 +268,114 @@ def test_citations_come_only_with_the_explanation(quiz):
     assert "10 CFR 20.1301" not in json.dumps(before)
     _, after = submit(quiz, RIGHT)
     assert {q["id"]: q["revealed"]["citation"] for q in after["questions"]}["public_limit"] == "10 CFR 20.1301"
+
+
+# ---- attempts claimed as rows ---------------------------------------------------------------------
+
+def rows(block):
+    return list(QuizSubmission.objects.filter(block=block.record_block_key()).order_by("attempt")
+                .values_list("learner", "attempt", "reset", "earned"))
+
+
+def test_the_database_refuses_a_second_submission_with_the_same_number(quiz):
+    from django.db import IntegrityError, transaction
+    call(quiz, "submit", {"answers": WRONG})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuizSubmission.objects.create(block=quiz.record_block_key(), learner=quiz.learner_key(), attempt=1,
+                                      created=datetime.now(timezone.utc))
+    assert rows(quiz) == [(quiz.learner_key(), 1, False, 0.5)]
+
+
+def test_losing_the_claim_is_a_409_that_says_nothing_about_correctness(quiz, published, monkeypatch):
+    """Another request's row for attempt 1 was committed after this request read the learner's rows
+    (as a snapshot read on MariaDB sees it): this request's insert hits the unique constraint."""
+    other = QuizSubmission.objects.create(block=quiz.record_block_key(), learner=quiz.learner_key(), attempt=1,
+                                          answers=WRONG, created=datetime.now(timezone.utc))
+    real_filter = QuizSubmission.objects.filter
+    monkeypatch.setattr(QuizSubmission.objects, "filter", lambda **kw: real_filter(**kw).exclude(pk=other.pk))
+    status, reply = call(quiz, "submit", {"answers": RIGHT})
+    assert status == 409 and "already being submitted" in reply["error"]
+    assert not any(word in json.dumps(reply).lower() for word in ("correct", "score", "earned", "status"))
+    assert not [e for e in published if e[0] in ("grade", "edx.rpt_quiz.submitted")]
+    monkeypatch.undo()
+    assert [row[1] for row in rows(quiz)] == [1] and QuizSubmission.objects.get().answers == WRONG, "only the winner's row"
+
+
+def test_a_submission_after_the_limit_is_refused_with_403_and_stores_nothing(load_olx):
+    block = load_olx(quiz_olx(max_attempts=2))
+    for answers in (WRONG, WRONG):
+        assert call(block, "submit", {"answers": answers})[0] == 200
+        call(block, "reset", {})
+    assert [(row[1], row[2]) for row in rows(block)] == [(1, True), (2, False)]
+    status, reply = call(block, "submit", {"answers": RIGHT})
+    assert status == 403 and [row[1] for row in rows(block)] == [1, 2]
+
+
+def test_a_refused_grading_uses_no_attempt(load_olx):
+    block = load_olx(quiz_olx(max_attempts=1))
+    assert call(block, "submit", {"answers": dict(RIGHT, public_limit="z")})[0] == 400
+    assert call(block, "submit", {"answers": {"public_limit": "a"}})[0] == 400
+    assert rows(block) == []
+    status, state = call(block, "submit", {"answers": RIGHT})
+    assert status == 200 and state["attempts"] == 1 and rows(block)[0][1:] == (1, False, 5.0)
+
+
+def test_reset_then_submit_numbers_the_next_attempt_and_shows_only_the_new_answers(load_olx):
+    block = load_olx(quiz_olx(max_attempts=3))
+    call(block, "submit", {"answers": WRONG})
+    assert call(block, "submit", {"answers": RIGHT})[0] == 409, "Try again first"
+    status, state = call(block, "reset", {})
+    assert status == 200 and state["can_submit"] and not any("answer" in q for q in state["questions"])
+    assert call(block, "reset", {})[0] == 409, "a reset submission is reset once"
+    _, state = call(block, "submit", {"answers": RIGHT})
+    assert state["attempts"] == 2 and state["score"] == {"earned": 5.0, "possible": 5.0}
+    assert [(row[1], row[2]) for row in rows(block)] == [(1, True), (2, False)]
+
+
+def test_each_learner_has_their_own_attempts(load_olx):
+    block = load_olx(quiz_olx(max_attempts=1))
+    ids = block.scope_ids
+    for learner in ("learner-a", "learner-b"):
+        block.scope_ids = ids._replace(user_id=learner)
+        assert call(block, "submit", {"answers": WRONG})[0] == 200
+        assert call(block, "submit", {"answers": WRONG})[0] == 403
+    assert [row[:2] for row in rows(block)] == [("learner-a", 1), ("learner-b", 1)]
+
+
+def test_set_score_is_the_score_until_the_next_submission(load_olx, published):
+    from xblock.scorable import Score
+    block = load_olx(quiz_olx(max_attempts=0))
+    assert not block.has_submitted_answer() and block.get_score() == Score(0.0, 5.0)
+    call(block, "submit", {"answers": WRONG})
+    assert block.has_submitted_answer() and block.get_score() == Score(0.5, 5.0)
+    block.set_score(Score(raw_earned=3.0, raw_possible=5.0))
+    block.set_score(Score(raw_earned=4.0, raw_possible=5.0))
+    assert block.get_score() == Score(4.0, 5.0), "the latest score set wins"
+    assert list(ScoreSet.objects.values_list("earned", "after")) == [(3.0, 1), (4.0, 1)]
+    _, state = call(block, "state", {})
+    assert state["score"] == {"earned": 4.0, "possible": 5.0}
+    call(block, "reset", {})
+    call(block, "submit", {"answers": dict(RIGHT, public_limit="b")})
+    assert block.get_score() == Score(4.0, 5.0), "best of the submissions since: 4 of 5"
+    call(block, "reset", {})
+    call(block, "submit", {"answers": RIGHT})
+    assert block.get_score() == Score(5.0, 5.0)
+
+
+def test_rescore_grades_the_best_submissions_answers_against_the_current_bank(load_olx):
+    from xblock.scorable import Score
+    block = load_olx(quiz_olx(max_attempts=0))
+    call(block, "submit", {"answers": dict(RIGHT, public_limit="b")})  # 4 of 5: the best
+    call(block, "reset", {})
+    call(block, "submit", {"answers": WRONG})
+    assert block.calculate_score() == Score(4.0, 5.0)
+    questions = [dict(q) for q in block.questions]
+    for question in questions:  # the author now accepts b as the public limit
+        if question["id"] == "public_limit":
+            question["choices"] = [{**c, "correct": c["id"] == "b"} for c in question["choices"]]
+    block.questions = questions
+    rescored = block.calculate_score()
+    assert rescored == Score(5.0, 5.0), "the best submission's answers, graded against the edited bank"
+    block.set_score(rescored)
+    assert block.get_score() == rescored
+    assert submissions.standing(block.record_block_key(), block.learner_key(), "best").graded.attempt == 1

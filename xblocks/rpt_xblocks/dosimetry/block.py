@@ -4,7 +4,10 @@ A thin shell: the scenario model (`scenario.py`, formulas in `formula.py`, physi
 computes the reference values on the server; `walkthrough_view.py` decides what the browser sees.
 Each step is checked with units (`quantities.check_numeric`); a wrong kind of unit is explained and
 costs no attempt. After a right answer or the step's last attempt the reference value is shown and
-carried forward, so one slip does not spoil the rest. Handlers change no field before accepting.
+carried forward, so one slip does not spoil the rest. The learner's answers are rows
+(`attempts.py`, the only walkthrough code that touches the database): an answer claims its attempt
+by inserting its row, so concurrent requests cannot use one attempt twice. Handlers store nothing
+before accepting.
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from xblock.fields import Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks import quantities
-from rpt_xblocks.content_fields import ContentDict, LearnerRecordDict, SavedWithoutCopyMixin
+from rpt_xblocks.content_fields import ContentDict
+from rpt_xblocks.dosimetry import attempts
 from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
@@ -71,7 +75,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
 
 @XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
-class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Dosimetry walkthrough",
@@ -81,10 +85,6 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
                    help=_("The walkthrough's weight in its assignment type."))
     scenario_data = ContentDict(scope=Scope.content, default={}, help=_("The scenario: parameters and steps (edit the OLX)."))
-
-    # Replaced whole by check_step, never changed in place: no deep copy on read or save.
-    progress = LearnerRecordDict(scope=Scope.user_state, default={}, help="Step id -> attempts, last answer, correct, done.")
-    raw_earned = Float(scope=Scope.user_state, default=None, help="Steps answered right within their attempts.")
 
     has_custom_completion = True
     icon_class = "problem"
@@ -113,15 +113,18 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
         return next((i for i, s in enumerate(scenario.steps) if not progress.get(s.id, {}).get("done")),
                     len(scenario.steps))
 
-    def _state(self, numbers=None, progress: dict | None = None) -> dict:
-        """The learner's state; `numbers` is `_numbers()` and `progress` the field's value, when the
+    def _record(self) -> attempts.Record:
+        return attempts.record(self.record_block_key(), self.learner_key(), self.step_attempts)
+
+    def _state(self, numbers=None, record: attempts.Record | None = None) -> dict:
+        """The learner's state; `numbers` is `_numbers()` and `record` is `_record()`, when the
         caller has them already (`numbers` needs the expected values of the steps before the first
         unfinished one, or of all steps when all are finished: the state shows no others)."""
         scenario, parameters, expected = numbers or self._numbers()
-        progress = self.progress if progress is None else progress
-        state = walkthrough_state(scenario, parameters, expected, progress, self.step_attempts)
+        record = record or self._record()
+        state = walkthrough_state(scenario, parameters, expected, record.progress, self.step_attempts)
         if state["current"] is None and scenario.steps:
-            state["score"] = {"earned": self.raw_earned or 0.0, "possible": float(len(scenario.steps))}
+            state["score"] = {"earned": record.earned, "possible": float(len(scenario.steps))}
             if scenario.plot is not None:
                 state["plot"] = _summary_plot(scenario.plot, {**parameters, **expected})
         return state
@@ -160,7 +163,7 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
         """Check the answer to the current step. Only the steps up to the one checked are evaluated
         (later ones are neither checked nor shown), unless this answer finishes the walkthrough."""
         scenario = self.scenario()
-        progress = self.progress
+        progress = self._record().progress
         index = self._first_unfinished(scenario, progress)
         current = scenario.steps[index] if index < len(scenario.steps) else None
         answer = data.get("answer")
@@ -176,23 +179,21 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
             result = quantities.check_numeric(answer, expected_number, current.unit or None, current.tolerance)
         if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):
             raise HandlerError(400, result.message)
-        record = dict(progress.get(current.id, {}))
-        record["attempts"] = record.get("attempts", 0) + 1
-        record["answer"] = answer.strip()
-        record["correct"] = result.correct
-        record["done"] = result.correct or record["attempts"] >= self.step_attempts
-        progress = {**progress, current.id: record}
-        self.progress = progress
+        try:
+            attempt = attempts.check(self.record_block_key(), self.learner_key(), current.id, answer.strip(),
+                                     result.correct, self.step_attempts)
+        except attempts.Refused:  # says nothing of whether the answer was right
+            raise HandlerError(409, self.ugettext("This step was already answered; reload the page.")) from None
         self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
-            "step": current.id, "attempt": record["attempts"], "correct": result.correct})
-        shown = self._first_unfinished(scenario, progress)
+            "step": current.id, "attempt": attempt, "correct": result.correct})
+        record = self._record()
+        shown = self._first_unfinished(scenario, record.progress)
         if shown == len(scenario.steps):
-            self.set_score(self.calculate_score())
             self._publish_grade(self.get_score())
             self.emit_completion(1.0)
         if shown > index + 1:  # finished, or later steps were already done: the state shows them too
             expected = expected_values(scenario, parameters, shown)
-        state = self._state((scenario, parameters, expected), progress)
+        state = self._state((scenario, parameters, expected), record)
         state["last"] = {"step": current.id, "correct": result.correct,
                          "message": "" if result.correct else result.message}
         return state
@@ -204,7 +205,7 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
         index = data.get("index")
         if step is None or not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(step.hints):
             raise HandlerError(400, self.ugettext("There is no such hint."))
-        progress = self.progress  # open steps: the done ones and the current one
+        progress = self._record().progress  # open steps: the done ones and the current one
         if scenario.steps.index(step) > self._first_unfinished(scenario, progress) and not progress.get(step.id, {}).get("done"):
             raise HandlerError(409, self.ugettext("That step is not open yet."))
         return {"step": step.id, "index": index, "hint": sanitize(step.hints[index]), "hint_count": len(step.hints)}
@@ -215,17 +216,20 @@ class WalkthroughBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, 
         return float(len(self.scenario_data.get("steps", []))) if self.scenario_data else 0.0
 
     def has_submitted_answer(self):
-        return bool(self.progress)
+        return self._record().attempts > 0
 
     def get_score(self):
-        return Score(raw_earned=self.raw_earned or 0.0, raw_possible=self.max_score())
+        """Steps answered right within their attempts, or the score the platform set since the last answer."""
+        return Score(raw_earned=self._record().earned, raw_possible=self.max_score())
 
     def set_score(self, score):
-        self.raw_earned = float(score.raw_earned)
+        attempts.set_score(self.record_block_key(), self.learner_key(), float(score.raw_earned),
+                           float(score.raw_possible))
 
     def calculate_score(self):
         """Steps answered right within their attempts, of all steps."""
-        earned = sum(1.0 for s in self.scenario_data.get("steps", []) if self.progress.get(s["id"], {}).get("correct"))
+        progress = self._record().progress
+        earned = sum(1.0 for s in self.scenario_data.get("steps", []) if progress.get(s["id"], {}).get("correct"))
         return Score(raw_earned=earned, raw_possible=self.max_score())
 
     # ---- OLX and Studio (OlxBlockMixin) ------------------------------------------------------------

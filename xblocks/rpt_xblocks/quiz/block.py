@@ -1,8 +1,11 @@
 """The rpt_quiz XBlock: a radiation-safety quiz graded on the server.
 
-A thin shell: fields hold the bank (`bank.py`) and the learner's state; grading (`grading.py`),
-draws (`pool.py`), policies (`policy.py`) and what the browser may see (`learner_view.py`) are
-plain functions. Every handler validates its input and changes no field before it has accepted it.
+A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submissions are rows
+(`submissions.py`, the only quiz code that touches the database); grading (`grading.py`), draws
+(`pool.py`), policies (`policy.py`), item analysis (`item_totals.py`, `analysis.py`) and what the
+browser may see (`learner_view.py`) are plain functions. A submission claims its attempt by
+inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
+handler validates its input and stores nothing before it has accepted it.
 """
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from rpt_xblocks.content_fields import ContentList, LearnerRecordDict, SavedWithoutCopyMixin, SharedRecordDict
+from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
-from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio
+from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio, submissions
 from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
@@ -32,7 +35,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
 @XBlock.needs("i18n")
-class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
@@ -55,24 +58,6 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
                               help=_("Show choices in a different order to each learner (pinned ones stay put)."))
     questions = ContentList(display_name=_("Questions"), scope=Scope.content, default=[],
                             help=_("The question bank (edit the OLX or the course_content YAML)."))
-
-    attempts = Integer(scope=Scope.user_state, default=0, help="Submissions made.")
-    # The learner's records below are replaced whole, never changed in place: no deep copy on read or save.
-    answers = LearnerRecordDict(scope=Scope.user_state, default={}, help="The learner's last submitted answers.")
-    results = LearnerRecordDict(scope=Scope.user_state, default={},
-                                help="Question id -> earned and status of the last answers.")
-    graded_answers = LearnerRecordDict(scope=Scope.user_state, default={}, help="The answers behind the graded score.")
-    raw_earned = Float(scope=Scope.user_state, default=None, help="The graded raw score (best or last).")
-    raw_possible = Float(scope=Scope.user_state, default=None, help="The raw score possible when graded.")
-    item_contribution = LearnerRecordDict(scope=Scope.user_state, default={},
-                                          help="What the learner's latest graded submission adds to item_totals (item_totals.py).")
-    # Block-wide rows, never changed in place (item_totals.py builds new values): no deep copy on read or save.
-    item_totals = SharedRecordDict(scope=Scope.user_state_summary, default={},
-                                   help="Every learner's latest graded submission added up, per question and per score, for item "
-                                        "analysis: its size does not grow with the class (item_totals.py).")
-    item_records = SharedRecordDict(scope=Scope.user_state_summary, default={},
-                                    help="Kept by earlier versions: per learner (hashed key) the latest graded submission. Read "
-                                         "with item_totals; a learner's record leaves it when they next submit, so it only shrinks.")
 
     has_custom_completion = True
     icon_class = "problem"
@@ -107,19 +92,24 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
 
     @staticmethod
     def _all_correct(results: dict) -> bool:
-        """Whether `results` (the field's value) hold answers to every question, all correct."""
+        """Whether `results` (a submission's) hold answers to every question, all correct."""
         return bool(results) and all(r["status"] == grading.CORRECT for r in results.values())
 
+    def _standing(self) -> submissions.Standing:
+        return submissions.standing(self.record_block_key(), self.learner_key(), self.grading_method)
+
     def _situation(self, seed_key: str) -> learner_view.Situation:
-        attempts, results, raw_earned = self.attempts, self.results, self.raw_earned
-        left = policy.attempts_left(self.max_attempts, attempts)
+        standing = self._standing()
+        shown = standing.shown
+        answers, results = (shown.answers, shown.results) if shown is not None else ({}, {})
+        left = policy.attempts_left(self.max_attempts, standing.attempts)
         past_due = self._past_due()
         return learner_view.Situation(
-            seed_key=seed_key, attempts=attempts, attempts_left=left, answers=self.answers, results=results,
+            seed_key=seed_key, attempts=standing.attempts, attempts_left=left, answers=answers, results=results,
             correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
             answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(results),
                                                  out_of_attempts=left == 0, past_due=past_due),
-            score=(raw_earned, self.raw_possible) if raw_earned is not None else None)
+            score=standing.score)
 
     def _learner_state(self, drawn: list[bank.Question] | None = None, seed_key: str | None = None) -> dict:
         """The learner's public state; `drawn` is `_drawn()` and `seed_key` is `seed_key()`, when the
@@ -149,10 +139,10 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
             "numeric_label_plain": t("Your answer"), "error": t("Something went wrong: {message}"),
             "submitted": t("Your answers were submitted."), "order_help": t("Use the buttons to put the steps in order."),
             "question": t("Question {n} of {total}"),
-            "analysis": t("Item analysis"), "analysis_learners": t("{n} learners have submitted."),
+            "analysis": t("Item analysis"), "analysis_learners": t("{n} graded submissions."),
             "analysis_question": t("Question"), "analysis_responses": t("Responses"),
             "analysis_correct": t("Percent correct"), "analysis_discrimination": t("Discrimination index"),
-            "analysis_distribution": t("Choices (learners)"),
+            "analysis_distribution": t("Choices (submissions)"),
         }
 
     # ---- views ---------------------------------------------------------------------------------
@@ -181,21 +171,35 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
 
     @json_handler()
     def submit(self, data):
-        attempts = self.attempts
-        left = policy.attempts_left(self.max_attempts, attempts)
-        if left == 0:
-            raise HandlerError(403, self.ugettext("You have used all your attempts."))
-        if self.answers:
-            raise HandlerError(409, self.ugettext("Choose Try again before submitting new answers."))
-        answers = data.get("answers")
+        """Grade the learner's answers. The attempt is claimed (its row inserted) before grading and
+        the grade stored with it in one transaction: answers that cannot be graded use no attempt."""
         seed_key = self.seed_key()  # once per request, as the draw: see _learner_state
         drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
-        try:  # the browser names choices and steps by the learner's stand-ins (learner_view.py)
-            answers = learner_view.answers_from_browser(drawn, answers, seed_key)
-        except learner_view.NotOffered as refusal:
-            message = self.ugettext("These answers do not belong to your questions; reload the page.")
-            named = {q: message for q in refusal.questions if q}
-            raise HandlerError(400, message, **({"questions": named} if named else {})) from None
+
+        def grade():
+            try:  # the browser names choices and steps by the learner's stand-ins (learner_view.py)
+                answers = learner_view.answers_from_browser(drawn, data.get("answers"), seed_key)
+            except learner_view.NotOffered as refusal:
+                message = self.ugettext("These answers do not belong to your questions; reload the page.")
+                named = {q: message for q in refusal.questions if q}
+                raise HandlerError(400, message, **({"questions": named} if named else {})) from None
+            return (answers, *self._graded(drawn, answers))
+
+        try:
+            submission = submissions.submit(self.record_block_key(), self.learner_key(), self._username(),
+                                            self.max_attempts, grade)
+        except submissions.Refused as refusal:
+            raise HandlerError(*self._refusal(refusal.reason)) from None
+        self._publish_grade(self.get_score(), only_if_higher=self.grading_method == "best")
+        self.emit_completion(1.0)
+        self.runtime.publish(self, "edx.rpt_quiz.submitted", {
+            "attempt": submission.attempt, "earned": submission.earned, "possible": submission.possible,
+            "results": {qid: r["status"] for qid, r in submission.results.items()}})
+        return self._learner_state(drawn, seed_key)
+
+    def _graded(self, drawn: list[bank.Question], answers: dict) -> tuple[dict, float, float]:
+        """(results, earned, possible) of `answers` to the `drawn` questions; HandlerError 400 when
+        any answer is missing or cannot be graded."""
         results, refused = {}, {}
         translate = self.translator()
         for question in drawn:
@@ -211,33 +215,30 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         if refused:
             raise HandlerError(400, self.ugettext("Some answers could not be graded; nothing was recorded."),
                                questions=refused)
-        earned = sum(r["earned"] for r in results.values())
-        score = Score(raw_earned=earned, raw_possible=float(len(drawn)))
-        self.attempts = attempts + 1
-        self.answers = answers  # the request's own object, shared with graded_answers: neither is changed in place
-        self.results = results
-        raw_earned, grading_method = self.raw_earned, self.grading_method
-        if grading_method == "last" or raw_earned is None or earned >= raw_earned:
-            self.graded_answers = answers
-            self.set_score(score)
-        self._record_for_item_analysis(drawn, answers, results, seed_key, submitted_before=attempts > 0)
-        self._publish_grade(self.get_score(), only_if_higher=grading_method == "best")
-        self.emit_completion(1.0)
-        self.runtime.publish(self, "edx.rpt_quiz.submitted", {
-            "attempt": attempts + 1, "earned": earned, "possible": score.raw_possible,
-            "results": {qid: r["status"] for qid, r in results.items()}})
-        return self._learner_state(drawn, seed_key)
+        return results, sum(r["earned"] for r in results.values()), float(len(drawn))
+
+    def _refusal(self, reason: str) -> tuple[int, str]:
+        if reason == submissions.USED_UP:
+            return 403, self.ugettext("You have used all your attempts.")
+        if reason == submissions.NOT_RESET:
+            return 409, self.ugettext("Choose Try again before submitting new answers.")
+        return 409, self.ugettext("Your answers were already being submitted; reload the page.")
+
+    def _username(self) -> str:
+        return str(self._current_user_attribute("edx-platform.username") or "")
 
     @json_handler()
     def reset(self, data):  # pylint: disable=unused-argument
-        if not self.answers:
+        standing = self._standing()
+        shown = standing.shown
+        if shown is None:
             raise HandlerError(409, self.ugettext("There is nothing to reset yet."))
-        if self._all_correct(self.results):
+        if self._all_correct(shown.results):
             raise HandlerError(409, self.ugettext("Your answers are all correct; there is nothing to try again."))
-        if policy.attempts_left(self.max_attempts, self.attempts) == 0:
+        if policy.attempts_left(self.max_attempts, standing.attempts) == 0:
             raise HandlerError(403, self.ugettext("You have used all your attempts."))
-        self.answers = {}
-        self.results = {}
+        if not submissions.reset(self.record_block_key(), self.learner_key(), shown.attempt):
+            raise HandlerError(409, self.ugettext("There is nothing to reset yet."))
         return self._learner_state()
 
     @json_handler()
@@ -251,31 +252,25 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
 
     @json_handler()
     def item_analysis(self, data):  # pylint: disable=unused-argument
-        """Staff only: per-question statistics over all learners (counts and rates, no names)."""
+        """Staff only: per-question statistics over every graded submission (counts and rates, no names)."""
         if not self.is_staff():
             raise HandlerError(403, self.ugettext("Only course staff can see the item analysis."))
-        totals = item_totals.with_records(self.item_totals, self.item_records)
-        return {"learners": totals["learners"], "questions": analysis.item_analysis(totals, self.bank_questions())}
-
-    def _record_for_item_analysis(self, drawn, answers, results, seed_key: str, submitted_before: bool) -> None:
-        """Replace the learner's contribution to `item_totals` by this graded submission's. A learner
-        who submitted before the block kept totals has no contribution yet: their latest submission is
-        a record in `item_records` (not in the totals), which is taken out of it instead."""
-        new, old = item_totals.contribution(drawn, answers, results), self.item_contribution or None
-        if old is None and submitted_before:
-            records, key = self.item_records, analysis.learner_key(seed_key)
-            if key in records:
-                self.item_records = {k: record for k, record in records.items() if k != key}
-        self.item_totals = item_totals.with_contribution(self.item_totals, old, new)
-        self.item_contribution = new
+        questions = self.bank_questions()
+        totals = item_totals.totals(submissions.graded_submissions(self.record_block_key()),
+                                    {q.id: q for q in questions})
+        count = totals["submissions"]
+        return {"learners": count, "submissions": count, "questions": analysis.item_analysis(totals, questions)}
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """Rows for Open edX's problem response report: one per learner and answered question."""
+        """Rows for Open edX's problem response report: one per answered question of each learner's
+        latest submission, for the learners (usernames) of `user_state_iterator`."""
         questions = {q.id: q for q in self.bank_questions()}
-        count = 0
+        block, count = self.record_block_key(), 0
         for user_state in user_state_iterator:
-            state = user_state.state or {}
-            for question_id, answer in sorted((state.get("answers") or {}).items()):
+            attempts, latest = submissions.latest_by_username(block, user_state.username)
+            if latest is None:
+                continue
+            for question_id, answer in sorted(latest.answers.items()):
                 question = questions.get(question_id)
                 if question is None:
                     continue
@@ -285,8 +280,8 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
                 yield user_state.username, {
                     "Question": learner_view.plain_text(question.prompt),
                     "Answer": learner_view.answer_text(question, answer),
-                    "Correctness": (state.get("results") or {}).get(question_id, {}).get("status", ""),
-                    "Attempts": state.get("attempts", 0),
+                    "Correctness": latest.results.get(question_id, {}).get("status", ""),
+                    "Attempts": attempts,
                 }
 
     # ---- scoring -------------------------------------------------------------------------------
@@ -295,23 +290,27 @@ class QuizBlock(SavedWithoutCopyMixin, OlxBlockMixin, LearnerBlockMixin, Scorabl
         return float(len(self._drawn())) if self.questions else 0.0
 
     def has_submitted_answer(self):
-        return self.attempts > 0
+        return self._standing().attempts > 0
 
     def get_score(self):
-        if self.raw_earned is None:
+        """The graded score (best or last submission), or the one the platform set since the last."""
+        score = self._standing().score
+        if score is None:
             return Score(raw_earned=0.0, raw_possible=self.max_score())
-        return Score(raw_earned=self.raw_earned, raw_possible=self.raw_possible)
+        return Score(raw_earned=score[0], raw_possible=score[1])
 
     def set_score(self, score):
-        self.raw_earned = float(score.raw_earned)
-        self.raw_possible = float(score.raw_possible)
+        submissions.set_score(self.record_block_key(), self.learner_key(), float(score.raw_earned),
+                              float(score.raw_possible))
 
     def calculate_score(self):
-        """The score of the graded answers against the current bank (for Open edX rescoring)."""
+        """The score of the answers behind the graded score against the current bank (for Open edX rescoring)."""
+        graded = self._standing().graded
+        graded_answers = graded.answers if graded is not None else {}
         earned = 0.0
         drawn = self._drawn()
         for question in drawn:
-            answer = self.graded_answers.get(question.id)
+            answer = graded_answers.get(question.id)
             try:
                 earned += grading.grade(question, answer, numeric_answer_matches).earned
             except grading.AnswerRejected:

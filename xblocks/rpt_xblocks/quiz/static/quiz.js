@@ -178,7 +178,7 @@ function RptQuizBlock(runtime, element, init) {
     show.addEventListener("click", function () {
       call("item_analysis", {}).then(function (reply) {
         area.innerHTML = "";
-        area.appendChild(el("p", {}, fill(labels.analysis_learners, {n: reply.learners})));
+        area.appendChild(el("p", {}, fill(labels.analysis_learners, {n: reply.submissions})));
         var table = el("table", {"class": "rpt-quiz-analysis-table"});
         table.appendChild(el("caption", {}, labels.analysis));
         var head = el("tr");
