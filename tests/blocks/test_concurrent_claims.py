@@ -10,7 +10,7 @@ from importlib import resources
 
 from webob import Request
 
-from quiz_fixture import WRONG, quiz_olx
+from quiz_fixture import WRONG, as_browser, quiz_olx
 from rpt_xblocks.records.models import QuizSubmission, StepAttempt
 
 THREADS = 8
@@ -40,7 +40,7 @@ def _all_at_once(runtime, usage, handler, payload) -> list[int]:
 
 def test_simultaneous_submissions_use_one_attempt(runtime):
     usage = runtime.parse_xml_string(quiz_olx(max_attempts=2))
-    statuses = _all_at_once(runtime, usage, "submit", {"answers": WRONG})
+    statuses = _all_at_once(runtime, usage, "submit", {"answers": as_browser(runtime.get_block(usage), WRONG)})
     assert statuses == [200] + [409] * (THREADS - 1)
     assert list(QuizSubmission.objects.values_list("attempt", "reset")) == [(1, False)]
 

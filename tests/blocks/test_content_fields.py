@@ -25,8 +25,7 @@ from xblock.test.tools import TestRuntime
 
 from quiz_fixture import browser_payload
 from rpt_course.build import build_files
-from rpt_xblocks.content_fields import (ContentDict, ContentList, LearnerRecordDict, LearnerRecordList, SharedRecordDict,
-                                        SharedRecordList)
+from rpt_xblocks.content_fields import ContentDict, ContentList
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ANSWERS = json.loads((FIXTURES / "quiz_answers.json").read_text("utf-8"))

@@ -81,11 +81,11 @@ def test_every_graded_submission_counts_once_and_only_staff_can_read_it(load_olx
     for learner, answers in history:
         as_learner(block, learner)
         call(block, "reset", {})  # refused (409) before a learner's first submission; changes nothing
-        assert call(block, "submit", {"answers": as_browser(block, answers)})[0] == 200
+        assert call(block, "submit", {"answers": as_browser(block, as_browser(block, answers))})[0] == 200
     as_learner(block, "learner-b")
-    assert call(block, "submit", {"answers": as_browser(block, RIGHT)})[0] == 409  # refused: not counted
+    assert call(block, "submit", {"answers": as_browser(block, as_browser(block, RIGHT))})[0] == 409  # refused: not counted
     as_learner(block, "learner-d")
-    assert call(block, "submit", {"answers": dict(RIGHT, public_limit="z")})[0] == 400  # refused: not counted
+    assert call(block, "submit", {"answers": as_browser(block, dict(RIGHT, public_limit="z"))})[0] == 400  # refused: not counted
     status, reply = call(block, "item_analysis", {})
     assert status == 403 and set(reply) == {"error"}
     runtime.user_is_staff = True
@@ -107,7 +107,7 @@ def test_the_analysis_equals_one_computed_from_the_rows(load_olx, runtime):
         call(block, "reset", {})
         drawn = [q["id"] for q in call(block, "state", {})[1]["questions"]]
         answers = {q: (WRONG if i == 0 or (n + i) % 2 else RIGHT)[q] for i, q in enumerate(drawn)}  # never all right
-        assert call(block, "submit", {"answers": answers})[0] == 200
+        assert call(block, "submit", {"answers": as_browser(block, answers)})[0] == 200
     rows = list(QuizSubmission.objects.values_list("answers", "results"))
     assert sorted(QuizSubmission.objects.values_list("learner", "attempt")) == [
         ("learner-0", 1), ("learner-0", 2), ("learner-0", 3), ("learner-1", 1), ("learner-1", 2), ("learner-2", 1),
@@ -169,6 +169,6 @@ def test_submissions_store_the_username_the_user_service_gives(load_olx, runtime
         def get_current_user(self):
             return User()
     runtime._services["user"] = UserService()  # pylint: disable=protected-access
-    assert call(block, "submit", {"answers": RIGHT})[0] == 200
+    assert call(block, "submit", {"answers": as_browser(block, RIGHT)})[0] == 200
     assert list(QuizSubmission.objects.values_list("learner", "username")) == [("anon-ada", "ada")]
     assert [name for name, _row in block.generate_report_data(iter([UserState("ada", {})]))] == ["ada"] * len(RIGHT)

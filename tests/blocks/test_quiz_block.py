@@ -279,7 +279,7 @@ def rows(block):
 
 def test_the_database_refuses_a_second_submission_with_the_same_number(quiz):
     from django.db import IntegrityError, transaction
-    call(quiz, "submit", {"answers": WRONG})
+    call(quiz, "submit", {"answers": as_browser(quiz, WRONG)})
     with pytest.raises(IntegrityError), transaction.atomic():
         QuizSubmission.objects.create(block=quiz.record_block_key(), learner=quiz.learner_key(), attempt=1,
                                       created=datetime.now(timezone.utc))
@@ -293,7 +293,7 @@ def test_losing_the_claim_is_a_409_that_says_nothing_about_correctness(quiz, pub
                                           answers=WRONG, created=datetime.now(timezone.utc))
     real_filter = QuizSubmission.objects.filter
     monkeypatch.setattr(QuizSubmission.objects, "filter", lambda **kw: real_filter(**kw).exclude(pk=other.pk))
-    status, reply = call(quiz, "submit", {"answers": RIGHT})
+    status, reply = call(quiz, "submit", {"answers": as_browser(quiz, RIGHT)})
     assert status == 409 and "already being submitted" in reply["error"]
     assert not any(word in json.dumps(reply).lower() for word in ("correct", "score", "earned", "status"))
     assert not [e for e in published if e[0] in ("grade", "edx.rpt_quiz.submitted")]
@@ -304,30 +304,30 @@ def test_losing_the_claim_is_a_409_that_says_nothing_about_correctness(quiz, pub
 def test_a_submission_after_the_limit_is_refused_with_403_and_stores_nothing(load_olx):
     block = load_olx(quiz_olx(max_attempts=2))
     for answers in (WRONG, WRONG):
-        assert call(block, "submit", {"answers": answers})[0] == 200
+        assert call(block, "submit", {"answers": as_browser(block, answers)})[0] == 200
         call(block, "reset", {})
     assert [(row[1], row[2]) for row in rows(block)] == [(1, True), (2, False)]
-    status, reply = call(block, "submit", {"answers": RIGHT})
+    status, reply = call(block, "submit", {"answers": as_browser(block, RIGHT)})
     assert status == 403 and [row[1] for row in rows(block)] == [1, 2]
 
 
 def test_a_refused_grading_uses_no_attempt(load_olx):
     block = load_olx(quiz_olx(max_attempts=1))
-    assert call(block, "submit", {"answers": dict(RIGHT, public_limit="z")})[0] == 400
-    assert call(block, "submit", {"answers": {"public_limit": "a"}})[0] == 400
+    assert call(block, "submit", {"answers": as_browser(block, dict(RIGHT, public_limit="z"))})[0] == 400
+    assert call(block, "submit", {"answers": as_browser(block, {"public_limit": "a"})})[0] == 400
     assert rows(block) == []
-    status, state = call(block, "submit", {"answers": RIGHT})
+    status, state = call(block, "submit", {"answers": as_browser(block, RIGHT)})
     assert status == 200 and state["attempts"] == 1 and rows(block)[0][1:] == (1, False, 5.0)
 
 
 def test_reset_then_submit_numbers_the_next_attempt_and_shows_only_the_new_answers(load_olx):
     block = load_olx(quiz_olx(max_attempts=3))
-    call(block, "submit", {"answers": WRONG})
-    assert call(block, "submit", {"answers": RIGHT})[0] == 409, "Try again first"
+    call(block, "submit", {"answers": as_browser(block, WRONG)})
+    assert call(block, "submit", {"answers": as_browser(block, RIGHT)})[0] == 409, "Try again first"
     status, state = call(block, "reset", {})
     assert status == 200 and state["can_submit"] and not any("answer" in q for q in state["questions"])
     assert call(block, "reset", {})[0] == 409, "a reset submission is reset once"
-    _, state = call(block, "submit", {"answers": RIGHT})
+    _, state = call(block, "submit", {"answers": as_browser(block, RIGHT)})
     assert state["attempts"] == 2 and state["score"] == {"earned": 5.0, "possible": 5.0}
     assert [(row[1], row[2]) for row in rows(block)] == [(1, True), (2, False)]
 
@@ -337,8 +337,8 @@ def test_each_learner_has_their_own_attempts(load_olx):
     ids = block.scope_ids
     for learner in ("learner-a", "learner-b"):
         block.scope_ids = ids._replace(user_id=learner)
-        assert call(block, "submit", {"answers": WRONG})[0] == 200
-        assert call(block, "submit", {"answers": WRONG})[0] == 403
+        assert call(block, "submit", {"answers": as_browser(block, WRONG)})[0] == 200
+        assert call(block, "submit", {"answers": as_browser(block, WRONG)})[0] == 403
     assert [row[:2] for row in rows(block)] == [("learner-a", 1), ("learner-b", 1)]
 
 
@@ -346,7 +346,7 @@ def test_set_score_is_the_score_until_the_next_submission(load_olx, published):
     from xblock.scorable import Score
     block = load_olx(quiz_olx(max_attempts=0))
     assert not block.has_submitted_answer() and block.get_score() == Score(0.0, 5.0)
-    call(block, "submit", {"answers": WRONG})
+    call(block, "submit", {"answers": as_browser(block, WRONG)})
     assert block.has_submitted_answer() and block.get_score() == Score(0.5, 5.0)
     block.set_score(Score(raw_earned=3.0, raw_possible=5.0))
     block.set_score(Score(raw_earned=4.0, raw_possible=5.0))
@@ -355,19 +355,19 @@ def test_set_score_is_the_score_until_the_next_submission(load_olx, published):
     _, state = call(block, "state", {})
     assert state["score"] == {"earned": 4.0, "possible": 5.0}
     call(block, "reset", {})
-    call(block, "submit", {"answers": dict(RIGHT, public_limit="b")})
+    call(block, "submit", {"answers": as_browser(block, dict(RIGHT, public_limit="b"))})
     assert block.get_score() == Score(4.0, 5.0), "best of the submissions since: 4 of 5"
     call(block, "reset", {})
-    call(block, "submit", {"answers": RIGHT})
+    call(block, "submit", {"answers": as_browser(block, RIGHT)})
     assert block.get_score() == Score(5.0, 5.0)
 
 
 def test_rescore_grades_the_best_submissions_answers_against_the_current_bank(load_olx):
     from xblock.scorable import Score
     block = load_olx(quiz_olx(max_attempts=0))
-    call(block, "submit", {"answers": dict(RIGHT, public_limit="b")})  # 4 of 5: the best
+    call(block, "submit", {"answers": as_browser(block, dict(RIGHT, public_limit="b"))})  # 4 of 5: the best
     call(block, "reset", {})
-    call(block, "submit", {"answers": WRONG})
+    call(block, "submit", {"answers": as_browser(block, WRONG)})
     assert block.calculate_score() == Score(4.0, 5.0)
     questions = [dict(q) for q in block.questions]
     for question in questions:  # the author now accepts b as the public limit

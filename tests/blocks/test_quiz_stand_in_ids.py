@@ -9,8 +9,11 @@ import json
 import pytest
 from webob import Request
 
+import records_database
+
 from quiz_fixture import RIGHT, WRONG, as_browser, quiz_olx
 from rpt_xblocks.quiz.opaque_ids import opaque_ids
+from rpt_xblocks.records.models import QuizSubmission
 
 
 def call(block, handler, payload):
@@ -25,8 +28,8 @@ def as_learner(runtime, usage, learner):
 
 
 def stored(block):
-    return {name: json.dumps(getattr(block, name), sort_keys=True)
-            for name in ("attempts", "answers", "results", "graded_answers", "raw_earned", "item_totals")}
+    """Every records row (the quiz keeps its learners' submissions there)."""
+    return records_database.snapshot()
 
 
 @pytest.fixture
@@ -40,7 +43,8 @@ def test_stand_ins_grade_as_the_authors_ids_and_are_stored_as_author_ids(runtime
     assert sent["public_limit"] != "a" and sent["limits_in_order"] != RIGHT["limits_in_order"]
     status, state = call(block, "submit", {"answers": sent})
     assert status == 200 and state["score"] == {"earned": 5.0, "possible": 5.0}
-    assert block.answers == RIGHT, "stored in author ids (reports, rescoring and item analysis read them)"
+    assert [row.answers for row in QuizSubmission.objects.all()] == [RIGHT], \
+        "stored in author ids (reports, rescoring and item analysis read them)"
     shown = {q["id"]: q for q in state["questions"]}
     assert {qid: q["answer"] for qid, q in shown.items()} == sent, "the learner's answers come back as sent"
     assert shown["public_limit"]["revealed"]["answer"] == sent["public_limit"]

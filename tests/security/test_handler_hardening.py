@@ -203,7 +203,7 @@ def test_a_hint_for_a_step_not_open_yet_is_refused_and_served_once_it_is(blocks)
     for wrong in ("5", "6"):  # two wrong answers use the step's attempts: the first step is done
         assert send(block, "check_step", json.dumps({"step": "remaining", "answer": wrong}).encode())[0] == 200
     block = blocks.as_user("rpt_dosimetry")
-    assert block.progress["remaining"]["done"]
+    assert block._record().progress["remaining"]["done"]  # pylint: disable=protected-access
     status, response = send(block, "hint", json.dumps({"step": "activity", "index": 0}).encode())
     assert status == 200 and "Multiply" in json.loads(response.body)["hint"]
     assert send(block, "hint", json.dumps({"step": "remaining", "index": 0}).encode())[0] == 200, "done steps stay open"
