@@ -73,6 +73,15 @@ class Operation:
         return self.block in OURS
 
 
+@functools.cache
+def _ids():
+    """One id manager for every runtime of the process: the database outlives a runtime, so a new
+    runtime must not make the usage ids (and so the rows) of an earlier one again."""
+    from xblock.runtime import MemoryIdManager
+
+    return MemoryIdManager()
+
+
 def make_runtime(store=None):
     """One TestRuntime for all five blocks, with their field data in `store` (a KeyValueStore; by
     default a new `database.LearnerStateStore`), Django configured (`database.configure`) and the
@@ -104,7 +113,7 @@ def make_runtime(store=None):
 
     database.configure()
     store = store if store is not None else database.LearnerStateStore()
-    runtime = BenchRuntime(services={"field-data": KvsFieldData(store)})
+    runtime = BenchRuntime(id_reader=_ids(), id_generator=_ids(), services={"field-data": KvsFieldData(store)})
     runtime.store = store
     runtime.events = 0
     runtime.user_id = "bench-learner"

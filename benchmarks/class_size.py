@@ -102,6 +102,7 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     TrackerRequirementMet.objects.bulk_create(
         [TrackerRequirementMet(block=key, owner=owner, requirement=requirement)
          for owner in learners for requirement in met], batch_size=BATCH)
+    return {"met_per_learner": len(met)}
 
 
 def _quiz_class(bench: Bench, usage, n: int, start: datetime) -> None:
@@ -158,14 +159,14 @@ CLASS_BUILDERS = {"rpt_quiz": _quiz_class, "rpt_prereq_tracker": _tracker_class,
 
 def build_class(bench: Bench, n: int) -> dict:
     """One new usage of each block type holding a class of `n` learners (see the module docstring):
-    block type -> usage id."""
+    (block type -> usage id, what the builders report: the requirements each tracker learner meets)."""
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=30)
-    usages = {}
+    usages, facts = {}, {}
     for block_type, builder in CLASS_BUILDERS.items():
         usages[block_type] = bench.runtime.parse_xml_string(bench.olx[block_type])
-        builder(bench, usages[block_type], n, start)
+        facts.update(builder(bench, usages[block_type], n, start) or {})
     bench.store.new_request()
-    return usages
+    return usages, facts
 
 
 def table_rows() -> dict[str, int]:
@@ -243,10 +244,10 @@ def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) 
     sizes = sorted(sizes)
     bench = ClassBench()
     payloads = {label: (_quiz_payload() if label == "rpt_quiz.submit" else spec[2]) for label, spec in HANDLERS.items()}
-    usages, built = {}, {}
+    usages, built, facts = {}, {}, {}
     for n in sizes:
         started = time.perf_counter()
-        usages[n] = build_class(bench, n)
+        usages[n], facts[n] = build_class(bench, n)
         built[n] = time.perf_counter() - started
         log(f"class sizes: a class of {n:,} learners built in {built[n]:.1f} s (bulk_create)")
     rows = table_rows()
@@ -279,7 +280,8 @@ def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) 
     by_size = []
     for n in sizes:
         entry = {"learners": n, "entries": n * ENTRIES_PER_LEARNER,
-                 "awaiting": n * (ENTRIES_PER_LEARNER - DECIDED_PER_LEARNER), "build_seconds": built[n], "handlers": {}}
+                 "awaiting": n * (ENTRIES_PER_LEARNER - DECIDED_PER_LEARNER), "build_seconds": built[n],
+                 "met_per_learner": facts[n]["met_per_learner"], "handlers": {}}
         against = samples[(AGAINST, n)]
         for label in HANDLERS:
             seconds = summary(samples[(label, n)])
