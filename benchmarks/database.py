@@ -9,7 +9,9 @@ with their checked-in migrations, as the platform's `migrate` does. It returns t
 `LearnerStateStore` is the runtime's `KeyValueStore`. The learner scopes (`user_state`,
 `user_state_summary`, `preferences`, `user_info`: what the LMS keeps in its courseware tables) are
 rows of the workbench's `XBlockState` table in that same database, one row per (scope, block,
-user) holding a JSON object of fields, read and written as the LMS does with its `StudentModule`
+user) holding a JSON object of fields (found through an index on (block, user, scope) that
+`configure` adds, as the LMS's `StudentModule` is indexed on learner and block; the workbench's
+own single-column indexes make SQLite scan every row of a scope once a class is in the table), read and written as the LMS does with its `StudentModule`
 rows: the first read of a row in a request selects it (a missing row reads as empty), later reads
 come from the request's cache, and `set_many` (XBlock's `save()` at the end of a handler) writes
 each changed row once (an update, or an insert for a new row). The authored scopes (`content`,
@@ -54,6 +56,10 @@ def configure(folder: Path | None = None) -> Path | None:
     )
     django.setup()
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the LMS's StudentModule is unique on (learner, block): one lookup per row
+        cursor.execute("CREATE INDEX IF NOT EXISTS bench_field_row ON workbench_xblockstate (scope_id, user_id, scope)")
     return _database
 
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import block_speed, build_speed, class_size, profiling, validate_speed, what_if
+from benchmarks import block_speed, build_speed, class_size, database, profiling, validate_speed, what_if
 from benchmarks.child import run_child
 from benchmarks.generate_course import generate_course
 
@@ -107,7 +107,8 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
                                         repeat_for=lambda n: settings.repeat_large if n >= LARGE else settings.repeat, log=log)
     results["builds"], results["growth"] = builds, build_speed.growth(builds)
 
-    # 2. blocks beside xblock-poll, one runtime, round-robin
+    # 2. blocks beside xblock-poll and drag-and-drop-v2, one runtime, one database (in the work folder), round-robin
+    database.configure(workdir)
     results["blocks"] = block_speed.measure_blocks(settings.block_repeat, settings.block_loop, log=log)
 
     # 3. validate on the largest archive beside olxcleaner alone
