@@ -49,6 +49,7 @@ setup(
             "hypothesis>=6.100",  # property tests of the physics, and fuzzing
             "atheris>=2.3",  # coverage-guided fuzzing of the archive, YAML, formula and answer parsers
             "xblock-poll>=1.14",  # benchmarks: our blocks measured beside xblock-poll on the same runtime
+            "xblock-drag-and-drop-v2>=5.1",  # benchmarks: its scored do_attempt beside our handlers, same database
             "mysqlclient>=2.2",  # tests/concurrency: the preview on MariaDB (needs libmariadb-dev, pkg-config)
             "gunicorn>=23",  # tests/concurrency: the preview served by several worker processes, as the LMS is
         ],

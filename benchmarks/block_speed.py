@@ -1,21 +1,30 @@
-"""Block speed: our three blocks' `student_view` and main submit handler beside xblock-poll's.
+"""Block speed: our three blocks' `student_view` and main submit handler beside xblock-poll's and
+drag-and-drop-v2's, every block's learner state in one database.
 
-Contract: `measure_blocks(repeat, loop)` runs, on one XBlock `TestRuntime` in this process, eight
+Contract: `measure_blocks(repeat, loop)` runs, on one XBlock `TestRuntime` in this process, ten
 operations — `student_view` and the main handler of rpt_quiz (`submit`), rpt_dosimetry
-(`check_step`), rpt_prereq_tracker (`add_entry`) and xblock-poll's PollBlock (`vote`) — round-robin:
-each of `repeat` rounds times every operation once (the starting operation rotates from round to
-round), as `loop` calls in a row, timeit-style (garbage collection off while timing), and keeps the
-mean time per call. Every call is made on a block instance fresh from the runtime on new state (a new
-usage parsed from the same OLX, as each LMS request gets its own instance and a learner submits
-once), prepared with its request before the clock starts; each response is checked after the clock
-stops. The runtime has no asides: XBlock's default `applicable_aside_types` rescans every installed
-entry point on each render, the same few milliseconds for every block, which would hide the
-blocks' own differences; `aside_scan_seconds` reports what it costs. Returns per operation the summary of the per-call times, and per block the ratios ours/poll
-(ratio of medians, and the spread of the per-round paired ratios). `profile_operation(name, calls)`
-runs one operation under cProfile the same way.
+(`check_step`), rpt_prereq_tracker (`add_entry`), xblock-poll's PollBlock (`vote`) and
+drag-and-drop-v2 in assessment mode (`do_attempt`, scored: it grades the placed items, counts the
+attempt against `max_attempts` and publishes a grade) — round-robin: each of `repeat` rounds times
+every operation once (the starting operation rotates from round to round), as `loop` calls in a
+row, timeit-style (garbage collection off while timing), and keeps the mean time per call. Every
+call is made on a block instance fresh from the runtime on new state (a new usage parsed from the
+same OLX, as each LMS request gets its own instance and a learner submits once), prepared with its
+request before the clock starts (for drag-and-drop-v2, the items are dropped on their zones with
+its `drop_item` handler, untimed, so `do_attempt` reads them from the database); each response is
+checked after the clock stops. One store for all (`benchmarks.database`): our records rows and
+every block's learner field data live in the same SQLite database, and each call starts a new
+request (its field rows read from the database, not from a cache). The runtime has no asides:
+XBlock's default `applicable_aside_types` rescans every installed entry point on each render, the
+same few milliseconds for every block, which would hide the blocks' own differences;
+`aside_scan_seconds` reports what it costs. Returns per operation the summary of the per-call
+times, and per operation of ours the ratios ours/poll (`ratios`) and ours/drag-and-drop-v2
+(`ratios_dnd`): ratio of medians, and the spread of the per-round paired ratios.
+`profile_operation(name, calls)` runs one operation under cProfile the same way.
 
 The OLX is what authors ship: the quiz, walkthrough and tracker of the fixture course
-tests/fixtures/courses/good as `rpt-course` builds them, and xblock-poll's default `<poll/>`.
+tests/fixtures/courses/good as `rpt-course` builds them, xblock-poll's default `<poll/>`, and
+drag-and-drop-v2's default problem in assessment mode with three attempts.
 """
 from __future__ import annotations
 
@@ -37,8 +46,12 @@ QUIZ_ANSWERS = ROOT / "tests" / "fixtures" / "quiz_answers.json"
 CASE_ENTRY = {"kind": "case", "fields": {"date": "2026-10-01", "category": "G3", "radiopharmaceutical": "Lu-177 dotatate",
                                          "activity": "7.4 GBq", "supervising_au": "Preceptor AU",
                                          "case_reference": "LU-2026-001", "notes": ""}}
-BLOCKS = ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker", "poll")
+OURS = ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker")
 REFERENCE = "poll"
+DND = "drag-and-drop-v2"
+REFERENCES = (REFERENCE, DND)
+BLOCKS = OURS + REFERENCES
+DND_OLX = '<drag-and-drop-v2 mode="assessment" max_attempts="3"/>'
 
 
 @dataclass(frozen=True)
@@ -55,37 +68,28 @@ class Operation:
     def kind(self) -> str:
         return "view" if self.name == "student_view" else "handler"
 
+    @property
+    def ours(self) -> bool:
+        return self.block in OURS
 
-def _configure_django() -> None:
-    """xblock-poll renders Django templates and asks Django for the language, and our quiz and
-    walkthrough keep learners' work in the records app's tables (rpt_xblocks.records): a minimal
-    configuration, with those tables on a SQLite file of the process's own, removed at exit."""
-    import atexit
-    import shutil
-    import tempfile
 
-    import django
-    from django.conf import settings
-    from django.core.management import call_command
+@functools.cache
+def _ids():
+    """One id manager for every runtime of the process: the database outlives a runtime, so a new
+    runtime must not make the usage ids (and so the rows) of an earlier one again."""
+    from xblock.runtime import MemoryIdManager
 
-    if not settings.configured:
-        folder = tempfile.mkdtemp(prefix="rpt-bench-records-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        settings.configure(USE_I18N=True, LANGUAGE_CODE="en", INSTALLED_APPS=["rpt_xblocks.records"], USE_TZ=True,
-                           DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-                           DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3",
-                                                  "NAME": f"{folder}/records.db",
-                                                  "OPTIONS": {"transaction_mode": "IMMEDIATE"}}},
-                           TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}])
-        django.setup()
-        call_command("migrate", verbosity=0)
+    return MemoryIdManager()
 
 
 def make_runtime(store=None):
-    """One TestRuntime for all four blocks, with per-block field data (in `store`, a KeyValueStore,
-    if given) and the URLs poll asks for."""
-    from xblock.runtime import DictKeyValueStore, KvsFieldData
+    """One TestRuntime for all five blocks, with their field data in `store` (a KeyValueStore; by
+    default a new `database.LearnerStateStore`), Django configured (`database.configure`) and the
+    URLs poll and drag-and-drop-v2 ask for."""
+    from xblock.runtime import KvsFieldData
     from xblock.test.tools import TestRuntime
+
+    from benchmarks import database
 
     class BenchRuntime(TestRuntime):
         __test__ = False
@@ -107,8 +111,10 @@ def make_runtime(store=None):
             # rescans every installed entry point on each render (`aside_scan_seconds` measures it).
             return []
 
-    _configure_django()
-    runtime = BenchRuntime(services={"field-data": KvsFieldData(store if store is not None else DictKeyValueStore())})
+    database.configure()
+    store = store if store is not None else database.LearnerStateStore()
+    runtime = BenchRuntime(id_reader=_ids(), id_generator=_ids(), services={"field-data": KvsFieldData(store)})
+    runtime.store = store
     runtime.events = 0
     runtime.user_id = "bench-learner"
     return runtime
@@ -116,7 +122,8 @@ def make_runtime(store=None):
 
 @functools.cache
 def shipped_olx() -> dict[str, str]:
-    """The OLX of each block: ours from the built fixture course, poll's default."""
+    """The OLX of each block: ours from the built fixture course, poll's default, drag-and-drop-v2's default
+    problem in assessment mode."""
     from lxml import etree
 
     from rpt_course.build import build_files
@@ -126,12 +133,13 @@ def shipped_olx() -> dict[str, str]:
     for name, data in files.items():
         if name.startswith("course/vertical/"):
             for element in etree.fromstring(data):
-                if element.tag in BLOCKS:
+                if element.tag in OURS:
                     found.setdefault(element.tag, etree.tostring(element, encoding="unicode"))
-    missing = set(BLOCKS) - {REFERENCE} - set(found)
+    missing = set(OURS) - set(found)
     if missing:
         raise RuntimeError(f"the fixture course {GOOD_COURSE} has no {', '.join(sorted(missing))} any more — update the benchmark")
     found[REFERENCE] = "<poll/>"
+    found[DND] = DND_OLX
     return found
 
 
@@ -142,7 +150,60 @@ def operations() -> list[Operation]:
         Operation("rpt_dosimetry", "student_view"), Operation("rpt_dosimetry", "check_step", {"step": "remaining", "answer": "0.5"}),
         Operation("rpt_prereq_tracker", "student_view"), Operation("rpt_prereq_tracker", "add_entry", CASE_ENTRY),
         Operation(REFERENCE, "student_view"), Operation(REFERENCE, "vote", {"choice": "R"}),
+        Operation(DND, "student_view"), Operation(DND, "do_attempt", {}),
     ]
+
+
+def _post(block, name: str, payload: dict):
+    from webob import Request
+
+    return block.handle(name, Request.blank("/", method="POST", body=json.dumps(payload).encode(),
+                                            content_type="application/json"))
+
+
+class Bench:
+    """The runtime, the OLX and the prepared calls of each operation."""
+
+    def __init__(self, store=None):
+        self.runtime = make_runtime(store)
+        self.store = self.runtime.store
+        self.olx = dict(shipped_olx())
+
+    def fresh_block(self, block_type: str):
+        return self.runtime.get_block(self.runtime.parse_xml_string(self.olx[block_type]))
+
+    def _placed(self):
+        """A fresh drag-and-drop-v2 usage whose learner has dropped every item on its first zone (by its
+        own `drop_item` handler, saved), as a block instance of a new request."""
+        block = self.fresh_block(DND)
+        for item in block.data["items"]:
+            if item.get("zones"):
+                answer = _post(block, "drop_item", {"val": item["id"], "zone": item["zones"][0]})
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{DND}.drop_item answered {answer.status_code}: {answer.body[:300]!r}")
+        self.store.new_request()
+        return self.runtime.get_block(block.scope_ids.usage_id)
+
+    def prepared(self, operation: Operation, count: int) -> list[Callable[[], object]]:
+        """`count` calls of `operation`, each on its own fresh block with its own request; each call
+        starts a new request of the store (its field rows are read from the database)."""
+        from webob import Request
+
+        calls = []
+        store = self.store
+        for _ in range(count):
+            if operation.block == DND and operation.kind == "handler":
+                block = self._placed()
+            else:
+                block = self.fresh_block(operation.block)
+            if operation.kind == "view":
+                calls.append(lambda block=block: (store.new_request(), block.render("student_view", {}))[1])
+            else:
+                body = json.dumps(sent_payload(block, operation.name, operation.payload)).encode()
+                request = Request.blank("/", method="POST", body=body, content_type="application/json")
+                calls.append(lambda block=block, request=request, name=operation.name:
+                             (store.new_request(), block.handle(name, request))[1])
+        return calls
 
 
 def sent_payload(block, handler: str, payload):
@@ -155,38 +216,6 @@ def sent_payload(block, handler: str, payload):
     return payload
 
 
-class Bench:
-    """The runtime, the OLX and the prepared calls of each operation."""
-
-    def __init__(self, store=None):
-        """A new runtime (its usage ids start again) on new field data, and no learner rows left from
-        an earlier Bench of the process (the quiz's submissions, the walkthrough's attempts)."""
-        self.runtime = make_runtime(store)  # configures Django first
-        self.olx = dict(shipped_olx())
-        from rpt_xblocks.records.models import QuizSubmission, ScoreSet, StepAttempt  # noqa: PLC0415
-
-        for model in (QuizSubmission, StepAttempt, ScoreSet):
-            model.objects.all().delete()
-
-    def fresh_block(self, block_type: str):
-        return self.runtime.get_block(self.runtime.parse_xml_string(self.olx[block_type]))
-
-    def prepared(self, operation: Operation, count: int) -> list[Callable[[], object]]:
-        """`count` calls of `operation`, each on its own fresh block with its own request."""
-        from webob import Request
-
-        calls = []
-        for _ in range(count):
-            block = self.fresh_block(operation.block)
-            if operation.kind == "view":
-                calls.append(lambda block=block: block.render("student_view", {}))
-            else:
-                body = json.dumps(sent_payload(block, operation.name, operation.payload)).encode()
-                request = Request.blank("/", method="POST", body=body, content_type="application/json")
-                calls.append(lambda block=block, request=request, name=operation.name: block.handle(name, request))
-        return calls
-
-
 def _check(operation: Operation, result) -> None:
     if operation.kind == "view":
         if not result.content:
@@ -196,6 +225,8 @@ def _check(operation: Operation, result) -> None:
         raise RuntimeError(f"{operation.label} answered {result.status_code}: {result.body[:300]!r}")
     if operation.block == REFERENCE and not json.loads(result.body).get("success"):
         raise RuntimeError(f"{operation.label} refused the vote: {result.body[:300]!r}")
+    if operation.block == DND and not (json.loads(result.body).get("correct") and json.loads(result.body)["attempts"] == 1):
+        raise RuntimeError(f"{operation.label} did not grade the placed items: {result.body[:300]!r}")
 
 
 def _timed(calls: list[Callable[[], object]]) -> tuple[float, list]:
@@ -211,6 +242,8 @@ def _timed(calls: list[Callable[[], object]]) -> tuple[float, list]:
 
 
 def measure_blocks(repeat: int, loop: int, log=print) -> dict:
+    from benchmarks import database
+
     bench = Bench()
     ops = operations()
     log(f"blocks: {len(ops)} operations round-robin, {repeat} rounds of {loop} calls each")
@@ -228,24 +261,35 @@ def measure_blocks(repeat: int, loop: int, log=print) -> dict:
             samples[operation.label].append(elapsed / loop)
     timings = {op.label: {"block": op.block, "operation": op.name, "kind": op.kind, "seconds": summary(samples[op.label])}
                for op in ops}
-    reference = {op.kind: op.label for op in ops if op.block == REFERENCE}
-    ratios = {}
-    for op in ops:
-        if op.block == REFERENCE:
-            continue
-        paired = [ours / poll for ours, poll in zip(samples[op.label], samples[reference[op.kind]])]
-        ratios[op.label] = {"against": reference[op.kind],
-                            "ratio": timings[op.label]["seconds"]["median"] / timings[reference[op.kind]]["seconds"]["median"],
-                            "paired_p10": quantile(paired, 0.10), "paired_median": summary(paired)["median"],
-                            "paired_p90": quantile(paired, 0.90)}
+    ratios = _ratios(ops, samples, timings, REFERENCE)
+    ratios_dnd = _ratios(ops, samples, timings, DND)
     for op in ops:
         shown = timings[op.label]["seconds"]
         log(f"  {op.label:34s} median {shown['median'] * 1000:8.3f} ms  p10-p90 {shown['p10'] * 1000:.3f}-{shown['p90'] * 1000:.3f} ms"
-            + (f"  x{ratios[op.label]['ratio']:.1f} of poll" if op.label in ratios else ""))
+            + (f"  x{ratios[op.label]['ratio']:.2f} of poll, x{ratios_dnd[op.label]['ratio']:.2f} of DnD"
+               if op.label in ratios else ""))
     aside_scan = _aside_scan(bench, repeat, loop)
     log(f"  (TestRuntime's aside scan, left out above: median {aside_scan['median'] * 1000:.3f} ms per render)")
-    return {"repeat": repeat, "loop": loop, "timings": timings, "ratios": ratios, "aside_scan_seconds": aside_scan,
+    return {"repeat": repeat, "loop": loop, "timings": timings, "ratios": ratios, "ratios_dnd": ratios_dnd,
+            "aside_scan_seconds": aside_scan, "database": database.describe(),
             "olx": {name: text if len(text) < 200 else text[:200] + "…" for name, text in bench.olx.items()}}
+
+
+def _ratios(ops: list[Operation], samples: dict, timings: dict, reference_block: str) -> dict:
+    """Per operation of ours: median ours / median of `reference_block`'s operation of the same kind
+    (view or handler), and p10, median and p90 of the per-round paired ratios."""
+    reference = {op.kind: op.label for op in ops if op.block == reference_block}
+    ratios = {}
+    for op in ops:
+        if not op.ours:
+            continue
+        against = reference[op.kind]
+        paired = [ours / theirs for ours, theirs in zip(samples[op.label], samples[against])]
+        ratios[op.label] = {"against": against,
+                            "ratio": timings[op.label]["seconds"]["median"] / timings[against]["seconds"]["median"],
+                            "paired_p10": quantile(paired, 0.10), "paired_median": summary(paired)["median"],
+                            "paired_p90": quantile(paired, 0.90)}
+    return ratios
 
 
 def _aside_scan(bench: Bench, repeat: int, loop: int) -> dict:
@@ -261,7 +305,7 @@ def _aside_scan(bench: Bench, repeat: int, loop: int) -> dict:
 
 
 def our_handlers(result: dict) -> list[str]:
-    return [label for label, t in result["timings"].items() if t["kind"] == "handler" and t["block"] != REFERENCE]
+    return [label for label, t in result["timings"].items() if t["kind"] == "handler" and t["block"] in OURS]
 
 
 def slowest_handler(result: dict) -> str:

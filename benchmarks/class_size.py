@@ -1,240 +1,302 @@
-"""Handler cost by class size: rpt_quiz `submit` and rpt_prereq_tracker `add_entry` beside xblock-poll's
-`vote` when the block already holds a class's data: the block-wide fields (`Scope.user_state_summary`),
-and for the quiz its submission rows (rpt_xblocks.records).
+"""Handler cost by class size: our handlers beside drag-and-drop-v2's `do_attempt` and xblock-poll's
+`vote` when the database already holds what a class of n learners left behind.
 
-Contract: `measure_class_sizes(sizes, repeat, loop)` times the three handlers, each on a fresh block whose
-block-wide fields hold what a class of `n` learners left behind (`class_state`), for every `n` in
-`sizes`. Each of `repeat` rounds times every (size, handler) pair once, `loop` calls in a row, the
-starting pair rotating from round to round (block_speed's method). The field data stores every value
-as JSON text and parses it on read, as the LMS stores one JSON row per block and field, so a call
-pays for reading and writing the class's row. Returns, per size, the per-call times of each handler,
-the ratios ours/poll (ratio of medians and the paired spread), each handler's ratio to its own time
-at the smallest size, and the bytes of the block-wide JSON rows after a call (for the quiz: the JSON
-of its submission rows' answers and results).
+Contract: `measure_class_sizes(sizes, repeat, loop)` builds, for every `n` in `sizes`, one usage of
+each block whose records and field rows (one database, `benchmarks.database`) hold a class of `n`
+learners (`build_class`), then times the handlers of `HANDLERS` on them. Each of `repeat` rounds
+times every (size, handler) pair once, `loop` calls in a row, the starting pair rotating from round
+to round (block_speed's method); every call is a new request (`LearnerStateStore.new_request`) of
+a block instance fresh from the runtime, prepared before the clock starts:
+- rpt_quiz `submit`, rpt_prereq_tracker `add_entry`, poll `vote`, drag-and-drop-v2 `do_attempt`:
+  a learner new to the class (their items dropped beforehand for drag-and-drop-v2);
+- rpt_prereq_tracker `state` as staff (`STAFF_QUEUE`): the preceptors' queue page, the first page
+  of `QUEUE_PAGE` entries awaiting a decision plus the counts (`store.review_page`, `store.counts`).
+Returns, per size, the per-call times of each handler, each handler's ratio to drag-and-drop-v2's
+`do_attempt` at that size (ratio of medians, with the paired spread) and to its own time at the
+smallest size, the rows the class left in each table, and the seconds the class took to build.
 
-What a class leaves behind (`class_state`) is built with the blocks' own code where it is cheap:
-- quiz: every learner submitted once (a QuizSubmission row) the drawn questions of the fixture
-  course's quiz, each question right or wrong by a fixed pseudo-random draw, graded by `grading.grade`;
-- tracker: every learner logged the same 15 entries (added through `add_entry`) and a preceptor
-  verified 12 of each learner's. Two classes: preceptors keep up (`TRACKER_KEPT_UP`: the last 20
-  learners have 3 entries awaiting a decision, so only they are in the queue; the others are in the
-  counts), and nobody has been reviewed to the end (`TRACKER_ALL_AWAITING`: every learner is in the
-  queue, the worst case: the queue grows with the class);
-- poll: the tally counts `n` votes (its size does not depend on `n`).
-The learner measured is new to the class (no state of their own), as in block_speed.
+What a class leaves behind (`build_class`), inserted with the ORM's `bulk_create` rather than by
+calling handlers n times:
+- tracker: every learner (`TrackerLearner`) logged `ENTRIES_PER_LEARNER` case entries
+  (`TrackerEntry`, the fields `records.entry_fields` stores, naming one of four supervising AUs); a
+  preceptor decided the first `DECIDED_PER_LEARNER` of each (`EntryDecision`: verified, every tenth
+  learner's last decision a rejection), the others await a decision; each learner meets what the
+  tracker's own `progress` measures for such a learner (`TrackerRequirementMet`);
+- quiz: one graded `QuizSubmission` per learner (answers right or wrong by a fixed pseudo-random
+  draw over the fixture answers, graded by `grading.grade`), which `submit` counts when it claims
+  the new learner's attempt;
+- poll: every learner voted (their `user_state` rows) and the tally counts the votes;
+- drag-and-drop-v2: every learner made one graded attempt (their `user_state` rows).
 """
 from __future__ import annotations
 
 import json
 import random
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from benchmarks.block_speed import CASE_ENTRY, QUIZ_ANSWERS, REFERENCE, Bench, _check, _timed
+from benchmarks.block_speed import (CASE_ENTRY, DND, QUIZ_ANSWERS, REFERENCE, Bench, Operation, _check, _post, sent_payload,
+                                    _timed)
 from benchmarks.stats import quantile, summary
 
-SIZES = (0, 100, 1_000, 5_000)
-TRACKER_KEPT_UP = "rpt_prereq_tracker.add_entry"
-TRACKER_ALL_AWAITING = "rpt_prereq_tracker.add_entry, all awaiting"
-HANDLERS = {"rpt_quiz.submit": ("rpt_quiz", "submit"), TRACKER_KEPT_UP: ("rpt_prereq_tracker", "add_entry"),
-            TRACKER_ALL_AWAITING: ("rpt_prereq_tracker", "add_entry"), "poll.vote": (REFERENCE, "vote")}
-ENTRIES_PER_LEARNER = 15
-DECIDED_PER_LEARNER = 12
-BACKLOG = 20  # learners with entries awaiting a decision, when preceptors keep up
-SUBMISSIONS = "quiz submissions"  # the quiz's class state: rows, not a field
+SIZES = (100, 10_000)
+ENTRIES_PER_LEARNER = 5
+DECIDED_PER_LEARNER = 3
+QUEUE_PAGE = 25
+SUPERVISING_AUS = ("Preceptor AU", "Dr. Able", "Dr. Baker", "Dr. Chen")
+STAFF_QUEUE = "rpt_prereq_tracker.state (staff queue page)"
+AGAINST = f"{DND}.do_attempt"
+# label -> (block type, handler, payload, as staff)
+HANDLERS = {
+    "rpt_quiz.submit": ("rpt_quiz", "submit", None, False),
+    "rpt_prereq_tracker.add_entry": ("rpt_prereq_tracker", "add_entry", CASE_ENTRY, False),
+    STAFF_QUEUE: ("rpt_prereq_tracker", "state", {"page": 1}, True),
+    f"{REFERENCE}.vote": (REFERENCE, "vote", {"choice": "R"}, False),
+    AGAINST: (DND, "do_attempt", {}, False),
+}
+PRECEPTOR = "bench-preceptor"
+BATCH = 2_000  # rows per INSERT batch
 
 
-class JsonBench(Bench):
-    """Bench whose field data keeps every value as JSON text, as the LMS keeps its rows."""
-
-    def __init__(self):
-        from xblock.runtime import DictKeyValueStore
-
-        class JsonKeyValueStore(DictKeyValueStore):
-            def get(self, key):
-                return json.loads(self.db_dict[key])
-
-            def set(self, key, value):
-                self.db_dict[key] = json.dumps(value)
-
-            def set_many(self, update_dict):
-                for key, value in update_dict.items():
-                    self.set(key, value)
-
-        self.store = JsonKeyValueStore()
-        super().__init__(self.store)
-
-    def block_with_class(self, block_type: str, rows: dict[str, str]):
-        """A fresh block (new usage) whose block-wide fields hold `rows` (field name -> JSON text;
-        SUBMISSIONS: the quiz's submission rows, a JSON list of their field values)."""
-        from xblock.fields import Scope
-        from xblock.runtime import KeyValueStore
-
-        from rpt_xblocks.records.models import QuizSubmission
-
-        usage_id = self.runtime.parse_xml_string(self.olx[block_type])
-        for name, text in rows.items():
-            if name == SUBMISSIONS:
-                QuizSubmission.objects.bulk_create(QuizSubmission(block=str(usage_id), **fields)
-                                                   for fields in json.loads(text))
-            else:
-                self.store.db_dict[KeyValueStore.Key(Scope.user_state_summary, None, usage_id, name)] = text
-        return self.runtime.get_block(usage_id)
-
-    def row_bytes(self, block) -> dict[str, int]:
-        """The size of each block-wide JSON row `block` has stored (its submission rows under SUBMISSIONS)."""
-        from xblock.fields import Scope
-
-        from rpt_xblocks.records.models import QuizSubmission
-
-        sizes = {key.field_name: len(text.encode("utf-8")) for key, text in self.store.db_dict.items()
-                 if key.scope == Scope.user_state_summary and key.block_scope_id == block.scope_ids.usage_id}
-        submitted = QuizSubmission.objects.filter(block=str(block.scope_ids.usage_id)).values_list("answers", "results")
-        if submitted:
-            sizes[SUBMISSIONS] = sum(len(json.dumps(row).encode("utf-8")) for row in submitted)
-        return sizes
-
-    def forget(self) -> None:
-        from rpt_xblocks.records.models import QuizSubmission
-
-        self.store.db_dict.clear()
-        QuizSubmission.objects.all().delete()
+def _quiz_payload() -> dict:
+    return {"answers": json.loads(QUIZ_ANSWERS.read_text("utf-8"))["right"]}
 
 
 # ---- what a class leaves behind ------------------------------------------------------------------
 
-def _quiz_class(bench: Bench, n: int) -> dict:
-    """The quiz's submission rows after `n` learners submitted once (see the module docstring)."""
+def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
+    from rpt_xblocks.records.models import EntryDecision, TrackerEntry, TrackerLearner, TrackerRequirementMet
+    from rpt_xblocks.tracker.records import entry_fields
+
+    block = bench.runtime.get_block(usage)
+    key = block.record_block_key()
+    fields = [entry_fields("case", {**CASE_ENTRY["fields"], "supervising_au": au}, start.date()) for au in SUPERVISING_AUS]
+    learners = TrackerLearner.objects.bulk_create(
+        [TrackerLearner(block=key, learner=f"class-{i:06d}", name=f"learner{i}", logged=True,
+                        entries_made=ENTRIES_PER_LEARNER) for i in range(n)], batch_size=BATCH)
+    entries = TrackerEntry.objects.bulk_create(
+        [TrackerEntry(block=key, owner=owner, number=number, client_id=f"class-{i:06d}-{number}", kind="case",
+                      fields=fields[i % len(fields)], supervising_au=fields[i % len(fields)]["supervising_au"],
+                      created=start + timedelta(seconds=i * ENTRIES_PER_LEARNER + number))
+         for i, owner in enumerate(learners) for number in range(1, ENTRIES_PER_LEARNER + 1)], batch_size=BATCH)
+    decided_at = start + timedelta(days=1)
+    decisions, statuses = [], {}
+    for row in entries:
+        if row.number <= DECIDED_PER_LEARNER:
+            rejected = row.number == DECIDED_PER_LEARNER and int(row.owner.learner[-6:]) % 10 == 0
+            decision = "rejected" if rejected else "verified"
+            decisions.append(EntryDecision(entry=row, learner=row.owner.learner, preceptor="class-preceptor",
+                                           preceptor_name="Class Preceptor", decision=decision,
+                                           comment="Not signed." if rejected else "", at=decided_at))
+            if row.owner is learners[1 % n]:
+                statuses[f"e{row.number}"] = decision
+    EntryDecision.objects.bulk_create(decisions, batch_size=BATCH)
+    # What a learner with these entries and decisions meets, measured by the tracker itself.
+    shown = [{"id": f"e{number}", "kind": "case", "fields": fields[1 % n % len(fields)], "deleted": False,
+              "created": start.isoformat()} for number in range(1, ENTRIES_PER_LEARNER + 1)]
+    measured = block._measurer()(shown, {}, statuses)  # pylint: disable=protected-access
+    met = sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met")
+    TrackerRequirementMet.objects.bulk_create(
+        [TrackerRequirementMet(block=key, owner=owner, requirement=requirement)
+         for owner in learners for requirement in met], batch_size=BATCH)
+    return {"met_per_learner": len(met)}
+
+
+def _quiz_class(bench: Bench, usage, n: int, start: datetime) -> None:
     from rpt_xblocks.quiz import grading, learner_view
     from rpt_xblocks.quiz.numeric import numeric_answer_matches
+    from rpt_xblocks.records.models import QuizSubmission
 
     fixture = json.loads(QUIZ_ANSWERS.read_text("utf-8"))
-    block = bench.fresh_block("rpt_quiz")
-    questions = block.bank_questions()
+    block = bench.runtime.get_block(usage)
+    questions, key = block.bank_questions(), block.record_block_key()
     draw = random.Random(20260401)
-    rows = []
-    for learner in range(n):
-        drawn = learner_view.drawn_questions(questions, block.draw, f"class-learner-{learner}")
+    variants = []  # graded submissions to cycle through (grading 10,000 learners one by one adds nothing)
+    for v in range(min(n, 50)):
+        drawn = learner_view.drawn_questions(questions, block.draw, f"class-{v:06d}|{usage}")
         answers = {q.id: fixture["right" if draw.random() < 0.6 else "wrong"][q.id] for q in drawn}
-        graded = {q.id: grading.grade(q, answers[q.id], numeric_answer_matches) for q in drawn}
-        results = {qid: {"earned": result.earned, "status": result.status} for qid, result in graded.items()}
-        rows.append({"learner": f"class-learner-{learner}", "attempt": 1, "answers": answers, "results": results,
-                     "earned": sum(r["earned"] for r in results.values()), "possible": float(len(drawn)),
-                     "created": "2026-12-01T00:00:00+00:00"})
-    return {SUBMISSIONS: rows}
+        results = {q.id: {"earned": grading.grade(q, answers[q.id], numeric_answer_matches).earned} for q in drawn}
+        variants.append((answers, results, sum(r["earned"] for r in results.values()), float(len(drawn))))
+    QuizSubmission.objects.bulk_create(
+        [QuizSubmission(block=key, learner=f"class-{i:06d}", username=f"learner{i}", attempt=1,
+                        answers=variants[i % len(variants)][0], results=variants[i % len(variants)][1],
+                        earned=variants[i % len(variants)][2], possible=variants[i % len(variants)][3],
+                        created=start + timedelta(seconds=i), reset=False) for i in range(n)], batch_size=BATCH)
 
 
-def _tracker_snapshot(bench: Bench) -> tuple[dict, list]:
-    """(snapshot, met) of a learner who logged 15 entries, 12 of them verified by a preceptor and the
-    decisions taken by the learner's next request: what such a learner keeps in the queue while
-    the other 3 entries await a decision."""
-    from webob import Request
+def _field_rows(usage, rows: dict[str, dict], summary_state: dict | None) -> None:
+    """Field rows of a class in the store's table: learner -> user_state, and the block-wide row."""
+    from workbench.models import XBlockState
 
-    block = bench.fresh_block("rpt_prereq_tracker")
-    for _ in range(ENTRIES_PER_LEARNER):
-        request = Request.blank("/", method="POST", body=json.dumps(CASE_ENTRY).encode(), content_type="application/json")
-        assert block.handle("add_entry", request).status_code == 200
-    snapshot = next(iter(block.review_queue.values()))
-    statuses = {entry["id"]: "verified" for entry in snapshot["entries"][:DECIDED_PER_LEARNER]}
-    met = block._met(block._measure(snapshot["entries"], snapshot["plan"], statuses))  # pylint: disable=protected-access
-    return {**snapshot, "statuses": statuses, "met": met}, met
+    objects = [XBlockState(scope="user_state", scope_id=str(usage), user_id=learner, state=json.dumps(state, sort_keys=True))
+               for learner, state in rows.items()]
+    if summary_state is not None:
+        objects.append(XBlockState(scope="user_state_summary", scope_id=str(usage), user_id="",
+                                   state=json.dumps(summary_state, sort_keys=True)))
+    XBlockState.objects.bulk_create(objects, batch_size=BATCH)
 
 
-def _tracker_class(bench: Bench, n: int, awaiting: int) -> dict:
-    """The tracker's block-wide fields after `n` learners logged 15 entries each and a preceptor
-    verified 12 of each learner's: `awaiting` learners still have 3 entries awaiting a decision (they
-    are in the queue); the others' entries were all decided and the decisions taken (they are only
-    in the counts)."""
-    from rpt_xblocks.tracker import review
-
-    snapshot, met = _tracker_snapshot(bench)
-    queue, counts = {}, review.EMPTY_COUNTS
-    for learner in range(n):
-        counts = review.counts_with(counts, None, met)
-        if learner < awaiting:
-            queue[f"anon-{learner:08x}"] = {**snapshot, "name": f"learner{learner}"}
-    return {"review_queue": queue, "review_counts": counts}
+def _poll_class(_bench: Bench, usage, n: int, _start: datetime) -> None:
+    _field_rows(usage, {f"class-{i:06d}": {"choice": "RGBO"[i % 4], "submission_count": 1} for i in range(n)},
+                {"tally": {"R": n - 3 * (n // 4), "G": n // 4, "B": n // 4, "O": n // 4}})
 
 
-def _poll_class(_bench: Bench, n: int) -> dict:
-    return {"tally": {"R": n - 3 * (n // 4), "B": n // 4, "G": n // 4, "O": n // 4}}
+def _dnd_class(bench: Bench, usage, n: int, _start: datetime) -> None:
+    """One real learner's state after a graded attempt, copied for every learner of the class."""
+    from workbench.models import XBlockState
+
+    block = bench.placed(usage, "class-model")
+    _check(Operation(DND, "do_attempt", {}), _post(block, "do_attempt", {}))
+    state = json.loads(XBlockState.objects.get(scope="user_state", scope_id=str(usage), user_id="class-model").state)
+    _field_rows(usage, {f"class-{i:06d}": state for i in range(n)}, None)
 
 
-CLASS_STATE = {
-    "rpt_quiz.submit": _quiz_class,
-    TRACKER_KEPT_UP: lambda bench, n: _tracker_class(bench, n, min(n, BACKLOG)),
-    TRACKER_ALL_AWAITING: lambda bench, n: _tracker_class(bench, n, n),
-    "poll.vote": _poll_class,
-}
+CLASS_BUILDERS = {"rpt_quiz": _quiz_class, "rpt_prereq_tracker": _tracker_class, REFERENCE: _poll_class, DND: _dnd_class}
 
 
-def class_state(bench: Bench, label: str, n: int) -> dict[str, str]:
-    """The block-wide rows (field name -> JSON text) a class of `n` learners leaves for the handler
-    `label` of HANDLERS."""
-    return {name: json.dumps(value) for name, value in CLASS_STATE[label](bench, n).items()}
+def build_class(bench: Bench, n: int) -> dict:
+    """One new usage of each block type holding a class of `n` learners (see the module docstring):
+    (block type -> usage id, what the builders report: the requirements each tracker learner meets)."""
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=30)
+    usages, facts = {}, {}
+    for block_type, builder in CLASS_BUILDERS.items():
+        usages[block_type] = bench.runtime.parse_xml_string(bench.olx[block_type])
+        facts.update(builder(bench, usages[block_type], n, start) or {})
+    bench.store.new_request()
+    return usages, facts
+
+
+def table_rows() -> dict[str, int]:
+    """Rows in each table of the records app and in the field-data table."""
+    from django.apps import apps
+    from workbench.models import XBlockState
+
+    counts = {model.__name__: model.objects.count() for model in apps.get_app_config("rpt_records").get_models()}
+    counts["XBlockState (field data)"] = XBlockState.objects.count()
+    return counts
 
 
 # ---- the measurement ------------------------------------------------------------------------------
 
-def _payloads() -> dict[str, dict]:
-    return {"rpt_quiz.submit": {"answers": json.loads(QUIZ_ANSWERS.read_text("utf-8"))["right"]},
-            TRACKER_KEPT_UP: CASE_ENTRY, TRACKER_ALL_AWAITING: CASE_ENTRY, "poll.vote": {"choice": "R"}}
+class ClassBench(Bench):
+    """Bench whose calls are made as a given learner (or preceptor) on a given usage."""
+
+    def __init__(self):
+        super().__init__()
+        self.learners = 0
+
+    def block_as(self, usage, user_id: str):
+        """A new instance of the block of `usage` for `user_id` (what `Runtime.get_block` makes for its
+        own user id)."""
+        from xblock.fields import ScopeIds
+
+        runtime = self.runtime
+        definition = runtime.id_reader.get_definition_id(usage)
+        block_type = runtime.id_reader.get_block_type(definition)
+        return runtime.construct_xblock(block_type, ScopeIds(user_id, block_type, definition, usage))
+
+    def placed(self, usage, user_id: str):
+        """The block of `usage` for `user_id` after they dropped every item on its first zone (saved),
+        as an instance of a new request."""
+        block = self.block_as(usage, user_id)
+        for item in block.data["items"]:
+            if item.get("zones"):
+                answer = _post(block, "drop_item", {"val": item["id"], "zone": item["zones"][0]})
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{DND}.drop_item answered {answer.status_code}: {answer.body[:300]!r}")
+        self.store.new_request()
+        return self.block_as(usage, user_id)
+
+    def prepared_call(self, label: str, usage, payload: dict):
+        """One call of the handler `label` on `usage`, by a learner new to the class (or the preceptor)."""
+        from webob import Request
+
+        block_type, handler, _payload, staff = HANDLERS[label]
+        if staff:
+            block = self.block_as(usage, PRECEPTOR)
+        else:
+            self.learners += 1
+            learner = f"new-learner-{self.learners:06d}"
+            block = self.placed(usage, learner) if block_type == DND else self.block_as(usage, learner)
+        body = json.dumps(sent_payload(block, handler, payload)).encode()
+        request = Request.blank("/", method="POST", body=body, content_type="application/json")
+        runtime, store = self.runtime, self.store
+
+        def call():
+            store.new_request()
+            runtime.user_is_staff = staff
+            return block.handle(handler, request)
+        return call
+
+
+def _check_queue(result, n: int) -> None:
+    review = json.loads(result.body)["review"]
+    awaiting = n * (ENTRIES_PER_LEARNER - DECIDED_PER_LEARNER)
+    if review["total"] < awaiting or sum(len(p["entries"]) for p in review["pending"]) != min(QUEUE_PAGE, review["total"]) \
+            or review["learners"] < n:
+        raise RuntimeError(f"the staff queue page does not show the class of {n}: total {review['total']}, "
+                           f"learners {review['learners']}")
 
 
 def measure_class_sizes(sizes=SIZES, repeat: int = 7, loop: int = 3, log=print) -> dict:
-    from benchmarks.block_speed import Operation, sent_payload
-    from webob import Request
-
     sizes = sorted(sizes)
-    bench, payloads = JsonBench(), _payloads()
-    rows = {(label, n): class_state(bench, label, n) for label in HANDLERS for n in sizes}
+    bench = ClassBench()
+    payloads = {label: (_quiz_payload() if label == "rpt_quiz.submit" else spec[2]) for label, spec in HANDLERS.items()}
+    usages, built, facts = {}, {}, {}
+    for n in sizes:
+        started = time.perf_counter()
+        usages[n], facts[n] = build_class(bench, n)
+        built[n] = time.perf_counter() - started
+        log(f"class sizes: a class of {n:,} learners built in {built[n]:.1f} s (bulk_create)")
+    rows = table_rows()
     log(f"class sizes: {len(HANDLERS)} handlers x {len(sizes)} class sizes round-robin, {repeat} rounds of {loop} calls each")
     pairs = [(label, n) for n in sizes for label in HANDLERS]
     samples: dict[tuple, list[float]] = {pair: [] for pair in pairs}
-    stored: dict[tuple, dict] = {}
 
     def prepared(label: str, n: int, count: int):
-        block_type, handler = HANDLERS[label]
-        calls = []
-        for _ in range(count):
-            block = bench.block_with_class(block_type, rows[(label, n)])
-            body = json.dumps(sent_payload(block, handler, payloads[label])).encode()
-            request = Request.blank("/", method="POST", body=body, content_type="application/json")
-            calls.append((block, lambda block=block, request=request: block.handle(handler, request)))
-        return calls
+        return [bench.prepared_call(label, usages[n][HANDLERS[label][0]], payloads[label]) for _ in range(count)]
 
-    for label, n in pairs:  # warm-up, and the row sizes after one call
-        for block, call in prepared(label, n, 1):
-            _check(Operation(*HANDLERS[label], payloads[label]), call())
-            block.save()
-            stored[(label, n)] = bench.row_bytes(block)
-        bench.forget()
-    for round_number in range(repeat):
-        start = round_number % len(pairs)
-        for label, n in pairs[start:] + pairs[:start]:
-            calls = prepared(label, n, loop)
-            elapsed, results = _timed([call for _block, call in calls])
-            for result in results:
-                _check(Operation(*HANDLERS[label], payloads[label]), result)
-            samples[(label, n)].append(elapsed / loop)
-            bench.forget()
+    def check(label: str, n: int, result) -> None:
+        block_type, handler, _payload, staff = HANDLERS[label]
+        _check(Operation(block_type, handler, payloads[label]), result)
+        if staff:
+            _check_queue(result, n)
+
+    try:
+        for label, n in pairs:  # warm-up
+            for call in prepared(label, n, 1):
+                check(label, n, call())
+        for round_number in range(repeat):
+            start = round_number % len(pairs)
+            for label, n in pairs[start:] + pairs[:start]:
+                elapsed, results = _timed(prepared(label, n, loop))
+                for result in results:
+                    check(label, n, result)
+                samples[(label, n)].append(elapsed / loop)
+    finally:
+        bench.runtime.user_is_staff = False
     by_size = []
     for n in sizes:
-        entry = {"learners": n, "handlers": {}}
+        entry = {"learners": n, "entries": n * ENTRIES_PER_LEARNER,
+                 "awaiting": n * (ENTRIES_PER_LEARNER - DECIDED_PER_LEARNER), "build_seconds": built[n],
+                 "met_per_learner": facts[n]["met_per_learner"], "handlers": {}}
+        against = samples[(AGAINST, n)]
         for label in HANDLERS:
             seconds = summary(samples[(label, n)])
-            entry["handlers"][label] = {"seconds": seconds, "row_bytes": stored[(label, n)],
-                                        "vs_smallest": seconds["median"] / summary(samples[(label, sizes[0])])["median"]}
-            if label != "poll.vote":
-                paired = [a / b for a, b in zip(samples[(label, n)], samples[("poll.vote", n)])]
-                entry["handlers"][label].update(
-                    against="poll.vote", ratio=seconds["median"] / summary(samples[("poll.vote", n)])["median"],
-                    paired_p10=quantile(paired, 0.10), paired_p90=quantile(paired, 0.90))
+            handler = entry["handlers"][label] = {
+                "seconds": seconds, "vs_smallest": seconds["median"] / summary(samples[(label, sizes[0])])["median"]}
+            if label != AGAINST:
+                paired = [a / b for a, b in zip(samples[(label, n)], against)]
+                handler.update(against=AGAINST, ratio=seconds["median"] / summary(against)["median"],
+                               paired_p10=quantile(paired, 0.10), paired_p90=quantile(paired, 0.90))
         by_size.append(entry)
         log(f"  {n:>6,} learners: " + "  ".join(
-            f"{label} {entry['handlers'][label]['seconds']['median'] * 1000:.2f} ms"
-            f" ({sum(entry['handlers'][label]['row_bytes'].values()):,} B)" for label in HANDLERS))
-    return {"repeat": repeat, "loop": loop, "sizes": by_size}
+            f"{label} {entry['handlers'][label]['seconds']['median'] * 1000:.2f} ms" for label in HANDLERS))
+    return {"repeat": repeat, "loop": loop, "against": AGAINST, "staff_queue": STAFF_QUEUE, "queue_page": QUEUE_PAGE,
+            "entries_per_learner": ENTRIES_PER_LEARNER, "decided_per_learner": DECIDED_PER_LEARNER,
+            "table_rows": rows, "sizes": by_size}
 
 
 def main(argv: list[str] | None = None) -> int:

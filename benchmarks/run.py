@@ -1,15 +1,17 @@
 """`make bench`: every benchmark side by side in one command, and docs/benchmarks.md from its numbers.
 
     python -m benchmarks.run --write docs/benchmarks.md            # the full run (about 10 minutes on 2 cores)
-    python -m benchmarks.run --quick --write /tmp/bench.md         # 100 and 1,000 units only (about 4 minutes)
+    python -m benchmarks.run --quick --write /tmp/bench.md         # 100 and 1,000 units only (about 5 minutes)
     python -m benchmarks.run --sizes 100,1000,10000 --repeat-large 1 --json /tmp/bench.json
     python -m benchmarks.run --render /tmp/bench.json --write /tmp/bench.md   # the page again, from saved results
 
 Contract: `run_benchmarks(settings, log)` measures, in this order, (1) build throughput beside the
-packing floor for each size (benchmarks.build_speed), (2) our blocks beside xblock-poll on one
-runtime (benchmarks.block_speed), (3) `validate` on the largest size's archive beside olxcleaner
-alone (benchmarks.validate_speed), (4) the quiz's and the tracker's handlers beside poll's `vote` when
-the block-wide fields hold a class's data (benchmarks.class_size), then where the time and memory go (benchmarks.profiling) and the
+packing floor for each size (benchmarks.build_speed), (2) our blocks beside xblock-poll and
+drag-and-drop-v2 on one runtime whose records rows and field data share one database
+(benchmarks.block_speed, benchmarks.database), (3) `validate` on the largest size's archive beside
+olxcleaner alone (benchmarks.validate_speed), (4) the quiz's and the tracker's handlers, and the
+preceptors' queue page, beside drag-and-drop-v2's `do_attempt` when the database holds a class's
+rows (benchmarks.class_size), then where the time and memory go (benchmarks.profiling) and the
 measured what-ifs (benchmarks.what_if). It returns one results dict; every ratio in it is computed
 from numbers measured in that same call. `main` writes the report (benchmarks.report) and/or JSON.
 """
@@ -27,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import block_speed, build_speed, class_size, profiling, validate_speed, what_if
+from benchmarks import block_speed, build_speed, class_size, database, profiling, validate_speed, what_if
 from benchmarks.child import run_child
 from benchmarks.generate_course import generate_course
 
@@ -105,7 +107,8 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
                                         repeat_for=lambda n: settings.repeat_large if n >= LARGE else settings.repeat, log=log)
     results["builds"], results["growth"] = builds, build_speed.growth(builds)
 
-    # 2. blocks beside xblock-poll, one runtime, round-robin
+    # 2. blocks beside xblock-poll and drag-and-drop-v2, one runtime, one database (in the work folder), round-robin
+    database.configure(workdir)
     results["blocks"] = block_speed.measure_blocks(settings.block_repeat, settings.block_loop, log=log)
 
     # 3. validate on the largest archive beside olxcleaner alone
@@ -115,7 +118,7 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
                                                           settings.validate_repeat, build_speed.member_count(archive), log=log)
     results["validate"]["units"] = largest["units"]
 
-    # 4. handlers beside poll's vote with a class's data in the block-wide fields
+    # 4. handlers and the staff queue page beside drag-and-drop-v2's do_attempt with a class's rows in the database
     results["class_sizes"] = class_size.measure_class_sizes(settings.class_sizes, settings.class_repeat,
                                                             settings.class_loop, log=log)
 
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n", 1)[0])
     parser.add_argument("--write", type=Path, help="write the Markdown report here (e.g. docs/benchmarks.md)")
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON here")
-    parser.add_argument("--quick", action="store_true", help="100 and 1,000 units only, fewer rounds (about 4 minutes)")
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 units only, fewer rounds (about 5 minutes)")
     parser.add_argument("--sizes", type=_sizes, help="course sizes in units, comma-separated (default 100,1000,10000)")
     parser.add_argument("--repeat", type=int, help="build and floor runs per size below 10,000 units (default 3)")
     parser.add_argument("--repeat-large", type=int, help="build and floor runs per size of 10,000 units or more (default 2)")
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if-rounds", type=int, help="alternating rounds of each build what-if (default 7)")
     parser.add_argument("--what-if-repeat", type=int, help="rounds of the memoized-sanitize what-if (default 10)")
     parser.add_argument("--what-if-loop", type=int, help="calls per timing in the memoized-sanitize what-if (default 10)")
-    parser.add_argument("--class-sizes", type=_sizes, help="learners in the class-size measurement (default 0,100,1000,5000)")
+    parser.add_argument("--class-sizes", type=_sizes, help="learners in the class-size measurement (default 100,10000)")
     parser.add_argument("--class-repeat", type=int, help="round-robin rounds of the class-size measurement (default 7)")
     parser.add_argument("--class-loop", type=int, help="calls per timing in the class-size measurement (default 3)")
     parser.add_argument("--render", type=Path, metavar="JSON",
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if args.quick:
         settings = Settings(sizes=[100, 1_000], block_repeat=15, what_if_repeat=5, what_if_rounds=5,
-                            class_sizes=[0, 100, 1_000], class_repeat=5)
+                            class_sizes=[100, 10_000], class_repeat=5)
     for name in ("sizes", "repeat", "repeat_large", "validate_repeat", "block_repeat", "block_loop", "profile_size",
                  "memory_size", "handler_profile_calls", "what_if_sample", "what_if_rounds", "what_if_repeat", "what_if_loop",
                  "class_sizes", "class_repeat", "class_loop"):
@@ -212,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             setattr(settings, name, getattr(args, name))
     if any(n < 1 for n in settings.sizes) or min(settings.repeat, settings.repeat_large, settings.validate_repeat,
                                                   settings.block_repeat, settings.block_loop, settings.class_repeat, settings.class_loop) < 1 \
-            or any(n < 0 for n in settings.class_sizes):
-        parser.error("sizes and repeat counts must be at least 1 (class sizes at least 0)")
+            or not settings.class_sizes or any(n < 1 for n in settings.class_sizes):
+        parser.error("sizes, class sizes and repeat counts must be at least 1")
 
     given, measured_with = list(argv if argv is not None else sys.argv[1:]), []
     while given:  # the options that change what is measured (not where results go)

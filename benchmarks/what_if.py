@@ -103,7 +103,7 @@ def memoized_sanitize(repeat: int, loop: int, log=print) -> dict:
     """Our handlers with `sanitize` uncached and cached (whichever the product ships, both are run)."""
     import importlib
 
-    from benchmarks.block_speed import REFERENCE, Bench, _check, _timed, operations
+    from benchmarks.block_speed import Bench, _check, _timed, operations
     from rpt_xblocks import sanitizing
 
     modules = [importlib.import_module(name) for name in _SANITIZE_USERS]
@@ -117,7 +117,7 @@ def memoized_sanitize(repeat: int, loop: int, log=print) -> dict:
             module.sanitize = function
 
     bench = Bench()
-    handlers = [op for op in operations() if op.kind == "handler" and op.block != REFERENCE]
+    handlers = [op for op in operations() if op.kind == "handler" and op.ours]
     samples = {(op.label, variant): [] for op in handlers for variant in variants}
     log(f"what-if: sanitize uncached and cached, {len(handlers)} handlers, {repeat} rounds of {loop} calls "
         f"(the product ships it {'cached' if plain is not shipped else 'uncached'})")
