@@ -10,9 +10,20 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps bench fuzz-deep
+.PHONY: run test build validate preview clean browser-deps database-deps bench fuzz-deep
 
-$(BIN)/.installed: setup.py requirements/constraints.txt
+# Debian's MariaDB server (tests/concurrency runs the preview against a private one) and the client
+# library and build tools mysqlclient compiles against; installed when missing, before the venv.
+database-deps:
+	@if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-install-db >/dev/null 2>&1 \
+	   || ! command -v pkg-config >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1 \
+	   || ! pkg-config --exists libmariadb 2>/dev/null; then \
+	  echo "Installing Debian's mariadb-server, libmariadb-dev, pkg-config and build-essential"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq mariadb-server libmariadb-dev pkg-config build-essential; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq mariadb-server libmariadb-dev pkg-config build-essential; fi; \
+	fi
+
+$(BIN)/.installed: setup.py requirements/constraints.txt | database-deps
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 not found (install it, e.g. 'pyenv install 3.12', or set PYTHON312=/path/to/python3.12)" >&2; exit 1; fi
 	$(PYTHON312) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

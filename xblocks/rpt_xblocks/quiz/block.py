@@ -98,8 +98,8 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     def _standing(self) -> submissions.Standing:
         return submissions.standing(self.record_block_key(), self.learner_key(), self.grading_method)
 
-    def _situation(self, seed_key: str) -> learner_view.Situation:
-        standing = self._standing()
+    def _situation(self, seed_key: str, standing: submissions.Standing | None = None) -> learner_view.Situation:
+        standing = standing or self._standing()
         shown = standing.shown
         answers, results = (shown.answers, shown.results) if shown is not None else ({}, {})
         left = policy.attempts_left(self.max_attempts, standing.attempts)
@@ -111,13 +111,15 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                                                  out_of_attempts=left == 0, past_due=past_due),
             score=standing.score)
 
-    def _learner_state(self, drawn: list[bank.Question] | None = None, seed_key: str | None = None) -> dict:
-        """The learner's public state; `drawn` is `_drawn()` and `seed_key` is `seed_key()`, when the
-        caller has them already (the draw costs a field read, a service call and a seeded shuffle)."""
+    def _learner_state(self, drawn: list[bank.Question] | None = None, seed_key: str | None = None,
+                       standing: submissions.Standing | None = None) -> dict:
+        """The learner's public state; `drawn` is `_drawn()`, `seed_key` is `seed_key()` and `standing`
+        `_standing()`, when the caller has them already (the draw costs a field read, a service call and
+        a seeded shuffle; the standing a query)."""
         seed_key = seed_key or self.seed_key()
         if drawn is None:
             drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
-        situation = self._situation(seed_key)
+        situation = self._situation(seed_key, standing)
         state = learner_view.learner_state(
             drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
             jump_url=lambda url_name: f"/jump_to_id/{url_name}")
@@ -186,16 +188,16 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
             return (answers, *self._graded(drawn, answers))
 
         try:
-            submission = submissions.submit(self.record_block_key(), self.learner_key(), self._username(),
-                                            self.max_attempts, grade)
+            submission, standing = submissions.submit(self.record_block_key(), self.learner_key(), self._username(),
+                                                      self.max_attempts, self.grading_method, grade)
         except submissions.Refused as refusal:
             raise HandlerError(*self._refusal(refusal.reason)) from None
-        self._publish_grade(self.get_score(), only_if_higher=self.grading_method == "best")
+        self._publish_grade(self._score_of(standing), only_if_higher=self.grading_method == "best")
         self.emit_completion(1.0)
         self.runtime.publish(self, "edx.rpt_quiz.submitted", {
             "attempt": submission.attempt, "earned": submission.earned, "possible": submission.possible,
             "results": {qid: r["status"] for qid, r in submission.results.items()}})
-        return self._learner_state(drawn, seed_key)
+        return self._learner_state(drawn, seed_key, standing)
 
     def _graded(self, drawn: list[bank.Question], answers: dict) -> tuple[dict, float, float]:
         """(results, earned, possible) of `answers` to the `drawn` questions; HandlerError 400 when
@@ -294,7 +296,10 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
 
     def get_score(self):
         """The graded score (best or last submission), or the one the platform set since the last."""
-        score = self._standing().score
+        return self._score_of(self._standing())
+
+    def _score_of(self, standing: submissions.Standing) -> Score:
+        score = standing.score
         if score is None:
             return Score(raw_earned=0.0, raw_possible=self.max_score())
         return Score(raw_earned=score[0], raw_possible=score[1])

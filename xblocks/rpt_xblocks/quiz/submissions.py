@@ -2,14 +2,15 @@
 rows the platform writes (records/models.py). The only quiz code that touches the database.
 
 Contract (`block` is the block's `record_block_key()`, `learner` its `learner_key()`):
-- `submit(block, learner, username, max_attempts, grade)` claims the learner's next attempt by
+- `submit(block, learner, username, max_attempts, grading_method, grade)` claims the learner's next attempt by
   inserting its row, in one transaction, before `grade()` runs. The number is the learner's rows + 1.
   It raises `Refused(USED_UP)` when that number exceeds `max_attempts` (0: unlimited),
   `Refused(NOT_RESET)` when the latest row is not `reset` (the learner must choose Try again), and
   `Refused(LOST_RACE)` when another request inserted the same number first (the database's
   `unique_quiz_attempt`). `grade()` returns `(answers, results, earned, possible)`, which are
   stored on the row in the same transaction; whatever `grade()` raises propagates and rolls the
-  transaction back, so a refused grading uses no attempt. Returns the stored `Submission`.
+  transaction back, so a refused grading uses no attempt. Returns the stored `Submission` and the
+  learner's `Standing` after it (as `standing` would read it).
 - `reset(block, learner, attempt)` marks the learner's submission `attempt` reset, once: False when
   it already was (or does not exist).
 - `standing(block, learner, grading_method)` reads the learner's `Standing`: the number of
@@ -74,16 +75,16 @@ def _submission(row) -> Submission:
                       possible=row.possible, reset=row.reset)
 
 
-def submit(block: str, learner: str, username: str, max_attempts: int,
-           grade: Callable[[], tuple[dict, dict, float, float]]) -> Submission:
+def submit(block: str, learner: str, username: str, max_attempts: int, grading_method: str,
+           grade: Callable[[], tuple[dict, dict, float, float]]) -> tuple[Submission, Standing]:
     try:
         with transaction.atomic():
-            rows = QuizSubmission.objects.filter(block=block, learner=learner)
-            latest = rows.order_by("-attempt").only("attempt", "reset").first()
-            attempt = rows.count() + 1
+            earlier = [_submission(row) for row in
+                       QuizSubmission.objects.filter(block=block, learner=learner).order_by("attempt")]
+            attempt = len(earlier) + 1
             if max_attempts and attempt > max_attempts:
                 raise Refused(USED_UP)
-            if latest is not None and not latest.reset:
+            if earlier and not earlier[-1].reset:
                 raise Refused(NOT_RESET)
             row = QuizSubmission.objects.create(block=block, learner=learner, username=username, attempt=attempt,
                                                 created=_now())
@@ -91,7 +92,9 @@ def submit(block: str, learner: str, username: str, max_attempts: int,
             row.save(update_fields=["answers", "results", "earned", "possible"])
     except IntegrityError:
         raise Refused(LOST_RACE) from None
-    return _submission(row)
+    submission = _submission(row)
+    # No platform score can be set for a number of submissions that did not exist until now.
+    return submission, _standing_of([*earlier, submission], grading_method, None)
 
 
 def reset(block: str, learner: str, attempt: int) -> bool:
@@ -101,6 +104,12 @@ def reset(block: str, learner: str, attempt: int) -> bool:
 
 def standing(block: str, learner: str, grading_method: str) -> Standing:
     rows = [_submission(row) for row in QuizSubmission.objects.filter(block=block, learner=learner).order_by("attempt")]
+    platform = (ScoreSet.objects.filter(block=block, learner=learner, after=len(rows))
+                .order_by("-id").first())
+    return _standing_of(rows, grading_method, platform)
+
+
+def _standing_of(rows: list[Submission], grading_method: str, platform: ScoreSet | None) -> Standing:
     if not rows:
         graded = None
     elif grading_method == "last":
@@ -108,8 +117,6 @@ def standing(block: str, learner: str, grading_method: str) -> Standing:
     else:
         graded = max(reversed(rows), key=lambda row: row.earned)  # the latest of equal scores
     score = (graded.earned, graded.possible) if graded is not None else None
-    platform = (ScoreSet.objects.filter(block=block, learner=learner, after=len(rows))
-                .order_by("-id").first())
     if platform is not None:
         score = (platform.earned, platform.possible)
     return Standing(attempts=len(rows), latest=rows[-1] if rows else None, graded=graded, score=score)

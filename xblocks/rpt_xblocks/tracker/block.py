@@ -103,11 +103,12 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
                 return progress(sets, live, statuses, plan, today)
         return measure
 
-    def _state(self, review: dict | None = None, measured=None, owner_entries=None) -> dict:
-        """The learner's state from the records; for staff also one page of the review queue
-        (`review`: {"page", "supervising_au"} asked for) and the counts."""
+    def _state(self, review: dict | None = None, measured=None, records: store.Records | None = None) -> dict:
+        """The learner's state from their `records` (read when not given; `measured` is their
+        `Progress`, when the caller has it); for staff also one page of the review queue (`review`:
+        {"page", "supervising_au"} asked for) and the counts."""
         block, learner = self.record_block_key(), self.learner_key()
-        owner, entries, audit, decisions = owner_entries or store.learner_records(block, learner)
+        owner, entries, audit, decisions = records or store.learner_records(block, learner)
         statuses = store.statuses_of(decisions)
         if measured is None:
             measured = self._measurer()(entries, owner.plan if owner else {}, statuses)
@@ -143,15 +144,15 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         changed, and return the state. A `store.Refused` becomes the matching 4xx; nothing is written."""
         t = self.ugettext
         try:
-            owner, measured = store.change(self.record_block_key(), self.learner_key(), self.learner_name(),
-                                           edit, self._measurer())
+            records, measured, reported = store.change(self.record_block_key(), self.learner_key(),
+                                                       self.learner_name(), edit, self._measurer())
         except store.Refused as refusal:
             message = {"full": t("This tracker holds at most {n} entries.").format(n=MAX_ENTRIES),
                        "no_entry": t("There is no such entry to delete.")}[refusal.reason]
             raise HandlerError(refusal.status, message) from None
-        if store.report_completion(owner, measured.fraction):
+        if reported:
             self.emit_completion(measured.fraction)
-        return self._state(review, measured)
+        return self._state(review, measured, records)
 
     # ---- views ---------------------------------------------------------------------------------
 

@@ -8,17 +8,18 @@ A learner's request writes only that learner's rows; a preceptor's decision writ
 and the learner's met rows.
 
 - `change(block, learner, name, edit, measure)`: lock (creating the learner's row on first use),
-  run `edit(owner)` — which inserts or marks rows, or raises to refuse, leaving nothing written —
-  then recompute what the learner meets with `measure(entries, plan, statuses)` (a callable that
-  returns the block's `Progress`) and store it. Returns `(owner, Progress)`.
+  load their entries, run `edit(owner, rows)` — which inserts or marks rows (keeping `rows` in
+  step), or raises to refuse, leaving nothing written — then recompute what the learner meets with
+  `measure(entries, plan, statuses)` (a callable that returns the block's `Progress`), store it and
+  the learner's row. One transaction, one commit. Returns `(Records, Progress, reported)`.
 - `add_entry`, `delete_entry`, `set_plan`: edits for `change`. `add_entry` is idempotent on the
   client-made id: the same id again adds nothing and returns the entry made the first time.
 - `decide(block, preceptor, name, learner, entry_id, decision, comment, measure)`: one preceptor
   decision; raises `Refused(status, reason)` for a missing entry, one already decided or deleted,
   or the preceptor's own entry (the database refuses the last two as well).
-- `learner_records(block, learner)`: `(owner or None, entries, audit, decisions)` as plain dicts,
-  shaped as the learner's page shows them (entry id `e<number>`); the audit trail holds the
-  learner's changes and the decisions about their entries, in the order they were made.
+- `learner_records(block, learner)`: the learner's `Records`, shaped as the page shows them (entry
+  id `e<number>`); the audit trail holds the learner's changes and the decisions about their
+  entries, in the order they were made.
 - `review_page(block, preceptor, page, per_page, supervising_au)`: the entries awaiting a decision,
   oldest first, one page, optionally only those naming one supervising AU; never the preceptor's own.
 - `counts(block)`: `(learners counted, {requirement: learners meeting it})`.
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -38,6 +39,17 @@ from rpt_xblocks.records.models import (EntryDecision, TrackerAuditEvent, Tracke
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 ENTRY_ID = re.compile(r"e([1-9][0-9]{0,8})")
+
+
+class Records(NamedTuple):
+    """One learner's records as the page shows them: the learner's row (None before their first
+    change), entries (by number, id `e<number>`), audit trail (in order, decisions included) and
+    decision records (oldest first)."""
+
+    owner: TrackerLearner | None
+    entries: list
+    audit: list
+    decisions: list
 
 
 class Refused(Exception):
@@ -66,18 +78,34 @@ def _decision_data(row: EntryDecision, entry_id: str) -> dict:
             "at": row.at.isoformat()}
 
 
-def _learner_rows(owner: TrackerLearner) -> tuple[list, dict, dict]:
-    """(entries as dicts, entry id -> decision, entry id -> decision record) of `owner`, by number."""
-    rows = list(TrackerEntry.objects.filter(owner=owner).select_related("decision").order_by("number"))
-    entries, statuses, records = [], {}, {}
+def _entry_rows(owner: TrackerLearner) -> list[TrackerEntry]:
+    """The learner's entry rows, by number, each with its decision (if any) loaded."""
+    return list(TrackerEntry.objects.filter(owner=owner).select_related("decision").order_by("number"))
+
+
+def _as_data(rows: list[TrackerEntry]) -> tuple[list, list]:
+    """(entries as dicts, decision records oldest first) of entry `rows`."""
+    entries, decisions = [], []
     for row in rows:
         data = _entry_data(row)
         entries.append(data)
         decision = getattr(row, "decision", None)
         if decision is not None:
-            statuses[data["id"]] = decision.decision
-            records[data["id"]] = _decision_data(decision, data["id"])
-    return entries, statuses, records
+            decisions.append(_decision_data(decision, data["id"]))
+    decisions.sort(key=lambda record: record["at"])
+    return entries, decisions
+
+
+def _audit_data(owner: TrackerLearner, rows: list[TrackerEntry]) -> list:
+    numbers = {row.pk: row.number for row in rows}
+    audit = []
+    for event in TrackerAuditEvent.objects.filter(owner=owner).order_by("id"):
+        item = {"seq": len(audit) + 1, "at": event.at.isoformat(), "by": event.by, "action": event.action}
+        if event.entry_id is not None:
+            item["entry"] = f"e{numbers[event.entry_id]}"
+        item.update(event.detail)
+        audit.append(item)
+    return audit
 
 
 def _store_met(owner: TrackerLearner, met: list[str]) -> None:
@@ -98,31 +126,37 @@ def _locked_owner(block: str, learner: str, name: str) -> TrackerLearner:
         pass
     try:
         with transaction.atomic():  # a savepoint: losing the race to create the row is not an error
-            TrackerLearner.objects.create(block=block, learner=learner, name=name[:255])
+            return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255])  # locked: ours
     except IntegrityError:
-        pass
-    return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
 
 
-def _remeasure(owner: TrackerLearner, measure: Callable):
-    entries, statuses, _records = _learner_rows(owner)
-    measured = measure(entries, owner.plan, statuses)
+def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callable):
+    """The learner's `Progress` over `rows`, with the met rows brought in line (if the learner logged)."""
+    entries, decisions = _as_data(rows)
+    measured = measure(entries, owner.plan, statuses_of(decisions))
     if owner.logged:
         _store_met(owner, sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements
                                  if r.status == "met"))
-    return measured
+    return measured, entries, decisions
 
 
-def change(block: str, learner: str, name: str, edit: Callable[[TrackerLearner], None], measure: Callable):
-    """See the module docstring."""
+def change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
+    """See the module docstring. Returns `(Records, Progress, reported)`: the learner's records after
+    the change, their progress, and whether its fraction differs from the completion last reported
+    (then it is recorded as reported: the caller emits it)."""
     with transaction.atomic():
         owner = _locked_owner(block, learner, name)
-        if name and owner.name != name[:255]:
+        rows = _entry_rows(owner)
+        if name:
             owner.name = name[:255]
-            owner.save(update_fields=["name"])
-        edit(owner)
-        measured = _remeasure(owner, measure)
-    return owner, measured
+        edit(owner, rows)
+        measured, entries, decisions = _remeasure(owner, rows, measure)
+        reported = owner.completion_reported != measured.fraction
+        owner.completion_reported = measured.fraction
+        owner.save(update_fields=["name", "plan", "logged", "entries_made", "completion_reported"])
+        audit = _audit_data(owner, rows)
+    return Records(owner, entries, audit, decisions), measured, reported
 
 
 def report_completion(owner: TrackerLearner, fraction: float) -> bool:
@@ -139,8 +173,8 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
     """The edit that adds one entry (see `change`); `client_id` None makes a fresh one (no resend safety)."""
     client_id = client_id or uuid.uuid4().hex
 
-    def edit(owner: TrackerLearner) -> None:
-        if TrackerEntry.objects.filter(owner=owner, client_id=client_id).exists():
+    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:
+        if any(row.client_id == client_id for row in rows):
             return  # the same entry sent again: it is already there
         if owner.entries_made >= limit:
             raise Refused(400, "full")
@@ -148,28 +182,28 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
         row = TrackerEntry.objects.create(
             block=owner.block, owner=owner, number=number, client_id=client_id, kind=kind, fields=fields,
             supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
+        rows.append(row)
         owner.entries_made, owner.logged = number, True
-        owner.save(update_fields=["entries_made", "logged"])
         _audit(owner, by, "added", row, kind=kind)
     return edit
 
 
 def delete_entry(entry_id: object, by: str) -> Callable:
     """The edit that marks one live entry deleted; Refused(404) when there is none with that id."""
-    def edit(owner: TrackerLearner) -> None:
+    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:
         number = _number(entry_id)
-        row = TrackerEntry.objects.filter(owner=owner, number=number, deleted_at=None).first() if number else None
+        row = next((r for r in rows if r.number == number and r.deleted_at is None), None)
         if row is None:
             raise Refused(404, "no_entry")
-        TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=_now())
+        row.deleted_at = _now()
+        TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=row.deleted_at)
         _audit(owner, by, "deleted", row)
     return edit
 
 
 def set_plan(plan: dict, by: str) -> Callable:
-    def edit(owner: TrackerLearner) -> None:
+    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:  # pylint: disable=unused-argument
         owner.plan = plan
-        owner.save(update_fields=["plan"])
         _audit(owner, by, "plan", None, plan=plan)
     return edit
 
@@ -200,27 +234,19 @@ def decide(block: str, preceptor: str, preceptor_name: str, learner: object, ent
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
                                          at=_now())
             _audit(owner, preceptor_name, decision, row, comment=comment)
-            _remeasure(owner, measure)
+            _remeasure(owner, _entry_rows(owner), measure)
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
 
 
-def learner_records(block: str, learner: str) -> tuple[TrackerLearner | None, list, list, list]:
-    """See the module docstring: decisions oldest first, audit events in order."""
+def learner_records(block: str, learner: str) -> Records:
+    """See the module docstring."""
     owner = TrackerLearner.objects.filter(block=block, learner=learner).first()
     if owner is None:
-        return None, [], [], []
-    entries, _statuses, records = _learner_rows(owner)
-    by_number = {e["id"]: e for e in entries}
-    audit = []
-    for event in TrackerAuditEvent.objects.filter(owner=owner).select_related("entry").order_by("id"):
-        item = {"seq": len(audit) + 1, "at": event.at.isoformat(), "by": event.by, "action": event.action}
-        if event.entry is not None:
-            item["entry"] = f"e{event.entry.number}"
-        item.update(event.detail)
-        audit.append(item)
-    decisions = sorted((r for r in records.values() if r["entry"] in by_number), key=lambda r: r["at"])
-    return owner, entries, audit, decisions
+        return Records(None, [], [], [])
+    rows = _entry_rows(owner)
+    entries, decisions = _as_data(rows)
+    return Records(owner, entries, _audit_data(owner, rows), decisions)
 
 
 def statuses_of(decisions: list) -> dict:
