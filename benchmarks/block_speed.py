@@ -212,7 +212,7 @@ def sent_payload(block, handler: str, payload):
     if handler == "submit" and hasattr(block, "bank_questions"):
         from rpt_xblocks.quiz import learner_view
         return {**payload, "answers": learner_view.answers_for_browser(block.bank_questions(), payload["answers"],
-                                                                       block.seed_key())}
+                                                                       block.stand_in_key())}
     return payload
 
 

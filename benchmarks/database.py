@@ -49,6 +49,7 @@ def configure(folder: Path | None = None) -> Path | None:
     _database = folder / "bench.db"
     settings.configure(
         INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", RECORDS_APP, FIELD_DATA_APP],
+        SECRET_KEY="rpt-au benchmarks: not a secret",  # keys the quiz's stand-in ids
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_database),
                                "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20}}},
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],

@@ -28,6 +28,7 @@ def configure() -> None:
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / "records.db"),
                                "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20}}},
         USE_I18N=True, LANGUAGE_CODE="en", USE_TZ=True, DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        SECRET_KEY="rpt-au tests: not a secret",  # keys the quiz's stand-in ids, as a site's secret does
     )
     django.setup()
     call_command("migrate", verbosity=0)

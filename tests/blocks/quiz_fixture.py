@@ -33,7 +33,7 @@ def as_browser(block, answers: dict) -> dict:
     """Author-id `answers` as the block's current learner's browser sends them (choice and step
     stand-ins, learner_view.answers_for_browser)."""
     from rpt_xblocks.quiz import learner_view
-    return learner_view.answers_for_browser(block.bank_questions(), answers, block.seed_key())
+    return learner_view.answers_for_browser(block.bank_questions(), answers, block.stand_in_key())
 
 
 def browser_payload(block, handler: str, payload: dict) -> dict:

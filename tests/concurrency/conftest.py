@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import Preview
+from harness import STAFF, Preview
 
 FIXTURE_OLX = Path(__file__).parent / "fixtures" / "olx"
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -23,7 +23,6 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 # relative PYTHONPATH (or another checkout's editable install) cannot slip in other code.
 SOURCE_PATH = os.pathsep.join([str(REPOSITORY / "xblocks"), str(REPOSITORY / "scripts"),
                                *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)])
-STAFF = ("staff", "staff2", "staff3")
 GUNICORN_WORKERS = 4
 GUNICORN_THREADS = 2
 DB_NAME = "rpt_concurrency"

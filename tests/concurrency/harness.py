@@ -35,6 +35,9 @@ STEP_ATTEMPTS = 2  # fixtures/olx/course/vertical/walkthrough.xml
 FIRST_STEP = "remaining"
 
 
+STAFF = ("staff", "staff2", "staff3")  # the preview's course staff (RPT_PREVIEW_STAFF): the preceptors
+
+
 @dataclass(frozen=True)
 class Preview:
     """A live preview: base URL (no trailing slash), a label for reports, the server's output file."""
@@ -215,6 +218,14 @@ def staff_review(block: Block, staff: str) -> dict:
         page += 1
         review = block.post(staff, "state", {"page": page}).data["review"]
     return {"pending": pending, "learners": review["learners"], "counts": dict(review["counts"])}
+
+
+def shown_choice_ids(block: "Block", student: str, question: str) -> list[str]:
+    """The ids the quiz shows `student` for `question`'s choices, in the order shown (the learner's
+    own stand-ins: the browser answers with these, never with the authors' ids)."""
+    state = block.state(student)
+    shown = next(q for q in state["questions"] if q["id"] == question)
+    return [choice["id"] for choice in shown["choices"]]
 
 
 def quiz_attempts(state: dict) -> int:

@@ -15,7 +15,7 @@ import pytest
 
 from harness import (FIRST_STEP, QUIZ_BURSTS, QUIZ_MAX_ATTEMPTS, STEP_ATTEMPTS, TRACKER_BURSTS, WALKTHROUGH, Block,
                      Violations, at_once, case_entry, client_id, run_id, entry_marker, live_entries, quiz_attempts,
-                     reveals_correctness, step_attempts_used)
+                     reveals_correctness, shown_choice_ids, step_attempts_used)
 
 BURST = 8
 # Learners bursting side by side: 4 on gunicorn; 1 on the development server, whose listen backlog
@@ -89,8 +89,10 @@ def test_a_burst_of_quiz_submissions_grades_at_most_max_attempts(preview, learne
     block = Block(preview, QUIZ_BURSTS)
     run = run_id()
     names = [f"quiz-burst-{run}-{i}" for i in range(learners)]
-    answers = [{"occupational_tede": "abc"[k % 3], "public_hourly": f"{0.01 * (k + 1):.2f} mSv"} for k in range(BURST)]
-    replies = at_once([lambda n=n, a=a: block.post(n, "submit", {"answers": a}) for n in names for a in answers])
+    shown = {n: shown_choice_ids(block, n, "occupational_tede") for n in names}  # choices unshuffled: a, b, c
+    answers = {n: [{"occupational_tede": shown[n][k % 3], "public_hourly": f"{0.01 * (k + 1):.2f} mSv"}
+                   for k in range(BURST)] for n in names}
+    replies = at_once([lambda n=n, a=a: block.post(n, "submit", {"answers": a}) for n in names for a in answers[n]])
     problems = Violations(preview.label)
     for index, name in enumerate(names):
         mine = replies[index * BURST:(index + 1) * BURST]

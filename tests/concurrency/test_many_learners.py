@@ -13,10 +13,9 @@ import threading
 import time
 from collections import Counter, defaultdict
 
-from conftest import STAFF
-from harness import (QUIZ, TRACKER, Block, Violations, analysis_counts, at_once, case_entry, client_id, run_id,
+from harness import (QUIZ, STAFF, TRACKER, Block, Violations, analysis_counts, at_once, case_entry, client_id, run_id,
                      decisions_in_trail, entry_marker, entry_status, live_entries, quiz_attempts, recount,
-                     staff_review)
+                     shown_choice_ids, staff_review)
 
 LEARNERS = 50
 ENTRIES_EACH = 3
@@ -155,10 +154,10 @@ def test_learners_submitting_a_quiz_at_once_are_each_counted_once(gunicorn_previ
     block = Block(gunicorn_preview, QUIZ)
     run = run_id()
     names = [f"quizzer-{run}-{i:02d}" for i in range(QUIZ_LEARNERS)]
-    choices = "abc"
+    shown = {n: shown_choice_ids(block, n, "occupational_tede") for n in names}  # choices unshuffled: a, b, c
 
     def submit(index: int, name: str):
-        answers = {"occupational_tede": choices[index % 3], "public_hourly": f"{0.01 * (1 + index % 4):.2f} mSv"}
+        answers = {"occupational_tede": shown[name][index % 3], "public_hourly": f"{0.01 * (1 + index % 4):.2f} mSv"}
         return block.post(name, "submit", {"answers": answers})
 
     replies = at_once([lambda i=i, n=n: submit(i, n) for i, n in enumerate(names)])

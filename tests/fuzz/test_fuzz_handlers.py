@@ -304,7 +304,7 @@ def _valid_body(kind: str, handler: str, index: int = 0, block=None) -> bytes:
     payload = payloads[index % len(payloads)]
     if block is not None and handler == "submit":
         payload = {**payload, "answers": learner_view.answers_for_browser(block.bank_questions(), payload["answers"],
-                                                                         block.seed_key())}
+                                                                         block.stand_in_key())}
     return _body(payload)
 
 

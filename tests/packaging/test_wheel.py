@@ -25,7 +25,7 @@ assert rpt_xblocks.__file__.startswith(sys.argv[1]) and rpt_course.__file__.star
 import django
 from django.conf import settings
 from django.core.management import call_command
-settings.configure(INSTALLED_APPS=["rpt_xblocks.records"], USE_TZ=True,
+settings.configure(INSTALLED_APPS=["rpt_xblocks.records"], USE_TZ=True, SECRET_KEY="wheel test",
                    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "records.db"}})
 django.setup()
 call_command("migrate", verbosity=0)  # the records app's tables, from the migrations the wheel carries

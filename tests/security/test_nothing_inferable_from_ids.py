@@ -101,7 +101,7 @@ def answer_keys(class_of_learners):
         block = runtime.get_block(usage)
         author_key = {**{f"single{n}": "a" for n in range(SINGLE)}, **{f"multiple{n}": ["a", "b"] for n in range(MULTIPLE)},
                       **{f"ordering{n}": list(STEPS) for n in range(ORDERING)}}
-        keys[learner] = learner_view.answers_for_browser(block.bank_questions(), author_key, block.seed_key())
+        keys[learner] = learner_view.answers_for_browser(block.bank_questions(), author_key, block.stand_in_key())
     return keys
 
 

@@ -7,12 +7,14 @@ Contract: `LearnerBlockMixin` (for XBlocks that declare `@XBlock.wants("user")` 
 with the block's usage id, the key of `learner_seed.seeded_random` — and `is_staff()`, the
 runtime's staff flag for the current user (the user service's `edx-platform.user_is_staff`, else
 the runtime's `user_is_staff`), and the keys of the block's database rows (`records/`):
-`learner_key()` and `record_block_key()`. `fallback_handler` answers a request for a handler the
+`learner_key()` and `record_block_key()`; `stand_in_key()`, the secret key of the learner's stand-in ids. `fallback_handler` answers a request for a handler the
 block does not have (XBlock's `Runtime.handle` calls it then) with 404 and `{"error": ...}`, whatever
 the method or body. `SHARED_JAVASCRIPT` is the browser side they share.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from importlib import resources
 
@@ -43,6 +45,15 @@ class LearnerBlockMixin:
     def seed_key(self) -> str:
         learner = self._current_user_attribute("edx-platform.anonymous_user_id")
         return f"{learner or self.scope_ids.user_id}|{self.scope_ids.usage_id}"
+
+    def stand_in_key(self, seed_key: str | None = None) -> str:
+        """The key of the learner's stand-in ids (quiz/opaque_ids.py): `seed_key` (default
+        `seed_key()`) signed with the site's secret (Django's SECRET_KEY, which every Open edX site
+        and the preview set), so that knowing a learner's id and the course does not give them."""
+        from django.conf import settings
+
+        secret = settings.SECRET_KEY.encode("utf-8")
+        return hmac.new(secret, (seed_key or self.seed_key()).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def learner_key(self) -> str:
         """Whose rows these are: the learner's anonymous id for the course, else the runtime's user id."""

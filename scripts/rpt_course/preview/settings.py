@@ -24,6 +24,8 @@
   static files next to the workbench's own routes.
 - The user service also gives the Open edX attributes our blocks read (`preview/users.py`):
   `?student=staff` previews as course staff.
+- `SECRET_KEY` is the preview's own, made once per state folder (`secret_key` in it): the workbench's
+  is public, and it keys the quiz's stand-in ids.
 - Only loopback host names are accepted in the Host header (`ALLOWED_HOSTS`), plus
   `$RPT_PREVIEW_HOST` when the server binds another loopback address.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import os
+import secrets
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F401,F403  (the base settings, overridden below)
@@ -42,6 +45,20 @@ from rpt_course.preview.scenarios import SCENARIO_PREFIX
 
 STATE_DIR = Path(os.environ.get("RPT_PREVIEW_STATE_DIR", "var/preview")).resolve()
 STATE_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key(path: Path) -> str:
+    """The preview's own secret (the workbench's SECRET_KEY is published with it): made once per state
+    folder, kept in it, so stand-in ids and sessions stay the same across restarts."""
+    try:
+        with open(path, "x", encoding="utf-8") as made:  # exclusive: two processes starting make one
+            made.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        pass
+    return path.read_text("utf-8").strip()
+
+
+SECRET_KEY = _secret_key(STATE_DIR / "secret_key")
 
 DB_SOCKET = os.environ.get("RPT_PREVIEW_DB_SOCKET", "")
 

@@ -105,7 +105,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         left = policy.attempts_left(self.max_attempts, standing.attempts)
         past_due = self._past_due()
         return learner_view.Situation(
-            seed_key=seed_key, attempts=standing.attempts, attempts_left=left, answers=answers, results=results,
+            seed_key=seed_key, stand_in_key=self.stand_in_key(seed_key), attempts=standing.attempts, attempts_left=left, answers=answers, results=results,
             correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
             answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(results),
                                                  out_of_attempts=left == 0, past_due=past_due),
@@ -180,7 +180,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
 
         def grade():
             try:  # the browser names choices and steps by the learner's stand-ins (learner_view.py)
-                answers = learner_view.answers_from_browser(drawn, data.get("answers"), seed_key)
+                answers = learner_view.answers_from_browser(drawn, data.get("answers"), self.stand_in_key(seed_key))
             except learner_view.NotOffered as refusal:
                 message = self.ugettext("These answers do not belong to your questions; reload the page.")
                 named = {q: message for q in refusal.questions if q}

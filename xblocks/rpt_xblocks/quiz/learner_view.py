@@ -10,7 +10,7 @@ Nothing about which option is correct leaves through any other field. Text is sa
 Choice and step ids never leave as the authors wrote them: every id keyed to an answer (choices,
 steps, the saved answers shown again, the revealed answer key and its feedback keys) is the
 learner's stand-in for it (`opaque_ids.py`). Answers stay in author ids on the server: the browser's
-answers come back through `answers_from_browser(drawn, answers, seed_key)`, which returns them in
+answers come back through `answers_from_browser(drawn, answers, stand_in_key)`, which returns them in
 author ids or raises `NotOffered` (naming the questions) for an answer that is not a dict of the
 learner's questions or that names a choice or step this learner was not shown; values of other
 shapes pass through unchanged, for grading to refuse.
@@ -33,6 +33,7 @@ class Situation:
     """The learner's standing, already decided by the block from its fields and the runtime."""
 
     seed_key: str
+    stand_in_key: str  # LearnerBlockMixin.stand_in_key(): keys the learner's stand-in ids
     attempts: int
     attempts_left: int | None  # None: unlimited
     answers: dict
@@ -56,12 +57,12 @@ class NotOffered(ValueError):
         self.questions = questions
 
 
-def _stand_ins(question: Question, seed_key: str) -> dict[str, str]:
+def _stand_ins(question: Question, stand_in_key: str) -> dict[str, str]:
     """Author id -> the learner's stand-in, for the choices or steps of `question` (empty for others)."""
     if question.type in ("single", "multiple"):
-        return opaque_ids(seed_key, question.id, [c.id for c in question.choices])
+        return opaque_ids(stand_in_key, question.id, [c.id for c in question.choices])
     if question.type == "ordering":
-        return opaque_ids(seed_key, question.id, [i.id for i in question.items])
+        return opaque_ids(stand_in_key, question.id, [i.id for i in question.items])
     return {}
 
 
@@ -75,7 +76,7 @@ def _shown(value, stand_ins: dict[str, str]):
     return stand_ins.get(value) if isinstance(value, str) else None
 
 
-def answers_from_browser(drawn: list[Question], answers, seed_key: str) -> dict:
+def answers_from_browser(drawn: list[Question], answers, stand_in_key: str) -> dict:
     """The browser's answers (question id -> answer in stand-ins) in author ids; see the module."""
     if not isinstance(answers, dict) or not set(answers) <= {q.id for q in drawn}:
         raise NotOffered({"": "the answers are not a map of this learner's question ids"})
@@ -83,7 +84,7 @@ def answers_from_browser(drawn: list[Question], answers, seed_key: str) -> dict:
     for question in drawn:
         if question.id not in answers:
             continue
-        answer, stand_ins = answers[question.id], _stand_ins(question, seed_key)
+        answer, stand_ins = answers[question.id], _stand_ins(question, stand_in_key)
         if not stand_ins:
             translated[question.id] = answer
             continue
@@ -99,14 +100,14 @@ def answers_from_browser(drawn: list[Question], answers, seed_key: str) -> dict:
     return translated
 
 
-def answers_for_browser(questions: list[Question], answers: dict, seed_key: str) -> dict:
+def answers_for_browser(questions: list[Question], answers: dict, stand_in_key: str) -> dict:
     """Author-id answers as this learner's browser sends them (the inverse of `answers_from_browser`,
     for tests and tools): each choice or step id of a question in `questions` by its stand-in; any
     other value, and answers to other questions, as they are."""
     by_id = {q.id: q for q in questions}
 
     def shown(question_id, answer):
-        stand_ins = _stand_ins(by_id[question_id], seed_key) if question_id in by_id else {}
+        stand_ins = _stand_ins(by_id[question_id], stand_in_key) if question_id in by_id else {}
         values = [stand_ins.get(v, v) if isinstance(v, str) else v for v in (answer if isinstance(answer, list) else [answer])]
         return values if isinstance(answer, list) else values[0]
     return {question_id: shown(question_id, answer) for question_id, answer in answers.items()}
@@ -158,7 +159,7 @@ def learner_state(drawn: list[Question], *, title: str, shuffle: bool, situation
     if situation.correctness_visible and situation.score is not None:
         state["score"] = {"earned": situation.score[0], "possible": situation.score[1]}
     for question in drawn:
-        stand_ins = _stand_ins(question, situation.seed_key)
+        stand_ins = _stand_ins(question, situation.stand_in_key)
         data = _public_question(question, situation.seed_key, shuffle, stand_ins)
         if question.id in situation.answers:
             data["answer"] = _shown(situation.answers[question.id], stand_ins)

@@ -4,17 +4,16 @@ Authors name choices `a`, `b`, … and steps `step1`, `step2`, …: sent as they
 answer questions (the correct choice is often `a`; the steps' names spell their order). The browser
 gets stand-ins instead.
 
-Contract: `opaque_ids(seed_key, question_id, author_ids)` maps each author id to `c` followed by 12
-hex characters, the HMAC-SHA256 of (question id, author id) keyed by the learner's `seed_key`
-(`LearnerBlockMixin.seed_key()`, which names the learner and the block). The same arguments always
+Contract: `opaque_ids(key, question_id, author_ids)` maps each author id to `c` followed by 12
+hex characters, the HMAC-SHA256 of (question id, author id) keyed by the learner's `key`
+(`LearnerBlockMixin.stand_in_key()`: the learner and the block, signed with the site's secret). The same arguments always
 give the same map, so nothing is stored; another learner, block or question gives other ids. Within
 one question the stand-ins are distinct: a stand-in already given (a 48-bit collision) is replaced
 by the digest of the same text with a counter appended, deterministically. The map says nothing
 about the author ids' order, letters or position beyond what the shuffled list already shows.
 
-The stand-ins are only as secret as `seed_key`: in Open edX it holds the learner's anonymous id,
-which the courseware does not show; a runtime whose user ids are guessable (the workbench) gives
-guessable stand-ins to whoever knows the code and the author ids.
+The stand-ins are as secret as the site's SECRET_KEY: knowing the code, the author ids and a
+learner's id does not give that learner's stand-ins.
 """
 from __future__ import annotations
 
