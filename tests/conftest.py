@@ -122,7 +122,8 @@ def _run_preview(working_dir: Path, command):
         output=working_dir / "server-output.txt",
     )
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST", "RPT_PREVIEW_STAFF"):
+    for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST", "RPT_PREVIEW_STAFF",
+                      "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(inherited, None)
     with open(server.output, "wb") as output:
         process = subprocess.Popen(

@@ -9,6 +9,7 @@ configure Django themselves.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def configure() -> None:
 
     if settings.configured:
         return
+    # Playwright's sync API (the browser tests' session-wide Chromium) keeps an event loop registered
+    # in the main thread between its calls; Django then takes every database call for one made from a
+    # coroutine and refuses it. The tests call the database only from plain synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     folder = Path(tempfile.mkdtemp(prefix="rpt-records-"))
     settings.configure(
         INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", RECORDS_APP],
@@ -35,31 +40,8 @@ def configure() -> None:
 
 
 def clear() -> None:
-    """Empty every records table. Where an event loop runs in this thread (Playwright's sync API, in
-    the browser tests), Django refuses database calls: the tables are emptied from a thread of their own."""
-    import asyncio
-    import threading
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        _clear()
-        return
-    failure = []
-
-    def in_thread():
-        from django.db import connection
-        try:
-            _clear()
-        except Exception as error:  # noqa: BLE001  re-raised in the caller's thread
-            failure.append(error)
-        finally:
-            connection.close()
-    worker = threading.Thread(target=in_thread)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    """Empty every records table."""
+    _clear()
 
 
 def _clear() -> None:

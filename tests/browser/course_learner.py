@@ -47,8 +47,11 @@ def complete_walkthrough(page, scenario, student: str):
 
 
 def answer_quiz_right(quiz, questions: dict) -> int:
-    """Answer every drawn question on the page right from `questions` (id -> bank Question); returns
+    """Answer every drawn question on the page right from `questions` (id -> bank Question), as a
+    learner does: choices and steps by their text (their ids are the learner's stand-ins); returns
     how many were drawn."""
+    from rpt_xblocks.quiz.learner_view import plain_text
+
     fieldsets = quiz.locator("fieldset.rpt-quiz-question")
     expect(fieldsets.first).to_be_visible()
     drawn = fieldsets.count()
@@ -58,14 +61,16 @@ def answer_quiz_right(quiz, questions: dict) -> int:
         if question.type in ("single", "multiple"):
             for choice in question.choices:
                 if choice.correct:
-                    fieldset.locator(f'input[value="{choice.id}"]').check()
+                    fieldset.get_by_label(plain_text(choice.text), exact=True).check()
         elif question.type == "truefalse":
             fieldset.locator(f'input[value="{"true" if question.answer else "false"}"]').check()
         elif question.type == "numeric":
             fieldset.get_by_role("textbox").fill(f"{question.answer:.6g} {question.unit}".strip())
         elif question.type == "ordering":
             for target, item in enumerate(question.items):  # items are kept in their right order
-                position = [li.get_attribute("data-id") for li in fieldset.locator("li").all()].index(item.id)
-                for _ in range(position - target):
-                    fieldset.locator(f'li[data-id="{item.id}"] button').first.click()
+                text = plain_text(item.text)
+                shown = [li.get_attribute("data-id") for li in fieldset.locator("li").all()]
+                mine = fieldset.locator("li").filter(has_text=text).first.get_attribute("data-id")
+                for _ in range(shown.index(mine) - target):
+                    fieldset.locator(f'li[data-id="{mine}"] button').first.click()
     return drawn
