@@ -66,6 +66,9 @@ def _quiz_payload() -> dict:
 
 # ---- what a class leaves behind ------------------------------------------------------------------
 
+PLAN = {"categories": ["G3"]}  # the class seeks G3 (parenteral) authorization: its verified G3 cases count
+
+
 def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     from rpt_xblocks.records.models import EntryDecision, TrackerEntry, TrackerLearner, TrackerRequirementMet
     from rpt_xblocks.tracker.records import entry_fields
@@ -74,7 +77,7 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     key = block.record_block_key()
     fields = [entry_fields("case", {**CASE_ENTRY["fields"], "supervising_au": au}, start.date()) for au in SUPERVISING_AUS]
     learners = TrackerLearner.objects.bulk_create(
-        [TrackerLearner(block=key, learner=f"class-{i:06d}", name=f"learner{i}", logged=True,
+        [TrackerLearner(block=key, learner=f"class-{i:06d}", name=f"learner{i}", logged=True, plan=PLAN,
                         entries_made=ENTRIES_PER_LEARNER) for i in range(n)], batch_size=BATCH)
     entries = TrackerEntry.objects.bulk_create(
         [TrackerEntry(block=key, owner=owner, number=number, client_id=f"class-{i:06d}-{number}", kind="case",
@@ -96,11 +99,12 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     # What a learner with these entries and decisions meets, measured by the tracker itself.
     shown = [{"id": f"e{number}", "kind": "case", "fields": fields[1 % n % len(fields)], "deleted": False,
               "created": start.isoformat()} for number in range(1, ENTRIES_PER_LEARNER + 1)]
-    measured = block._measurer()(shown, {}, statuses)  # pylint: disable=protected-access
+    measured = block._measurer()(shown, PLAN, statuses)  # pylint: disable=protected-access
     met = sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met")
     TrackerRequirementMet.objects.bulk_create(
         [TrackerRequirementMet(block=key, owner=owner, requirement=requirement)
          for owner in learners for requirement in met], batch_size=BATCH)
+    TrackerLearner.objects.filter(block=key).update(met=met)  # the learners' copy of their met rows
     return {"met_per_learner": len(met)}
 
 

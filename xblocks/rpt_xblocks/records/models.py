@@ -33,6 +33,8 @@ class TrackerLearner(models.Model):
     logged = models.BooleanField(default=False, help_text="Has ever logged an entry (counted in the staff counts).")
     entries_made = models.PositiveIntegerField(default=0, help_text="Entries numbered so far (entry ids are e1, e2, ...).")
     completion_reported = models.FloatField(null=True, blank=True, help_text="The completion last emitted for the learner.")
+    met = models.JSONField(default=list, help_text="The requirements the learner's TrackerRequirementMet rows hold, sorted "
+                                                   "(written with them under the learner's lock: read instead of them).")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["block", "learner"], name="unique_tracker_learner")]
@@ -94,7 +96,7 @@ class TrackerRequirementMet(models.Model):
     the learner's lock; the staff counts are a GROUP BY over these rows."""
 
     block = models.CharField(max_length=BLOCK)
-    owner = models.ForeignKey(TrackerLearner, on_delete=models.CASCADE, related_name="met")
+    owner = models.ForeignKey(TrackerLearner, on_delete=models.CASCADE, related_name="met_rows")
     requirement = models.CharField(max_length=200)
 
     class Meta:

@@ -109,13 +109,15 @@ def _audit_data(owner: TrackerLearner, rows: list[TrackerEntry]) -> list:
 
 
 def _store_met(owner: TrackerLearner, met: list[str]) -> None:
-    have = set(TrackerRequirementMet.objects.filter(owner=owner).values_list("requirement", flat=True))
-    wanted = set(met)
+    """Bring the learner's met rows, and `owner.met` (their copy on the learner's row, which the
+    caller saves), to `met` (sorted). Called under the learner's lock, so the copy equals the rows."""
+    have, wanted = set(owner.met), set(met)
     if have - wanted:
         TrackerRequirementMet.objects.filter(owner=owner, requirement__in=have - wanted).delete()
     if wanted - have:
         TrackerRequirementMet.objects.bulk_create(
             [TrackerRequirementMet(block=owner.block, owner=owner, requirement=r) for r in sorted(wanted - have)])
+    owner.met = met
 
 
 def _locked_owner(block: str, learner: str, name: str) -> TrackerLearner:
@@ -154,7 +156,7 @@ def change(block: str, learner: str, name: str, edit: Callable, measure: Callabl
         measured, entries, decisions = _remeasure(owner, rows, measure)
         reported = owner.completion_reported != measured.fraction
         owner.completion_reported = measured.fraction
-        owner.save(update_fields=["name", "plan", "logged", "entries_made", "completion_reported"])
+        owner.save(update_fields=["name", "plan", "logged", "entries_made", "completion_reported", "met"])
         audit = _audit_data(owner, rows)
     return Records(owner, entries, audit, decisions), measured, reported
 
@@ -235,6 +237,7 @@ def decide(block: str, preceptor: str, preceptor_name: str, learner: object, ent
                                          at=_now())
             _audit(owner, preceptor_name, decision, row, comment=comment)
             _remeasure(owner, _entry_rows(owner), measure)
+            owner.save(update_fields=["met"])
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
 
