@@ -37,7 +37,6 @@ from rpt_xblocks.records.models import QuizSubmission
 from rpt_xblocks.studio_form import CONTENT_KEY
 
 from data_locations import locations
-import records_database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FUZZ = settings.get_profile("rpt-fuzz")
