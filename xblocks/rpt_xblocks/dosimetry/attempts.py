@@ -5,7 +5,7 @@ database.
 Contract (`block` is the block's `record_block_key()`, `learner` its `learner_key()`):
 - `check(block, learner, step, answer, correct, step_attempts)` claims the learner's next attempt
   at `step` by inserting its row (answer and whether it was right), numbered the learner's attempts
-  at that step + 1. It raises `Refused()` when the step is already done (answered right, or
+  at that step + 1, and returns `(attempt, Record)`: the number and the learner's record with it. It raises `Refused()` when the step is already done (answered right, or
   `step_attempts` used) or when another request inserted the same number first (the database's
   `unique_step_attempt`); the caller's message must not tell which, nor whether the answer was right.
 - `record(block, learner, step_attempts)` reads the learner's `Record`: `progress`, per step id,
@@ -40,34 +40,48 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def check(block: str, learner: str, step: str, answer: str, correct: bool, step_attempts: int) -> int:
-    """The attempt number claimed (see the module docstring)."""
+def _rows(block: str, learner: str) -> list[tuple[str, int, str, bool]]:
+    """The learner's attempts as (step, attempt, answer, correct), by step and number."""
+    return list(StepAttempt.objects.filter(block=block, learner=learner).order_by("step", "attempt")
+                .values_list("step", "attempt", "answer", "correct"))
+
+
+def check(block: str, learner: str, step: str, answer: str, correct: bool, step_attempts: int) -> tuple[int, Record]:
+    """The attempt number claimed, and the learner's `Record` with it (see the module docstring)."""
     try:
         with transaction.atomic():
-            rows = StepAttempt.objects.filter(block=block, learner=learner, step=step)
-            attempt = rows.count() + 1
-            if attempt > step_attempts or rows.filter(correct=True).exists():
+            rows = _rows(block, learner)
+            mine = [row for row in rows if row[0] == step]
+            attempt = len(mine) + 1
+            if attempt > step_attempts or any(row[3] for row in mine):
                 raise Refused()
             StepAttempt.objects.create(block=block, learner=learner, step=step, attempt=attempt, answer=answer,
                                        correct=correct, created=_now())
     except IntegrityError:
         raise Refused() from None
-    return attempt
+    # No platform score can be set for a number of attempts that did not exist until now.
+    return attempt, _record_of(sorted([*rows, (step, attempt, answer, correct)]), step_attempts, None)
 
 
-def record(block: str, learner: str, step_attempts: int) -> Record:
-    progress, count = {}, 0
-    rows = StepAttempt.objects.filter(block=block, learner=learner).order_by("step", "attempt")
-    for step, attempt, answer, correct in rows.values_list("step", "attempt", "answer", "correct"):
-        count += 1
+def record(block: str, learner: str, step_attempts: int, with_score: bool = True) -> Record:
+    """See the module docstring; `with_score` False leaves out the platform's score (one query less:
+    `earned` is then the steps answered right)."""
+    rows = _rows(block, learner)
+    platform = (ScoreSet.objects.filter(block=block, learner=learner, after=len(rows)).order_by("-id").first()
+                if with_score else None)
+    return _record_of(rows, step_attempts, platform)
+
+
+def _record_of(rows: list, step_attempts: int, platform: ScoreSet | None) -> Record:
+    progress = {}
+    for step, attempt, answer, correct in rows:
         right = correct or progress.get(step, {}).get("correct", False)
         progress[step] = {"attempts": attempt, "answer": answer, "correct": right,
                           "done": right or attempt >= step_attempts}
     earned = float(sum(1 for state in progress.values() if state["correct"]))
-    platform = ScoreSet.objects.filter(block=block, learner=learner, after=count).order_by("-id").first()
     if platform is not None:
         earned = platform.earned
-    return Record(progress=progress, attempts=count, earned=earned)
+    return Record(progress=progress, attempts=len(rows), earned=earned)
 
 
 def set_score(block: str, learner: str, earned: float, possible: float) -> None:

@@ -163,7 +163,8 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         """Check the answer to the current step. Only the steps up to the one checked are evaluated
         (later ones are neither checked nor shown), unless this answer finishes the walkthrough."""
         scenario = self.scenario()
-        progress = self._record().progress
+        progress = attempts.record(self.record_block_key(), self.learner_key(), self.step_attempts,
+                                   with_score=False).progress
         index = self._first_unfinished(scenario, progress)
         current = scenario.steps[index] if index < len(scenario.steps) else None
         answer = data.get("answer")
@@ -180,16 +181,15 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):
             raise HandlerError(400, result.message)
         try:
-            attempt = attempts.check(self.record_block_key(), self.learner_key(), current.id, answer.strip(),
-                                     result.correct, self.step_attempts)
+            attempt, record = attempts.check(self.record_block_key(), self.learner_key(), current.id,
+                                             answer.strip(), result.correct, self.step_attempts)
         except attempts.Refused:  # says nothing of whether the answer was right
             raise HandlerError(409, self.ugettext("This step was already answered; reload the page.")) from None
         self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
             "step": current.id, "attempt": attempt, "correct": result.correct})
-        record = self._record()
         shown = self._first_unfinished(scenario, record.progress)
         if shown == len(scenario.steps):
-            self._publish_grade(self.get_score())
+            self._publish_grade(Score(raw_earned=record.earned, raw_possible=self.max_score()))
             self.emit_completion(1.0)
         if shown > index + 1:  # finished, or later steps were already done: the state shows them too
             expected = expected_values(scenario, parameters, shown)
