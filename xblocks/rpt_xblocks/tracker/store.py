@@ -31,7 +31,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count
 
 from rpt_xblocks.records.models import (EntryDecision, TrackerAuditEvent, TrackerEntry, TrackerLearner,
@@ -143,10 +143,32 @@ def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callabl
     return measured, entries, decisions
 
 
+DEADLOCK = 1213  # MySQL/MariaDB's "Deadlock found": the server rolled the transaction back
+TRIES = 3
+
+
+def _retrying_deadlocks(run: Callable):
+    """`run()`, run again (up to TRIES in all) when MySQL rolled it back to break a deadlock. Under
+    READ COMMITTED (Django's level for MySQL) the learner lock leaves none to break; a site that
+    configures REPEATABLE READ gets gap locks, and two learners' first changes can then deadlock.
+    Not retried inside a caller's transaction, which the rollback has ended."""
+    for attempt in range(1, TRIES + 1):
+        try:
+            return run()
+        except OperationalError as error:
+            if attempt == TRIES or transaction.get_connection().in_atomic_block or not error.args \
+                    or error.args[0] != DEADLOCK:
+                raise
+
+
 def change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
     """See the module docstring. Returns `(Records, Progress, reported)`: the learner's records after
     the change, their progress, and whether its fraction differs from the completion last reported
     (then it is recorded as reported: the caller emits it)."""
+    return _retrying_deadlocks(lambda: _change(block, learner, name, edit, measure))
+
+
+def _change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
     with transaction.atomic():
         owner = _locked_owner(block, learner, name)
         rows = _entry_rows(owner)
@@ -218,6 +240,11 @@ def _number(entry_id: object) -> int | None:
 def decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
            comment: str, measure: Callable) -> None:
     """See the module docstring."""
+    _retrying_deadlocks(lambda: _decide(block, preceptor, preceptor_name, learner, entry_id, decision, comment, measure))
+
+
+def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
+            comment: str, measure: Callable) -> None:
     number = _number(entry_id)
     if not isinstance(learner, str) or number is None:
         raise Refused(404, "no_entry")
