@@ -79,27 +79,33 @@ def _decision_data(row: EntryDecision, entry_id: str) -> dict:
 
 
 def _entry_rows(owner: TrackerLearner) -> list[TrackerEntry]:
-    """The learner's entry rows, by number, each with its decision (if any) loaded."""
-    return list(TrackerEntry.objects.filter(owner=owner).select_related("decision").order_by("number"))
+    """The learner's entry rows, by number, each with `standing` set to its decision row or None."""
+    rows = list(TrackerEntry.objects.filter(owner=owner).select_related("decision").order_by("number"))
+    for row in rows:
+        try:
+            row.standing = row.decision  # loaded with the row (select_related): no query
+        except EntryDecision.DoesNotExist:
+            row.standing = None
+    return rows
 
 
 def _as_data(rows: list[TrackerEntry]) -> tuple[list, list]:
-    """(entries as dicts, decision records oldest first) of entry `rows`."""
+    """(entries as dicts, decision records oldest first) of entry `rows` (`_entry_rows`, or made here)."""
     entries, decisions = [], []
     for row in rows:
         data = _entry_data(row)
         entries.append(data)
-        decision = getattr(row, "decision", None)
-        if decision is not None:
-            decisions.append(_decision_data(decision, data["id"]))
+        if row.standing is not None:
+            decisions.append(_decision_data(row.standing, data["id"]))
     decisions.sort(key=lambda record: record["at"])
     return entries, decisions
 
 
-def _audit_data(owner: TrackerLearner, rows: list[TrackerEntry]) -> list:
+def _audit_data(owner: TrackerLearner, rows: list[TrackerEntry], events=None) -> list:
+    """The learner's audit trail as the page shows it: `events` (rows in order), else read."""
     numbers = {row.pk: row.number for row in rows}
     audit = []
-    for event in TrackerAuditEvent.objects.filter(owner=owner).order_by("id"):
+    for event in TrackerAuditEvent.objects.filter(owner=owner).order_by("id") if events is None else events:
         item = {"seq": len(audit) + 1, "at": event.at.isoformat(), "by": event.by, "action": event.action}
         if event.entry_id is not None:
             item["entry"] = f"e{numbers[event.entry_id]}"
@@ -120,17 +126,19 @@ def _store_met(owner: TrackerLearner, met: list[str]) -> None:
     owner.met = met
 
 
-def _locked_owner(block: str, learner: str, name: str) -> TrackerLearner:
-    """The learner's row, locked until the end of the current transaction (created first if new)."""
+def _locked_owner(block: str, learner: str, name: str) -> tuple[TrackerLearner, bool]:
+    """(the learner's row, locked until the end of the current transaction; whether it was made now).
+    It is looked for first: on MySQL, a duplicate-key error leaves a shared lock whose upgrade could
+    deadlock with another request's."""
     try:
-        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner), False
     except TrackerLearner.DoesNotExist:
         pass
     try:
         with transaction.atomic():  # a savepoint: losing the race to create the row is not an error
-            return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255])  # locked: ours
+            return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255]), True  # ours: locked
     except IntegrityError:
-        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
+        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner), False
 
 
 def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callable):
@@ -170,8 +178,9 @@ def change(block: str, learner: str, name: str, edit: Callable, measure: Callabl
 
 def _change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
     with transaction.atomic():
-        owner = _locked_owner(block, learner, name)
-        rows = _entry_rows(owner)
+        owner, made = _locked_owner(block, learner, name)
+        rows = [] if made else _entry_rows(owner)  # a learner new this moment has no entries yet
+        owner.events_made = []  # the audit events `edit` inserts (`_audit`), in order
         if name:
             owner.name = name[:255]
         edit(owner, rows)
@@ -179,7 +188,7 @@ def _change(block: str, learner: str, name: str, edit: Callable, measure: Callab
         reported = owner.completion_reported != measured.fraction
         owner.completion_reported = measured.fraction
         owner.save(update_fields=["name", "plan", "logged", "entries_made", "completion_reported", "met"])
-        audit = _audit_data(owner, rows)
+        audit = _audit_data(owner, rows, owner.events_made if made else None)
     return Records(owner, entries, audit, decisions), measured, reported
 
 
@@ -190,7 +199,10 @@ def report_completion(owner: TrackerLearner, fraction: float) -> bool:
 
 
 def _audit(owner: TrackerLearner, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
-    TrackerAuditEvent.objects.create(owner=owner, at=_now(), by=by[:255], action=action, entry=entry, detail=detail)
+    event = TrackerAuditEvent.objects.create(owner=owner, at=_now(), by=by[:255], action=action, entry=entry,
+                                             detail=detail)
+    if hasattr(owner, "events_made"):
+        owner.events_made.append(event)
 
 
 def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int) -> Callable:
@@ -206,6 +218,7 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
         row = TrackerEntry.objects.create(
             block=owner.block, owner=owner, number=number, client_id=client_id, kind=kind, fields=fields,
             supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
+        row.standing = None  # no decision yet
         rows.append(row)
         owner.entries_made, owner.logged = number, True
         _audit(owner, by, "added", row, kind=kind)
