@@ -82,7 +82,8 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     entries = TrackerEntry.objects.bulk_create(
         [TrackerEntry(block=key, owner=owner, number=number, client_id=f"class-{i:06d}-{number}", kind="case",
                       fields=fields[i % len(fields)], supervising_au=fields[i % len(fields)]["supervising_au"],
-                      created=start + timedelta(seconds=i * ENTRIES_PER_LEARNER + number))
+                      created=start + timedelta(seconds=i * ENTRIES_PER_LEARNER + number),
+                      awaiting=number > DECIDED_PER_LEARNER)
          for i, owner in enumerate(learners) for number in range(1, ENTRIES_PER_LEARNER + 1)], batch_size=BATCH)
     decided_at = start + timedelta(days=1)
     decisions, statuses = [], {}

@@ -2,7 +2,7 @@
 text) and its learner (`learner`: the learner's anonymous id for the course, or the runtime's user
 id where there is none; never a name). Evidence is append-only: submissions, attempts, decisions
 and audit events are inserted, never edited (a quiz submission's `reset` flag and an entry's
-`deleted_at` mark, each set once by a conditional update, are the only changes).
+`deleted_at` mark and `awaiting` flag, each set once by a conditional update, are the only changes).
 
 What the database itself refuses (constraints, so no code path can get around them):
 - a second quiz submission, or walkthrough attempt, with the same number (`unique_*_attempt`):
@@ -52,12 +52,14 @@ class TrackerEntry(models.Model):
     supervising_au = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField()
     deleted_at = models.DateTimeField(null=True, blank=True)
+    awaiting = models.BooleanField(default=True, help_text="Live and undecided: in the preceptors' queue. Cleared once, "
+                                                           "with the decision or the deletion, never set again.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="unique_entry_client_id"),
                        models.UniqueConstraint(fields=["owner", "number"], name="unique_entry_number")]
-        indexes = [models.Index(fields=["block", "deleted_at", "created"], name="rpt_entry_queue"),
-                   models.Index(fields=["block", "supervising_au"], name="rpt_entry_by_au")]
+        indexes = [models.Index(fields=["block", "awaiting", "created", "id"], name="rpt_entry_queue"),
+                   models.Index(fields=["block", "awaiting", "supervising_au", "created", "id"], name="rpt_entry_queue_by_au")]
 
 
 class EntryDecision(models.Model):

@@ -232,8 +232,8 @@ def delete_entry(entry_id: object, by: str) -> Callable:
         row = next((r for r in rows if r.number == number and r.deleted_at is None), None)
         if row is None:
             raise Refused(404, "no_entry")
-        row.deleted_at = _now()
-        TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=row.deleted_at)
+        row.deleted_at, row.awaiting = _now(), False
+        TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=row.deleted_at, awaiting=False)
         _audit(owner, by, "deleted", row)
     return edit
 
@@ -275,6 +275,7 @@ def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, en
             EntryDecision.objects.create(entry=row, learner=learner, preceptor=preceptor,
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
                                          at=_now())
+            TrackerEntry.objects.filter(pk=row.pk, awaiting=True).update(awaiting=False)
             _audit(owner, preceptor_name, decision, row, comment=comment)
             _remeasure(owner, _entry_rows(owner), measure)
             owner.save(update_fields=["met"])
@@ -298,16 +299,19 @@ def statuses_of(decisions: list) -> dict:
 
 def review_page(block: str, preceptor: str, page: int, per_page: int, supervising_au: str | None) -> dict:
     """See the module docstring. Returns {"pending": [{learner, name, entries}], "page", "pages",
-    "total", "supervising_aus"}; `page` is clamped to the pages there are."""
-    waiting = (TrackerEntry.objects.filter(block=block, deleted_at=None, decision__isnull=True)
-               .exclude(owner__learner=preceptor))
-    names = sorted(set(waiting.exclude(supervising_au="").values_list("supervising_au", flat=True).distinct()))
+    "total", "supervising_aus"}; `page` is clamped to the pages there are. Every query runs on the
+    `awaiting` indexes: a page costs the same whatever the size of the class."""
+    waiting = TrackerEntry.objects.filter(block=block, awaiting=True)
+    names = [name for name in waiting.order_by("supervising_au").values_list("supervising_au", flat=True).distinct()
+             if name]
     if supervising_au:
         waiting = waiting.filter(supervising_au=supervising_au)
-    total = waiting.count()
+    own = TrackerLearner.objects.filter(block=block, learner=preceptor).values_list("pk", flat=True).first()
+    total = waiting.count() - (waiting.filter(owner_id=own).count() if own is not None else 0)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = list(waiting.select_related("owner").order_by("created", "id")[(page - 1) * per_page:page * per_page])
+    mine_left_out = waiting.exclude(owner_id=own) if own is not None else waiting
+    rows = list(mine_left_out.select_related("owner").order_by("created", "id")[(page - 1) * per_page:page * per_page])
     pending: list[dict] = []
     for row in rows:
         if not pending or pending[-1]["learner"] != row.owner.learner:
