@@ -78,9 +78,11 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
     fields = [entry_fields("case", {**CASE_ENTRY["fields"], "supervising_au": au}, start.date()) for au in SUPERVISING_AUS]
     learners = TrackerLearner.objects.bulk_create(
         [TrackerLearner(block=key, learner=f"class-{i:06d}", name=f"learner{i}", logged=True, plan=PLAN,
-                        entries_made=ENTRIES_PER_LEARNER) for i in range(n)], batch_size=BATCH)
+                        entries_made=ENTRIES_PER_LEARNER, trail_length=ENTRIES_PER_LEARNER) for i in range(n)],
+        batch_size=BATCH)
     entries = TrackerEntry.objects.bulk_create(
-        [TrackerEntry(block=key, owner=owner, number=number, client_id=f"class-{i:06d}-{number}", kind="case",
+        [TrackerEntry(block=key, owner=owner, number=number, seq=number, by=owner.name,
+                      client_id=f"class-{i:06d}-{number}", kind="case",
                       fields=fields[i % len(fields)], supervising_au=fields[i % len(fields)]["supervising_au"],
                       created=start + timedelta(seconds=i * ENTRIES_PER_LEARNER + number),
                       awaiting=number > DECIDED_PER_LEARNER)

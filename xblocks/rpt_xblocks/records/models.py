@@ -32,6 +32,8 @@ class TrackerLearner(models.Model):
     plan = models.JSONField(default=dict)
     logged = models.BooleanField(default=False, help_text="Has ever logged an entry (counted in the staff counts).")
     entries_made = models.PositiveIntegerField(default=0, help_text="Entries numbered so far (entry ids are e1, e2, ...).")
+    trail_length = models.PositiveIntegerField(default=0, help_text="Events in the learner's audit trail so far: the "
+                                                                    "last `seq` given to an entry or an audit event.")
     completion_reported = models.FloatField(null=True, blank=True, help_text="The completion last emitted for the learner.")
     met = models.JSONField(default=list, help_text="The requirements the learner's TrackerRequirementMet rows hold, sorted "
                                                    "(written with them under the learner's lock: read instead of them).")
@@ -46,6 +48,8 @@ class TrackerEntry(models.Model):
     block = models.CharField(max_length=BLOCK)
     owner = models.ForeignKey(TrackerLearner, on_delete=models.PROTECT, related_name="entries")
     number = models.PositiveIntegerField(help_text="The entry's number for its learner: its id is e<number>.")
+    seq = models.PositiveIntegerField(help_text="Its place in the learner's audit trail: the entry is its own 'added' event.")
+    by = models.CharField(max_length=255, help_text="Who added it (the learner's name then).")
     client_id = models.CharField(max_length=64, help_text="Made by the page for each new entry: a resend adds nothing.")
     kind = models.CharField(max_length=16)
     fields = models.JSONField()
@@ -57,7 +61,8 @@ class TrackerEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "client_id"], name="unique_entry_client_id"),
-                       models.UniqueConstraint(fields=["owner", "number"], name="unique_entry_number")]
+                       models.UniqueConstraint(fields=["owner", "number"], name="unique_entry_number"),
+                       models.UniqueConstraint(fields=["owner", "seq"], name="unique_entry_seq")]
         indexes = [models.Index(fields=["block", "awaiting", "created", "id"], name="rpt_entry_queue"),
                    models.Index(fields=["block", "awaiting", "supervising_au", "created", "id"], name="rpt_entry_queue_by_au")]
 
@@ -83,14 +88,19 @@ class EntryDecision(models.Model):
 
 
 class TrackerAuditEvent(models.Model):
-    """One change a learner made (added, deleted, plan), in order; append-only."""
+    """One event of a learner's audit trail other than adding an entry (an entry row is its own
+    'added' event): a deletion, a plan, a preceptor's decision; append-only. `seq` orders the trail."""
 
     owner = models.ForeignKey(TrackerLearner, on_delete=models.PROTECT, related_name="audit")
+    seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     by = models.CharField(max_length=255)
     action = models.CharField(max_length=16)
     entry = models.ForeignKey(TrackerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     detail = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "seq"], name="unique_audit_seq")]
 
 
 class TrackerRequirementMet(models.Model):

@@ -102,16 +102,25 @@ def _as_data(rows: list[TrackerEntry]) -> tuple[list, list]:
 
 
 def _audit_data(owner: TrackerLearner, rows: list[TrackerEntry], events=None) -> list:
-    """The learner's audit trail as the page shows it: `events` (rows in order), else read."""
+    """The learner's audit trail as the page shows it, in `seq` order: each entry row (its own
+    'added' event) and the audit events (`events`, else read)."""
     numbers = {row.pk: row.number for row in rows}
-    audit = []
-    for event in TrackerAuditEvent.objects.filter(owner=owner).order_by("id") if events is None else events:
-        item = {"seq": len(audit) + 1, "at": event.at.isoformat(), "by": event.by, "action": event.action}
+    trail = [(row.seq, {"at": row.created.isoformat(), "by": row.by, "action": "added", "entry": f"e{row.number}",
+                        "kind": row.kind}) for row in rows]
+    for event in TrackerAuditEvent.objects.filter(owner=owner) if events is None else events:
+        item = {"at": event.at.isoformat(), "by": event.by, "action": event.action}
         if event.entry_id is not None:
             item["entry"] = f"e{numbers[event.entry_id]}"
         item.update(event.detail)
-        audit.append(item)
-    return audit
+        trail.append((event.seq, item))
+    return [{"seq": seq, **item} for seq, item in sorted(trail, key=lambda pair: pair[0])]
+
+
+def _next_seq(owner: TrackerLearner) -> int:
+    """The next place in the learner's audit trail (the caller holds the learner's lock and saves
+    `trail_length`)."""
+    owner.trail_length += 1
+    return owner.trail_length
 
 
 def _store_met(owner: TrackerLearner, met: list[str]) -> None:
@@ -126,19 +135,22 @@ def _store_met(owner: TrackerLearner, met: list[str]) -> None:
     owner.met = met
 
 
+class _MadeElsewhere(Exception):
+    """Another request made the learner's row between our look and our insert: run the change again."""
+
+
 def _locked_owner(block: str, learner: str, name: str) -> tuple[TrackerLearner, bool]:
     """(the learner's row, locked until the end of the current transaction; whether it was made now).
     It is looked for first: on MySQL, a duplicate-key error leaves a shared lock whose upgrade could
-    deadlock with another request's."""
+    deadlock with another request's. Raises `_MadeElsewhere` when another request made the row
+    first; that ends the transaction, and `_retrying` runs the change again."""
+    found = TrackerLearner.objects.select_for_update().filter(block=block, learner=learner).first()
+    if found is not None:
+        return found, False
     try:
-        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner), False
-    except TrackerLearner.DoesNotExist:
-        pass
-    try:
-        with transaction.atomic():  # a savepoint: losing the race to create the row is not an error
-            return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255]), True  # ours: locked
+        return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255]), True  # ours: locked
     except IntegrityError:
-        return TrackerLearner.objects.select_for_update().get(block=block, learner=learner), False
+        raise _MadeElsewhere() from None
 
 
 def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callable):
@@ -155,17 +167,18 @@ DEADLOCK = 1213  # MySQL/MariaDB's "Deadlock found": the server rolled the trans
 TRIES = 3
 
 
-def _retrying_deadlocks(run: Callable):
-    """`run()`, run again (up to TRIES in all) when MySQL rolled it back to break a deadlock. Under
-    READ COMMITTED (Django's level for MySQL) the learner lock leaves none to break; a site that
-    configures REPEATABLE READ gets gap locks, and two learners' first changes can then deadlock.
-    Not retried inside a caller's transaction, which the rollback has ended."""
+def _retrying(run: Callable):
+    """`run()`, run again (up to TRIES in all) when its transaction was rolled back for a reason
+    that a new try removes: another request made the learner's row first (`_MadeElsewhere`), or MySQL
+    broke a deadlock. Under READ COMMITTED (Django's level for MySQL) the learner lock leaves no
+    deadlock to break; a site that configures REPEATABLE READ gets gap locks, and two learners' first
+    changes can then deadlock. Not retried inside a caller's transaction, which the rollback ended."""
     for attempt in range(1, TRIES + 1):
         try:
             return run()
-        except OperationalError as error:
-            if attempt == TRIES or transaction.get_connection().in_atomic_block or not error.args \
-                    or error.args[0] != DEADLOCK:
+        except (OperationalError, _MadeElsewhere) as error:
+            retry = isinstance(error, _MadeElsewhere) or (error.args and error.args[0] == DEADLOCK)
+            if not retry or attempt == TRIES or transaction.get_connection().in_atomic_block:
                 raise
 
 
@@ -173,21 +186,22 @@ def change(block: str, learner: str, name: str, edit: Callable, measure: Callabl
     """See the module docstring. Returns `(Records, Progress, reported)`: the learner's records after
     the change, their progress, and whether its fraction differs from the completion last reported
     (then it is recorded as reported: the caller emits it)."""
-    return _retrying_deadlocks(lambda: _change(block, learner, name, edit, measure))
+    return _retrying(lambda: _change(block, learner, name, edit, measure))
 
 
 def _change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
     with transaction.atomic():
         owner, made = _locked_owner(block, learner, name)
         rows = [] if made else _entry_rows(owner)  # a learner new this moment has no entries yet
-        owner.events_made = []  # the audit events `edit` inserts (`_audit`), in order
+        owner.events_made = []  # the audit events `edit` inserts (`_audit`)
         if name:
             owner.name = name[:255]
         edit(owner, rows)
         measured, entries, decisions = _remeasure(owner, rows, measure)
         reported = owner.completion_reported != measured.fraction
         owner.completion_reported = measured.fraction
-        owner.save(update_fields=["name", "plan", "logged", "entries_made", "completion_reported", "met"])
+        owner.save(update_fields=["name", "plan", "logged", "entries_made", "trail_length", "completion_reported",
+                                  "met"])
         audit = _audit_data(owner, rows, owner.events_made if made else None)
     return Records(owner, entries, audit, decisions), measured, reported
 
@@ -199,8 +213,8 @@ def report_completion(owner: TrackerLearner, fraction: float) -> bool:
 
 
 def _audit(owner: TrackerLearner, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
-    event = TrackerAuditEvent.objects.create(owner=owner, at=_now(), by=by[:255], action=action, entry=entry,
-                                             detail=detail)
+    event = TrackerAuditEvent.objects.create(owner=owner, seq=_next_seq(owner), at=_now(), by=by[:255], action=action,
+                                             entry=entry, detail=detail)
     if hasattr(owner, "events_made"):
         owner.events_made.append(event)
 
@@ -216,12 +230,11 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
             raise Refused(400, "full")
         number = owner.entries_made + 1
         row = TrackerEntry.objects.create(
-            block=owner.block, owner=owner, number=number, client_id=client_id, kind=kind, fields=fields,
-            supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
+            block=owner.block, owner=owner, number=number, seq=_next_seq(owner), by=by[:255], client_id=client_id,
+            kind=kind, fields=fields, supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
         row.standing = None  # no decision yet
         rows.append(row)
         owner.entries_made, owner.logged = number, True
-        _audit(owner, by, "added", row, kind=kind)
     return edit
 
 
@@ -253,7 +266,7 @@ def _number(entry_id: object) -> int | None:
 def decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
            comment: str, measure: Callable) -> None:
     """See the module docstring."""
-    _retrying_deadlocks(lambda: _decide(block, preceptor, preceptor_name, learner, entry_id, decision, comment, measure))
+    _retrying(lambda: _decide(block, preceptor, preceptor_name, learner, entry_id, decision, comment, measure))
 
 
 def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
@@ -278,7 +291,7 @@ def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, en
             TrackerEntry.objects.filter(pk=row.pk, awaiting=True).update(awaiting=False)
             _audit(owner, preceptor_name, decision, row, comment=comment)
             _remeasure(owner, _entry_rows(owner), measure)
-            owner.save(update_fields=["met"])
+            owner.save(update_fields=["met", "trail_length"])
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
 
