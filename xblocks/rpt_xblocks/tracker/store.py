@@ -4,8 +4,10 @@ Contract. Every change to one learner's records runs in one transaction that fir
 learner's `TrackerLearner` row, so the changes to one learner happen one at a time, whichever LMS
 process serves them, and the requirements the learner meets (`TrackerRequirementMet`, from which
 staff counts are a GROUP BY) are recomputed from exactly the entries and decisions just committed.
-A learner's request writes only that learner's rows; a preceptor's decision writes one decision row
-and the learner's met rows.
+A learner's request writes only that learner's rows; a preceptor's decision writes the decision row
+and, for the learner it concerns, the audit event, the entry's `awaiting` flag and the met rows.
+The audit trail is ordered by `seq`, a per-learner counter on the learner's row: each entry row is
+its own 'added' event, every other event (deletion, plan, decision) an audit row.
 
 - `change(block, learner, name, edit, measure)`: lock (creating the learner's row on first use),
   load their entries, run `edit(owner, rows)` — which inserts or marks rows (keeping `rows` in
