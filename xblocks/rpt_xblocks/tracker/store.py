@@ -9,11 +9,12 @@ and, for the learner it concerns, the audit event, the entry's `awaiting` flag a
 The audit trail is ordered by `seq`, a per-learner counter on the learner's row: each entry row is
 its own 'added' event, every other event (deletion, plan, decision) an audit row.
 
-- `change(block, learner, name, edit, measure)`: lock (creating the learner's row on first use),
-  load their entries, run `edit(owner, rows)` — which inserts or marks rows (keeping `rows` in
-  step), or raises to refuse, leaving nothing written — then recompute what the learner meets with
-  `measure(entries, plan, statuses)` (a callable that returns the block's `Progress`), store it and
-  the learner's row. One transaction, one commit. Returns `(Records, Progress, reported)`.
+- `change(block, learner, name, edit, measure)`: lock (making the learner's row on first use),
+  load their entries, run `edit(owner, rows)` — which queues new rows on `owner.to_insert` or marks
+  existing ones (keeping `rows` in step), or raises to refuse, leaving nothing written — then
+  recompute what the learner meets with `measure(entries, plan, statuses)` (a callable that returns
+  the block's `Progress`) and write the learner's row, the queued rows and the met rows. One
+  transaction, one commit. Returns `(Records, Progress, reported)`.
 - `add_entry`, `delete_entry`, `set_plan`: edits for `change`. `add_entry` is idempotent on the
   client-made id: the same id again adds nothing and returns the entry made the first time.
 - `decide(block, preceptor, name, learner, entry_id, decision, comment, measure)`: one preceptor
@@ -125,16 +126,35 @@ def _next_seq(owner: TrackerLearner) -> int:
     return owner.trail_length
 
 
-def _store_met(owner: TrackerLearner, met: list[str]) -> None:
-    """Bring the learner's met rows, and `owner.met` (their copy on the learner's row, which the
-    caller saves), to `met` (sorted). Called under the learner's lock, so the copy equals the rows."""
-    have, wanted = set(owner.met), set(met)
+def _store_met(owner: TrackerLearner, had: list[str]) -> None:
+    """Bring the learner's met rows from `had` to `owner.met` (their copy on the learner's row).
+    Called under the learner's lock, so the copy equals the rows."""
+    have, wanted = set(had), set(owner.met)
     if have - wanted:
         TrackerRequirementMet.objects.filter(owner=owner, requirement__in=have - wanted).delete()
     if wanted - have:
         TrackerRequirementMet.objects.bulk_create(
             [TrackerRequirementMet(block=owner.block, owner=owner, requirement=r) for r in sorted(wanted - have)])
-    owner.met = met
+
+
+OWNER_FIELDS = ["name", "plan", "logged", "entries_made", "trail_length", "completion_reported", "met"]
+
+
+def _save(owner: TrackerLearner, made: bool, had_met: list[str]) -> None:
+    """Write what a change left in memory: the learner's row (inserted when `made`: another request
+    that made it first raises `_MadeElsewhere`), then the rows the edit queued (`owner.to_insert`,
+    in order), then the met rows (from `had_met` to `owner.met`)."""
+    if made:
+        try:
+            owner.save(force_insert=True)
+        except IntegrityError:
+            raise _MadeElsewhere() from None
+    else:
+        owner.save(update_fields=OWNER_FIELDS)
+    for row in owner.to_insert:
+        row.save(force_insert=True)
+    if owner.met != had_met:
+        _store_met(owner, had_met)
 
 
 class _MadeElsewhere(Exception):
@@ -142,26 +162,24 @@ class _MadeElsewhere(Exception):
 
 
 def _locked_owner(block: str, learner: str, name: str) -> tuple[TrackerLearner, bool]:
-    """(the learner's row, locked until the end of the current transaction; whether it was made now).
-    It is looked for first: on MySQL, a duplicate-key error leaves a shared lock whose upgrade could
-    deadlock with another request's. Raises `_MadeElsewhere` when another request made the row
-    first; that ends the transaction, and `_retrying` runs the change again."""
+    """(the learner's row, locked until the end of the current transaction; whether it is new). A new
+    row is not inserted yet: `_save` inserts it with the change's values (one statement, not an
+    insert and an update). It is looked for first: on MySQL, a duplicate-key error leaves a shared
+    lock whose upgrade could deadlock with another request's; when another request made the row in
+    between, `_save` raises `_MadeElsewhere`, which ends the transaction, and `_retrying` runs the
+    change again."""
     found = TrackerLearner.objects.select_for_update().filter(block=block, learner=learner).first()
     if found is not None:
         return found, False
-    try:
-        return TrackerLearner.objects.create(block=block, learner=learner, name=name[:255]), True  # ours: locked
-    except IntegrityError:
-        raise _MadeElsewhere() from None
+    return TrackerLearner(block=block, learner=learner, name=name[:255]), True  # inserted by `_save`
 
 
 def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callable):
-    """The learner's `Progress` over `rows`, with the met rows brought in line (if the learner logged)."""
+    """The learner's `Progress` over `rows`; `owner.met` set to what they meet (if they logged)."""
     entries, decisions = _as_data(rows)
     measured = measure(entries, owner.plan, statuses_of(decisions))
     if owner.logged:
-        _store_met(owner, sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements
-                                 if r.status == "met"))
+        owner.met = sorted(f"{r.set_id}:{r.requirement_id}" for r in measured.requirements if r.status == "met")
     return measured, entries, decisions
 
 
@@ -195,15 +213,14 @@ def _change(block: str, learner: str, name: str, edit: Callable, measure: Callab
     with transaction.atomic():
         owner, made = _locked_owner(block, learner, name)
         rows = [] if made else _entry_rows(owner)  # a learner new this moment has no entries yet
-        owner.events_made = []  # the audit events `edit` inserts (`_audit`)
+        owner.to_insert, owner.events_made, had_met = [], [], list(owner.met)
         if name:
             owner.name = name[:255]
         edit(owner, rows)
         measured, entries, decisions = _remeasure(owner, rows, measure)
         reported = owner.completion_reported != measured.fraction
         owner.completion_reported = measured.fraction
-        owner.save(update_fields=["name", "plan", "logged", "entries_made", "trail_length", "completion_reported",
-                                  "met"])
+        _save(owner, made, had_met)
         audit = _audit_data(owner, rows, owner.events_made if made else None)
     return Records(owner, entries, audit, decisions), measured, reported
 
@@ -215,10 +232,11 @@ def report_completion(owner: TrackerLearner, fraction: float) -> bool:
 
 
 def _audit(owner: TrackerLearner, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
-    event = TrackerAuditEvent.objects.create(owner=owner, seq=_next_seq(owner), at=_now(), by=by[:255], action=action,
-                                             entry=entry, detail=detail)
-    if hasattr(owner, "events_made"):
-        owner.events_made.append(event)
+    """Queue an audit event (`_save` inserts it, after the rows queued before it)."""
+    event = TrackerAuditEvent(owner=owner, seq=_next_seq(owner), at=_now(), by=by[:255], action=action, entry=entry,
+                              detail=detail)
+    owner.to_insert.append(event)
+    owner.events_made.append(event)
 
 
 def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int) -> Callable:
@@ -231,10 +249,11 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
         if owner.entries_made >= limit:
             raise Refused(400, "full")
         number = owner.entries_made + 1
-        row = TrackerEntry.objects.create(
+        row = TrackerEntry(
             block=owner.block, owner=owner, number=number, seq=_next_seq(owner), by=by[:255], client_id=client_id,
             kind=kind, fields=fields, supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
         row.standing = None  # no decision yet
+        owner.to_insert.append(row)  # `_save` inserts it, after the learner's row
         rows.append(row)
         owner.entries_made, owner.logged = number, True
     return edit
@@ -291,9 +310,10 @@ def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, en
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
                                          at=_now())
             TrackerEntry.objects.filter(pk=row.pk, awaiting=True).update(awaiting=False)
+            owner.to_insert, owner.events_made, had_met = [], [], list(owner.met)
             _audit(owner, preceptor_name, decision, row, comment=comment)
             _remeasure(owner, _entry_rows(owner), measure)
-            owner.save(update_fields=["met", "trail_length"])
+            _save(owner, False, had_met)
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
 
