@@ -111,15 +111,19 @@ def test_pluvicto_decay_factor_and_dosage_checks_by_hand():
 
 
 def test_xofigo_volume_for_a_hand_computed_weight():
+    # The label's decay table counts from 12 noon CET, 7 h before 12 noon CST (reference sheet section 5).
     on_the_reference_date = _expected("do_xofigo_volume_walkthrough", W="70 kg", n="0 d")
-    assert math.isclose(on_the_reference_date["volume"].m_as("mL"), 3.5, rel_tol=1e-9)  # 70 × 55 / 1,100
+    day_0 = 0.5 ** ((7 / 24) / 11.43)
+    assert round(day_0, 3) == 0.982  # the label's day-0 factor
+    assert math.isclose(on_the_reference_date["volume"].m_as("mL"), 70 * 55 / (day_0 * 1100), rel_tol=1e-9)
     expected = _expected("do_xofigo_volume_walkthrough", W="70 kg", n="7 d")
-    factor = 0.5 ** (7 / 11.43)  # Ra-223 T1/2 11.43 d (ICRP 107)
+    factor = 0.5 ** ((7 + 7 / 24) / 11.43)  # Ra-223 T1/2 11.43 d (ICRP 107), plus the label's 7 h
+    assert round(factor, 3) == 0.643  # the label's day-7 factor
     assert math.isclose(expected["activity"].m_as("kBq"), 3850, rel_tol=1e-9)
     assert math.isclose(expected["df"], factor, rel_tol=1e-9)
     assert math.isclose(expected["concentration"].m_as("kBq/mL"), 1100 * factor, rel_tol=1e-9)
     volume = 70 * 55 / (factor * 1100)
-    assert round(volume, 2) == 5.35
+    assert round(volume, 2) == 5.45
     assert math.isclose(expected["volume"].m_as("mL"), volume, rel_tol=1e-9)
 
 

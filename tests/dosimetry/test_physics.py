@@ -249,6 +249,27 @@ def test_xofigo_70_kg_with_decay_factor_1_is_3_5_ml():
     assert xofigo_volume(Quantity(70000, "g"), 0.5).m_as("mL") == pytest.approx(7.0, rel=1e-12)
 
 
+# The Xofigo US label's Table 1 (section 2), "Decay Correction Factor Table", days from the reference
+# date -> factor. The table is corrected to 12 noon CST and includes the 7-hour difference from
+# 12 noon CET at the site of manufacture (reference sheet section 5: T1/2 11.43 d plus 7 h).
+XOFIGO_LABEL_DECAY_TABLE = {
+    -14: 2.296, -13: 2.161, -12: 2.034, -11: 1.914, -10: 1.802, -9: 1.696, -8: 1.596, -7: 1.502,
+    -6: 1.414, -5: 1.330, -4: 1.252, -3: 1.178, -2: 1.109, -1: 1.044, 0: 0.982, 1: 0.925, 2: 0.870,
+    3: 0.819, 4: 0.771, 5: 0.725, 6: 0.683, 7: 0.643, 8: 0.605, 9: 0.569, 10: 0.536, 11: 0.504,
+    12: 0.475, 13: 0.447, 14: 0.420}
+
+
+@pytest.mark.parametrize("day, label", sorted(XOFIGO_LABEL_DECAY_TABLE.items()))
+def test_decay_factor_with_the_7_hour_offset_reproduces_the_xofigo_label_table(day, label):
+    elapsed = Quantity(day, "d") + Quantity(7, "h")
+    assert round(decay_factor(Quantity(11.43, "d"), elapsed), 3) == pytest.approx(label, abs=1e-9)
+
+
+def test_decay_factor_without_the_offset_is_not_the_xofigo_label_table():
+    # Day 1 without the 7 h: 0.941, about 1.8% above the label's 0.925.
+    assert round(decay_factor(Quantity(11.43, "d"), Quantity(1, "d")), 3) == 0.941 != XOFIGO_LABEL_DECAY_TABLE[1]
+
+
 @pytest.mark.parametrize("factor", [0, -1, math.nan, math.inf, True])
 def test_xofigo_refuses_a_decay_factor_that_is_not_a_positive_number(factor):
     with pytest.raises(ValueError, match="decay_factor must be"):

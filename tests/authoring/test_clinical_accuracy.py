@@ -1,0 +1,209 @@
+"""Clinical accuracy of course_content/ (issue 16): each test asserts a specific fact against the
+course reference sheet (/work/shared/reference/rpt-facts.md) or the primary source it names, and
+failed on the content before the fix."""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+
+from rpt_course.build import build_files
+from rpt_xblocks.dosimetry.scenario import expected_values, learner_parameters
+from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml
+from rpt_xblocks.quantities import Quantity, check_numeric
+
+CONTENT = Path(__file__).resolve().parents[2] / "course_content"
+
+
+@functools.lru_cache(maxsize=None)
+def _walkthroughs() -> dict:
+    """url_name -> Scenario, for every rpt_dosimetry block in the built course."""
+    _, files = build_files(CONTENT)
+    scenarios = {}
+    for path, data in files.items():
+        if path.startswith("course/vertical/"):
+            for element in etree.fromstring(data).iter("rpt_dosimetry"):
+                scenario, errors = scenario_from_xml(element)
+                assert errors == [], (path, errors)
+                scenarios[element.get("url_name")] = scenario
+    return scenarios
+
+
+def _expected(url_name: str, **overrides) -> dict:
+    scenario = _walkthroughs()[url_name]
+    parameters = learner_parameters(scenario, "any learner")
+    parameters.update({name: Quantity(float(text.split()[0]), text.split()[1]) for name, text in overrides.items()})
+    return expected_values(scenario, parameters)
+
+
+def _step(url_name: str, step_id: str):
+    return next(s for s in _walkthroughs()[url_name].steps if s.id == step_id)
+
+
+def _question(quiz: str, question_id: str) -> dict:
+    questions = yaml.safe_load((CONTENT / quiz).read_text("utf-8"))["questions"]
+    return next(q for q in questions if q["id"] == question_id)
+
+
+def _plain(text: str) -> str:
+    """Markdown without emphasis markers, whitespace collapsed."""
+    return re.sub(r"\s+", " ", text.replace("**", ""))
+
+
+def _segments(text: str, after: str = ".;,") -> list[str]:
+    """Sentences, clauses and table rows: split after the characters in `after` (and whitespace),
+    at blank lines, table rows and numbered list items."""
+    parts = re.split(rf"(?<=[{after}])\s+|\n\s*\n|\n(?=\s*\|)|\n(?=\d+\. )", text.replace("**", ""))
+    return [re.sub(r"\s+", " ", p) for p in parts if p.strip()]
+
+
+# --- 1. Xofigo decay factor: the label's table includes a 7-hour offset ---------------------------------
+# Xofigo US prescribing information, section 2, Table 1 "Decay Correction Factor Table" (corrected to
+# 12 noon CST, including the 7-hour difference from 12 noon CET at manufacture; reference sheet
+# section 5). Days 0 to 14; the walkthrough's day parameter runs forward from the reference date.
+XOFIGO_LABEL_TABLE = {0: 0.982, 1: 0.925, 2: 0.870, 3: 0.819, 4: 0.771, 5: 0.725, 6: 0.683, 7: 0.643,
+                      8: 0.605, 9: 0.569, 10: 0.536, 11: 0.504, 12: 0.475, 13: 0.447, 14: 0.420}
+
+
+@pytest.mark.parametrize("day, label", sorted(XOFIGO_LABEL_TABLE.items()))
+def test_xofigo_walkthrough_decay_factor_matches_the_label_table(day, label):
+    expected = _expected("do_xofigo_volume_walkthrough", W="70 kg", n=f"{day} d")
+    assert round(expected["df"], 3) == pytest.approx(label, abs=1e-9)  # the table's 3 decimals
+    assert expected["volume"].m_as("mL") == pytest.approx(70 * 55 / (expected["df"] * 1100), rel=1e-9)
+    # The label's own (rounded) factor is accepted as the learner's answer; the factor without the
+    # 7 h (about 1.8% higher) is not.
+    step = _step("do_xofigo_volume_walkthrough", "df")
+    assert check_numeric(f"{label}", expected["df"], "", step.tolerance).correct
+    without_offset = 0.5 ** (day / 11.43)
+    assert not check_numeric(f"{without_offset:.4f}", expected["df"], "", step.tolerance).correct
+
+
+def test_xofigo_quiz_uses_the_label_day_0_factor_not_1():
+    question = _question("dosimetry/quizzes/dosimetry.yaml", "xofigo_volume_reference_day")
+    assert "decay factor 1" not in question["prompt"]
+    assert "0.982" in question["prompt"]
+    volume = 80 * 55 / (0.982 * 1100)  # 4.07 mL
+    assert check_numeric(f"{volume} mL", question["answer"], question["unit"], question["tolerance"]).correct
+    assert check_numeric("4.07 mL", question["answer"], question["unit"], question["tolerance"]).correct
+    assert not check_numeric("4.0 mL", question["answer"], question["unit"], question["tolerance"]).correct
+
+
+# --- 2. 10 CFR 35.3045: three separate medical-event tests -----------------------------------------------
+MEDICAL_EVENT_LESSONS = ("written_directives/lessons/medical-events.md",
+                         "physics_instrumentation/lessons/dose-calibrators.md",
+                         "rpt_program/lessons/written-procedures.md")
+WRONG_ADMINISTRATION = re.compile(r"wrong (radioactive )?drug|wrong route|wrong (patient|individual)|wrong mode", re.I)
+
+
+@pytest.mark.parametrize("lesson", MEDICAL_EVENT_LESSONS)
+def test_lesson_states_the_three_medical_event_tests(lesson):
+    text = _plain((CONTENT / lesson).read_text("utf-8"))
+    # (1) the dose differs from the prescribed dose, with the 20% dosage criterion
+    assert "differs from the prescribed dose" in text
+    assert "20% or more" in text
+    # (2) wrong drug, route, individual, mode: judged by a dose that EXCEEDS the thresholds
+    for phrase in ("wrong drug", "wrong route", "wrong individual", "wrong mode of treatment"):
+        assert re.search(phrase.replace("drug", r"(radioactive )?drug"), text), phrase
+    # (3) the non-treatment-site test, 0.5 Sv (50 rem) and 50%
+    assert "other than the treatment site" in text
+    assert re.search(r"0\.5 Sv \(50 rem\) or more and by 50% or more", text)
+    for paragraph in ("35.3045(a)(1)(i)", "(a)(1)(ii)", "(a)(1)(iii)"):
+        assert paragraph in text, paragraph
+    # The old caveat that the NRC's text was unconfirmed is gone: the sheet now confirms it.
+    assert "copied verbatim" not in text and "copied into Agreement State" not in text
+
+
+@pytest.mark.parametrize("lesson", MEDICAL_EVENT_LESSONS)
+def test_wrong_drug_is_judged_by_a_dose_exceeding_the_thresholds_not_by_differing(lesson):
+    segments = [s for s in _segments((CONTENT / lesson).read_text("utf-8"), after=".;")
+                if WRONG_ADMINISTRATION.search(s)]
+    assert segments, "the lesson names the wrong-drug/route/individual/mode test"
+    for segment in segments:
+        assert "exceed" in segment, segment
+        assert "differs from the prescribed" not in segment and "differing by" not in segment, segment
+
+
+def test_medical_events_lesson_excludes_patient_intervention():
+    text = _plain((CONTENT / "written_directives/lessons/medical-events.md").read_text("utf-8"))
+    assert "patient intervention" in text and "35.3045(b)" in text
+    assert "any one" in text  # the three tests are alternatives, not steps of one test
+
+
+# --- 3. Lu-177 maximum beta range: one value, one source ---------------------------------------------------
+# The reference sheet (section 4) gives no Lu-177 range; the course uses Ting et al. 2010, J Biomed
+# Biotechnol 2010:953537, Table 2: maximum 1.6 mm, mean 0.67 mm.
+LU177 = re.compile(r"Lu-?177|177Lu|lutetium", re.I)
+OTHER_NUCLIDE = re.compile(r"\b(?!Lu-177)[A-Z][a-z]?-\d{1,3}m?\b")
+LU177_RANGES = {1.6, 0.67}
+
+
+def _course_texts():
+    for path in sorted(CONTENT.rglob("*")):
+        if path.suffix in (".md", ".yaml") and path.name != "README.md":
+            yield path, path.read_text("utf-8")
+
+
+def test_no_lesson_or_question_gives_another_lu177_range():
+    found = []
+    for path, text in _course_texts():
+        for segment in _segments(text):
+            if LU177.search(segment) and not OTHER_NUCLIDE.search(segment):
+                for value in re.findall(r"(\d+(?:\.\d+)?)\s*mm\b", segment):
+                    found.append((path.relative_to(CONTENT).as_posix(), float(value), segment))
+    assert found, "the course states the Lu-177 range somewhere"
+    wrong = [(path, value, segment) for path, value, segment in found if value not in LU177_RANGES]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lesson", ["therapy_practice/lessons/lutathera.md",
+                                    "radiation_biology/lessons/let-range-and-rbe.md",
+                                    "radiation_biology/lessons/alpha-beta-and-electron-emitters.md"])
+def test_lu177_lessons_state_1_6_mm_from_ting_2010(lesson):
+    text = _plain((CONTENT / lesson).read_text("utf-8"))
+    assert "1.6 mm" in text and "2.2 mm" not in text
+    assert "Ting et al. 2010" in text and "953537, Table 2" in text
+
+
+def test_lutathera_lesson_gives_no_other_range_in_mm():
+    text = (CONTENT / "therapy_practice/lessons/lutathera.md").read_text("utf-8")
+    values = {float(v) for v in re.findall(r"(\d+(?:\.\d+)?)\s*mm\b", text)}
+    assert values and values <= LU177_RANGES
+
+
+# --- 4. Ambiguous or wrong-keyed questions --------------------------------------------------------------------
+def test_release_record_question_says_shielding_by_tissue():
+    question = _question("radiation_protection/quizzes/radiation-protection.yaml", "release_record_triggers")
+    shielding = [c for c in question["choices"] if "shielding" in c["text"].lower()]
+    assert len(shielding) == 1 and shielding[0].get("correct") is True
+    assert "by tissue" in shielding[0]["text"]  # 10 CFR 35.2075(a): "shielding by tissue"
+    assert "shielding by tissue" in question["explanation"]
+
+
+def test_confined_patient_question_allows_waste_handling_instead_of_a_survey():
+    question = _question("radiation_protection/quizzes/radiation-protection.yaml", "patients_not_released")
+    items = [c for c in question["choices"] if "items" in c["text"].lower()]
+    assert len(items) == 1 and items[0].get("correct") is True
+    # 10 CFR 35.315(a)(4): items monitored before removal OR handled as radioactive waste
+    assert "radioactive waste" in items[0]["text"]
+    assert "radioactive waste" in question["explanation"]
+
+
+def test_lessons_say_items_may_be_handled_as_radioactive_waste():
+    text = _plain((CONTENT / "patient_release/lessons/release-records-and-confinement.md").read_text("utf-8"))
+    assert "or handled as radioactive waste" in text
+
+
+def test_i131_instructions_step_accepts_the_guides_rounded_7_mci():
+    expected = _expected("rp_i131_instructions_walkthrough")["Q_instr"].m_as("mCi")
+    assert expected == pytest.approx(6.54, abs=0.005)  # RG 8.39 Eq. 2 at 0.1 rem
+    step = _step("rp_i131_instructions_walkthrough", "Q_instr")
+    # The guide's own default: 7 mCi (0.26 GBq) (reference sheet section 3; NRC RG 8.39 Rev. 1)
+    for published in ("7 mCi", "0.26 GBq", "6.5 mCi"):
+        assert check_numeric(published, expected, "mCi", step.tolerance).correct, published
+    for wrong in ("8 mCi", "33 mCi", "5.9 mCi"):
+        assert not check_numeric(wrong, expected, "mCi", step.tolerance).correct, wrong
