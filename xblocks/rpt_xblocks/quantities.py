@@ -70,6 +70,8 @@ _DIMENSION_WORDS = (
     (N_("a volume"), N_("mL or L")),
     (N_("an energy"), N_("keV or MeV")),
     (N_("an energy per unit mass"), N_("J/kg")),
+    (N_("an amount of substance"), N_("mol or nmol")),
+    (N_("a molar mass"), N_("g/mol")),
     (N_("a rate constant"), N_("/h or /d")),
     (N_("an absorbed-dose rate"), N_("mGy/h or Gy/d")),
     (N_("a dose-equivalent rate"), N_("mSv/h or mrem/h")),

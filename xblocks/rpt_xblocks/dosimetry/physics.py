@@ -103,6 +103,26 @@ def effective_half_life(physical: pint.Quantity, biological: pint.Quantity) -> p
     return (physical * biological / (physical + biological)).to(physical.units)
 
 
+# --- atoms and mass behind an activity ---------------------------------------------------------
+# N_A is exact in the SI since 2019 (SI Brochure, 9th edition, 2019); it is not on the reference sheet.
+AVOGADRO_CITATION = "SI Brochure, 9th edition (BIPM, 2019): the Avogadro constant is exact"
+AVOGADRO = Quantity(6.02214076e23, "1/mol")
+
+
+def atoms_from_activity(activity: pint.Quantity, half_life: pint.Quantity) -> float:
+    """N = A / λ = A · T½ / ln 2, the number of radioactive atoms (a pure number) behind an activity
+    ≥ 0 (1 Bq is one decay per second) of a nuclide with half-life T½ > 0. Its mass is
+    N / N_A · M for a molar mass M (g/mol): in a formula, atoms_from_activity(A, T_half) / avogadro * M."""
+    becquerel = checked(activity, "Bq", "activity", "non-negative").m_as("Bq")
+    return becquerel * checked(half_life, "s", "half_life", "positive").m_as("s") / LN2
+
+
+def activity_from_atoms(atoms: float, half_life: pint.Quantity) -> pint.Quantity:
+    """A = λ · N = N · ln 2 / T½, in Bq, for N ≥ 0 atoms (a pure number) of half-life T½ > 0."""
+    number = checked_number(atoms, "atoms", 0)
+    return Quantity(number * LN2 / checked(half_life, "s", "half_life", "positive").m_as("s"), "Bq")
+
+
 # --- time-integrated activity (sheet section 6; MIRD Pamphlet 21) ------------------------------
 
 def tia_monoexponential(a0: pint.Quantity, effective_half_life: pint.Quantity,
