@@ -194,7 +194,8 @@ def tia_biexponential(a0, fraction1, half_life1, fraction2, half_life2):
 _PHYSICS = {function.__name__: _physics(function) for function in (tia_points, tia_biexponential,
     physics.decay_factor, physics.activity_at, physics.atoms_from_activity, physics.activity_from_atoms, physics.decay_constant, physics.half_life_from_decay_constant,
     physics.effective_half_life, physics.tia_monoexponential, physics.absorbed_dose, physics.dose_rate_at,
-    physics.rg839_dose_to_time, physics.rg839_dose_total, physics.rg839_release_activity,
+    physics.rg839_dose_to_time, physics.rg839_dose_total, physics.rg839_dose_total_with_uptake,
+    physics.rg839_release_activity,
     physics.rg839_dose_rate_at, physics.rg839_default_occupancy, physics.xofigo_activity, physics.xofigo_volume)}
 _POSITIVE = (lambda x: x > 0, "a number greater than zero")
 FUNCTIONS = {"exp": _of_pure_number(math.exp, "exp", lambda x: x <= 700, "a number of at most 700"),
