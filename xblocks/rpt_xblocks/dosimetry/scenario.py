@@ -54,8 +54,14 @@ class Parameter:
         return self.value is None
 
 
+DEFAULT_FIGURES = 3
+MAX_FIGURES = 6
+
+
 @dataclass(frozen=True)
 class Step:
+    """One question; `figures` is how many significant figures its reference value is shown with
+    (a source that prints 4 is quoted to 4), from 1 to MAX_FIGURES."""
     id: str
     prompt: str
     formula: str
@@ -64,6 +70,7 @@ class Step:
     hints: tuple[str, ...] = ()
     explanation: str = ""
     source: str = ""
+    figures: int = DEFAULT_FIGURES
 
 
 @dataclass(frozen=True)
@@ -91,9 +98,13 @@ class Scenario:
     plot: Plot | None = None
 
     def to_dict(self) -> dict:
-        """The JSON form a block stores in its `scenario_data` field."""
-        return {"title": self.title, "parameters": [vars(p) for p in self.parameters],
-                "steps": [{**vars(s), "hints": list(s.hints)} for s in self.steps],
+        """The JSON form a block stores in its `scenario_data` field (a step's `figures` only when it
+        is not the default, so the stored form of a walkthrough without it is as it was)."""
+        steps = [{**vars(s), "hints": list(s.hints)} for s in self.steps]
+        for step in steps:
+            if step["figures"] == DEFAULT_FIGURES:
+                del step["figures"]
+        return {"title": self.title, "parameters": [vars(p) for p in self.parameters], "steps": steps,
                 "plot": vars(self.plot) if self.plot else None}
 
     @classmethod
@@ -111,7 +122,8 @@ def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
                                     citation=spec.get("citation", "")))
     steps = [Step(id=s["id"], prompt=render(s["prompt"]), formula=s["formula"], unit=s.get("unit", ""),
                   tolerance=str(s.get("tolerance", "1%")), hints=tuple(render(h) for h in s.get("hints", [])),
-                  explanation=render(s.get("explanation", "")), source=s.get("source", ""))
+                  explanation=render(s.get("explanation", "")), source=s.get("source", ""),
+                  figures=s.get("figures", DEFAULT_FIGURES))
              for s in data["steps"]]
     plot = None
     if "plot" in data:
@@ -183,6 +195,9 @@ def _parameter_errors(scenario: Scenario) -> list:
             errors.append((("steps", index, "id"), f"step id '{step.id}' must start with a letter and use letters, digits and _ (formulas use it as a name) — rename it"))
         elif step.id in seen or step.id in RESERVED_NAMES:
             errors.append((("steps", index, "id"), f"the name '{step.id}' is already used by a parameter or an earlier step — rename this step"))
+        if isinstance(step.figures, bool) or not isinstance(step.figures, int) or not 1 <= step.figures <= MAX_FIGURES:
+            errors.append((("steps", index, "figures"), f"step '{step.id}' shows its value to {step.figures!r} significant "
+                           f"figures — use a whole number from 1 to {MAX_FIGURES} (the default is {DEFAULT_FIGURES})"))
         seen.add(step.id)
     return errors
 
