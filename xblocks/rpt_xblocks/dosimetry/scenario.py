@@ -14,7 +14,9 @@ Contract:
 - `scenario_errors(scenario)` lists `(location, message)` for every authoring mistake: bad or
   duplicate names, a formula using a name not defined before it, and — evaluating every formula at
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
-  non-finite results, inconsistent units and a result whose dimension is not the step's unit.
+  non-finite results, inconsistent units and a result whose dimension is not the step's unit —
+  and a bare number multiplying units of one kind that convert into each other (hidden_factors.py:
+  RG 8.39's 34.6 already holds 24 h/d).
   With a `CheckMemo` (author_input/check_memo.py) it asks the memo first, under the check name
   `"scenario"` with `repr(scenario)` as input (frozen dataclasses of str, float, None and tuples).
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate, parsed
+from rpt_xblocks.dosimetry.hidden_factors import hidden_conversion_problems
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit
@@ -253,7 +256,7 @@ def _scenario_errors(scenario: Scenario) -> list:
     if errors:
         return errors
     reported: set[int] = set()
-    for point in _corner_and_sample_points(scenario):
+    for number, point in enumerate(_corner_and_sample_points(scenario)):
         values = dict(point)
         for index, (step, formula) in enumerate(zip(scenario.steps, formulas)):
             try:
@@ -268,6 +271,10 @@ def _scenario_errors(scenario: Scenario) -> list:
             if problem and index not in reported:
                 errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
                 reported.add(index)
+            elif number == 0 and index not in reported:  # the units, not the numbers, decide: one point will do
+                for message in hidden_conversion_problems(formula, values):
+                    errors.append((("steps", index, "formula"), f"step '{step.id}': {message}"))
+                    reported.add(index)
     if scenario.plot is not None and not errors:
         errors += _plot_errors(scenario)
     return errors
