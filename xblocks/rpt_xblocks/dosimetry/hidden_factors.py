@@ -88,8 +88,10 @@ def _problem(number: float, others: list, values: dict) -> str | None:
         return None
     if not isinstance(quantity, pint.Quantity) or quantity.dimensionless or quantity.magnitude == 0:
         return None
-    reduced = quantity.to_reduced_units()
-    factor = reduced.magnitude / quantity.magnitude
+    try:
+        factor = quantity.to_reduced_units().magnitude / quantity.magnitude
+    except (pint.PintError, ArithmeticError, ValueError):
+        return None
     if abs(factor - 1) <= 1e-9:
         return None
     kinds: dict = {}
