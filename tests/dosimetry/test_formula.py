@@ -248,9 +248,9 @@ def test_check_dimension_names_both_kinds_in_words():
 def test_the_whitelist_is_exactly_the_documented_functions():
     assert set(FUNCTIONS) == {
         "exp", "ln", "log", "log10", "sqrt", "abs", "min", "max", "q", "Q", "tia_points", "tia_biexponential",
-        "decay_factor", "activity_at",
+        "decay_factor", "activity_at", "atoms_from_activity", "activity_from_atoms",
         "decay_constant", "half_life_from_decay_constant", "effective_half_life", "tia_monoexponential",
-        "absorbed_dose", "dose_rate_at", "rg839_dose_to_time", "rg839_dose_total", "rg839_release_activity",
+        "absorbed_dose", "dose_rate_at", "rg839_dose_to_time", "rg839_dose_total", "rg839_dose_total_with_uptake", "rg839_release_activity",
         "rg839_dose_rate_at", "rg839_default_occupancy", "xofigo_activity", "xofigo_volume"}
 
 

@@ -6,12 +6,14 @@ Contract:
   dose equivalent and exposure are separate base dimensions, so Bq, Gy, Sv and R never convert into
   each other or into time; `rad` is the dose unit (there is no radian), Gy is not J/kg.
 - `parse_answer(text)` reads what a learner types: a number (`37`, `-1.5`, `.5`, `1.2E-3`,
-  `3.7 × 10^4`) then an optional unit (`MBq`, `mSv/h`, `Gy/(MBq·h)`, `cm³`, `/h`). The text is checked
+  `3.7 × 10^4`) then an optional unit (`MBq`, `mSv/h`, `Gy/(MBq·h)`, `cm³`, `/h`, `1/h`, `h^-1`). The text is checked
   here, character by character and token by token, and never reaches Pint's expression parser.
   Anything else raises `AnswerError`, whose `message` is a sentence for the learner (plain text:
   escape it when rendering; it may quote the learner's characters).
 - `parse_unit(text)` reads an author's unit by the same rules ("" means a pure number); it remembers
-  the units it has read (bounded), so it is never given a learner's text.
+  the units it has read (bounded), so it is never given a learner's text. It is the one reader of
+  unit text: the build's checks, the blocks and the plots convert with the `pint.Unit` it returns,
+  never by handing the text to Pint (whose parser refuses `/h`).
 - `check_numeric(answer, expected_value, expected_unit, tolerance)` grades in the expected unit and
   returns a `NumericResult` (an `Outcome` and a message); it never raises for learner input.
   Tolerance is relative ("5%") or absolute in the expected unit (0.5 or "0.5"). The boundary counts
@@ -68,6 +70,8 @@ _DIMENSION_WORDS = (
     (N_("a volume"), N_("mL or L")),
     (N_("an energy"), N_("keV or MeV")),
     (N_("an energy per unit mass"), N_("J/kg")),
+    (N_("an amount of substance"), N_("mol or nmol")),
+    (N_("a molar mass"), N_("g/mol")),
     (N_("a rate constant"), N_("/h or /d")),
     (N_("an absorbed-dose rate"), N_("mGy/h or Gy/d")),
     (N_("a dose-equivalent rate"), N_("mSv/h or mrem/h")),
@@ -151,7 +155,8 @@ def _normalised(text: object) -> str:
 
 
 def _parse_unit_expression(text: str) -> pint.Unit:
-    """units := ["/"] factor (("*" | "/") factor)*;  factor := (name | "(" units ")") ["^" ["-"] 1..3]"""
+    """units := ["1"] "/" factor (("*" | "/") factor)* | factor (("*" | "/") factor)*;
+    factor := (name | "(" units ")") ["^" ["-"] 1..3]. So `/h`, `1/h`, `h^-1` are one unit."""
     tokens, position = [], 0
     while position < len(text):
         if not (match := _UNIT_TOKEN.match(text, position)):
@@ -172,7 +177,9 @@ def _product(tokens: list, position: int) -> tuple[pint.Unit, int]:
     unit = _DIMENSIONLESS
     if tokens[position][0] == "end":
         return unit, position
-    if tokens[position][1] != "/":
+    if tokens[position] == ("number", "1") and tokens[position + 1][1] == "/":
+        position += 1  # "1/s" is read as "/s"
+    elif tokens[position][1] != "/":
         unit, position = _factor(tokens, position)
     while tokens[position][1] in ("*", "/"):
         operator = tokens[position][1]

@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 
 from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.yaml_rules import FLOAT_TAG, INT_TAG, resolve_tag
 from rpt_xblocks.author_input.yaml_source import LineMap, load_yaml
 
 SchemaSource = PathLike | Traversable  # the schema file
@@ -100,6 +101,8 @@ def _explain(error, lines: LineMap) -> list[Problem]:
         hint = _hint(schema)
         if expected == "string":
             how = f"{hint} (put text in quotes, e.g. '2027')" if hint else " — put text in quotes, e.g. '2027'"
+        elif isinstance(error.instance, str) and _number_in_text(error.instance) and _wants_number(expected):
+            how = f" — write {error.instance.strip()} without quotes (in quotes a number is text)"
         else:
             how = hint or f" — {_HOW_TO_WRITE.get(expected, 'write ' + _article(expected) + ' here')}"
         return [lines.problem(location, f"{name} must be {_article(expected)}, not {shown}{how}")]
@@ -113,6 +116,15 @@ def _explain(error, lines: LineMap) -> list[Problem]:
     if kind in {"minItems", "minProperties"}:
         return [lines.problem(location, f"{name} is empty — add at least one entry{_hint(schema)}")]
     return [lines.problem(location, f"{name}: {error.message}{_hint(schema) or ' — correct the value (see course_content/README.md)'}")]
+
+
+def _wants_number(expected) -> bool:
+    return bool({"number", "integer"} & set([expected] if isinstance(expected, str) else expected or []))
+
+
+def _number_in_text(text: str) -> bool:
+    """Whether YAML reads `text` as a number when it is written without quotes."""
+    return resolve_tag(text.strip(), (True, False)) in (FLOAT_TAG, INT_TAG)
 
 
 _HOW_TO_WRITE = {

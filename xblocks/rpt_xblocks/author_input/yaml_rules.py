@@ -2,12 +2,14 @@
 
 Contract: `MAX_DEPTH`, the refusals `refuse_alias(mark)` and `refuse_depth(mark)` (a `Refused`
 error, located at `mark`), `resolve_tag(value, implicit)` (PyYAML's SafeLoader resolution of an
-untagged scalar, except that timestamps stay strings), `scalar(tag, value)` (the Python value of a
+untagged scalar, except that timestamps stay strings and that 6.022e23, 1e-3 are numbers as in YAML 1.2), `scalar(tag, value)` (the Python value of a
 scalar with its tag, and the messages of what is wrong with it) and the messages about mapping keys.
 The pure-Python loader (yaml_source) and the libyaml event composer (yaml_events) both use them, so
 that both give the same data and the same problems.
 """
 from __future__ import annotations
+
+import re
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -22,10 +24,15 @@ STR_TAG = "tag:yaml.org,2002:str"
 PLAIN_TAGS = {STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
               "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
-# SafeLoader's implicit resolvers without the timestamp one: authors write dates, the schema and the
-# course model parse them.
+# SafeLoader's implicit resolvers without the timestamp one (authors write dates, the schema and the
+# course model parse them), and with YAML 1.2's power-of-ten numbers: SafeLoader (YAML 1.1) reads a
+# float only with a point and a signed exponent (6.022e+23), so 6.022e23, 1e-3 and 7E9 were text and
+# a number field refused them. They are numbers here, as in YAML 1.2 and as authors mean them.
+FLOAT_TAG, INT_TAG = "tag:yaml.org,2002:float", "tag:yaml.org,2002:int"
+POWER_OF_TEN = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
 IMPLICIT_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    + ([(FLOAT_TAG, POWER_OF_TEN)] if first in tuple("+-.0123456789") else [])
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

@@ -45,7 +45,7 @@ def _summary_plot(plot: Plot, values: dict) -> str:
     mark = None
     if plot.mark:
         x = values[plot.mark]
-        x = x.m_as(plot.x_unit) if hasattr(x, "units") else float(x)
+        x = x.m_as(quantities.parse_unit(plot.x_unit)) if hasattr(x, "units") else float(x)
         mark = (x, value_at(Formula(plot.formula), values, plot.x, plot.x_unit, plot.y_unit, x))
     return svg_plot(points, plot.title, plot.x_label or plot.x, plot.y_label or plot.y_unit, mark)
 
@@ -175,7 +175,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         parameters = learner_parameters(scenario, self.seed_key())
         expected = expected_values(scenario, parameters, index + 1)
         value = expected[current.id]
-        expected_number = value.m_as(current.unit) if current.unit else float(value)
+        expected_number = value.m_as(quantities.parse_unit(current.unit)) if current.unit else float(value)
         with translated_by(self.ugettext):
             result = quantities.check_numeric(answer, expected_number, current.unit or None, current.tolerance)
         if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):

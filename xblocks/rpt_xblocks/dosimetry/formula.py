@@ -14,7 +14,7 @@ Contract:
   message naming both kinds of quantity in words.
 The language: numbers, names, + - * / ** and unary minus, brackets, and calls of `FUNCTIONS`, with
 named arguments only for the physics functions; text only as `q(7.4, "GBq")`'s unit and `Q("7.4 GBq")`;
-`CONSTANTS` ln2 and pi. An exponent is a plain number (not a Quantity) within ±MAX_EXPONENT; exp, ln,
+`CONSTANTS` ln2, pi and avogadro (N_A, 6.02214076e23 /mol, a Quantity). An exponent is a plain number (not a Quantity) within ±MAX_EXPONENT; exp, ln,
 log (natural) and log10 take pure numbers only; quantities added, subtracted or compared must be of
 the same kind. Cost is bounded before evaluating: at most MAX_LENGTH characters, MAX_NODES expression
 nodes, MAX_DEPTH levels; every number is a float (no big integers). Python's `ast.parse` reads the
@@ -43,7 +43,7 @@ MAX_LENGTH = 500
 MAX_NODES = 200
 MAX_DEPTH = 50
 MAX_EXPONENT = 4
-CONSTANTS = {"ln2": math.log(2), "pi": math.pi}
+CONSTANTS = {"ln2": math.log(2), "pi": math.pi, "avogadro": physics.AVOGADRO}
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _LINES = re.compile(r"\r\n|\r|\n")  # Python's line ends
 _PURE = Quantity(1, "").dimensionality
@@ -192,9 +192,10 @@ def tia_biexponential(a0, fraction1, half_life1, fraction2, half_life2):
 
 
 _PHYSICS = {function.__name__: _physics(function) for function in (tia_points, tia_biexponential,
-    physics.decay_factor, physics.activity_at, physics.decay_constant, physics.half_life_from_decay_constant,
+    physics.decay_factor, physics.activity_at, physics.atoms_from_activity, physics.activity_from_atoms, physics.decay_constant, physics.half_life_from_decay_constant,
     physics.effective_half_life, physics.tia_monoexponential, physics.absorbed_dose, physics.dose_rate_at,
-    physics.rg839_dose_to_time, physics.rg839_dose_total, physics.rg839_release_activity,
+    physics.rg839_dose_to_time, physics.rg839_dose_total, physics.rg839_dose_total_with_uptake,
+    physics.rg839_release_activity,
     physics.rg839_dose_rate_at, physics.rg839_default_occupancy, physics.xofigo_activity, physics.xofigo_volume)}
 _POSITIVE = (lambda x: x > 0, "a number greater than zero")
 FUNCTIONS = {"exp": _of_pure_number(math.exp, "exp", lambda x: x <= 700, "a number of at most 700"),

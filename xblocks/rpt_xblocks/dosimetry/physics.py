@@ -103,6 +103,26 @@ def effective_half_life(physical: pint.Quantity, biological: pint.Quantity) -> p
     return (physical * biological / (physical + biological)).to(physical.units)
 
 
+# --- atoms and mass behind an activity ---------------------------------------------------------
+# N_A is exact in the SI since 2019 (SI Brochure, 9th edition, 2019); it is not on the reference sheet.
+AVOGADRO_CITATION = "SI Brochure, 9th edition (BIPM, 2019): the Avogadro constant is exact"
+AVOGADRO = Quantity(6.02214076e23, "1/mol")
+
+
+def atoms_from_activity(activity: pint.Quantity, half_life: pint.Quantity) -> float:
+    """N = A / λ = A · T½ / ln 2, the number of radioactive atoms (a pure number) behind an activity
+    ≥ 0 (1 Bq is one decay per second) of a nuclide with half-life T½ > 0. Its mass is
+    N / N_A · M for a molar mass M (g/mol): in a formula, atoms_from_activity(A, T_half) / avogadro * M."""
+    becquerel = checked(activity, "Bq", "activity", "non-negative").m_as("Bq")
+    return becquerel * checked(half_life, "s", "half_life", "positive").m_as("s") / LN2
+
+
+def activity_from_atoms(atoms: float, half_life: pint.Quantity) -> pint.Quantity:
+    """A = λ · N = N · ln 2 / T½, in Bq, for N ≥ 0 atoms (a pure number) of half-life T½ > 0."""
+    number = checked_number(atoms, "atoms", 0)
+    return Quantity(number * LN2 / checked(half_life, "s", "half_life", "positive").m_as("s"), "Bq")
+
+
 # --- time-integrated activity (sheet section 6; MIRD Pamphlet 21) ------------------------------
 
 def tia_monoexponential(a0: pint.Quantity, effective_half_life: pint.Quantity,
@@ -256,18 +276,59 @@ def rg839_dose_rate_at(gamma: pint.Quantity, q0: pint.Quantity, r: pint.Quantity
     return Quantity(exposure_rate, "rem/h").to("mrem/h")
 
 
+# Eq. B-5 (sheet section 3): 8 h (0.33 d) of physical decay only, 0.8 of the activity not yet excreted.
+RG839_UPTAKE_FIRST_PERIOD = Quantity(0.33, "d")
+RG839_UPTAKE_NOT_EXCRETED = 0.8
+
+
+def rg839_dose_total_with_uptake(gamma: pint.Quantity, q0: pint.Quantity, tp: pint.Quantity, r: pint.Quantity,
+                                 f1: float, t1_eff: pint.Quantity, f2: float, t2_eff: pint.Quantity,
+                                 first_occupancy: float = 0.75, later_occupancy: float = 0.25) -> pint.Quantity:
+    """RG 8.39 Appendix B Eq. B-5, I-131 with thyroid uptake: the total dose to a person at r, in rem,
+      D(∞) = (34.6 · Γ · Q0 / r²) · [ E1 · Tp · 0.8 · (1 − e^(−0.693 · 0.33 / Tp))
+                                      + e^(−0.693 · 0.33 / Tp) · E2 · (F1 · T1eff + F2 · T2eff) ]
+    For the first 0.33 d only physical decay acts (occupancy E1, `first_occupancy`, default 0.75);
+    after it, occupancy E2 (`later_occupancy`, default 0.25) and two components: extrathyroidal
+    (F1, T1eff) and thyroidal (F2, T2eff), fractions of Q0 (each 0 to 1, together at most 1) with
+    effective half-lives > 0 no longer than Tp. Γ in R·cm²/(mCi·h), Q0 an activity, Tp, T1eff, T2eff
+    times, r a length, in any units of those kinds: the times are taken in days here, as the 34.6
+    (which holds 24 h/d) requires, so no unit conversion can multiply the dose by 24."""
+    prefactor = (RG839_FACTOR * _in(gamma, GAMMA_UNIT, "gamma", "non-negative") * _in(q0, "mCi", "q0", "non-negative")
+                 / _in(r, "cm", "r", "positive") ** 2)
+    tp_days = _in(tp, "d", "tp", "positive")
+    fractions = checked_number(f1, "f1", 0, 1), checked_number(f2, "f2", 0, 1)
+    if sum(fractions) > 1 + 1e-9:
+        raise ValueError(f"f1 + f2 is {sum(fractions):g}, more than the whole activity (1).")
+    half_lives = _in(t1_eff, "d", "t1_eff", "positive"), _in(t2_eff, "d", "t2_eff", "positive")
+    for name, days in zip(("t1_eff", "t2_eff"), half_lives):
+        if days > tp_days * (1 + 1e-9):
+            raise ValueError(f"{name} ({days:g} d) is longer than the physical half-life tp ({tp_days:g} d): "
+                             "an effective half-life cannot be.")
+    e1 = checked_number(first_occupancy, "first_occupancy", 0, 1)
+    e2 = checked_number(later_occupancy, "later_occupancy", 0, 1)
+    remaining = math.exp(-RG839_LN2 * RG839_UPTAKE_FIRST_PERIOD.m_as("d") / tp_days)
+    bracket = (e1 * tp_days * RG839_UPTAKE_NOT_EXCRETED * (1 - remaining)
+               + remaining * e2 * (fractions[0] * half_lives[0] + fractions[1] * half_lives[1]))
+    return Quantity(prefactor * bracket, "rem")
+
+
 @dataclass(frozen=True)
 class Rg839UptakeModel:
     """Parameters of RG 8.39 Appendix B Eq. B-5 (I-131 with thyroid uptake) as the sheet (section 3)
     gives them: occupancy E1 for the first `first_period`, then E2; components (Fi, Ti eff).
-    Eq. B-5 itself is NOT implemented: the sheet does not say which activity and decay apply during
-    the first period, nor whether the components start at 0 or at the end of that period."""
+    `dose_total` computes Eq. B-5 with them (`rg839_dose_total_with_uptake`)."""
     name: str
     components: tuple[tuple[float, pint.Quantity], ...]
     first_occupancy: float = 0.75
-    first_period: pint.Quantity = Quantity(0.33, "d")
+    first_period: pint.Quantity = RG839_UPTAKE_FIRST_PERIOD
     later_occupancy: float = 0.25
     citation: str = "NRC Regulatory Guide 8.39 Rev. 1 (2020), Appendix B"
+
+    def dose_total(self, gamma: pint.Quantity, q0: pint.Quantity, tp: pint.Quantity,
+                   r: pint.Quantity = RG839_DEFAULT_DISTANCE) -> pint.Quantity:
+        (f1, t1), (f2, t2) = self.components
+        return rg839_dose_total_with_uptake(gamma, q0, tp, r, f1, t1, f2, t2, self.first_occupancy,
+                                            self.later_occupancy)
 
 
 RG839_I131_HYPERTHYROID = Rg839UptakeModel(

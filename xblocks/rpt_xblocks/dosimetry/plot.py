@@ -2,7 +2,8 @@
 
 Contract: `value_at(...)` is the formula's value at one x; `curve_points(formula, values, x_name, x_unit, y_unit, start, stop, count)` evaluates the
 formula (formula.py, safely) at `count` evenly spaced x values and returns `[(x, y), ...]` in the
-given units; it raises `FormulaError`. `svg_plot(points, title, x_label, y_label, mark=None)` draws
+given units (unit texts read by `quantities.parse_unit`, as everywhere: `/h` works); it raises
+`FormulaError`. `svg_plot(points, title, x_label, y_label, mark=None)` draws
 them as a self-contained SVG string built with lxml (text escaped; no scripts, no external
 references) with `role="img"`, a `<title>` and a `<desc>` that states the curve in words (the
 first and last points, and the marked point) for readers who cannot see it.
@@ -30,7 +31,7 @@ def value_at(formula: Formula, values: dict, x_name: str, x_unit: str, y_unit: s
     if not y_unit and hasattr(y, "units") and not y.dimensionless:
         raise FormulaError(f"the formula gives a value in {y.units:~}, but no y unit is given — add `y_unit:` "
                            "(e.g. GBq), or make the formula a pure number")
-    return y.m_as(y_unit) if hasattr(y, "units") else float(y)
+    return y.m_as(parse_unit(y_unit)) if hasattr(y, "units") else float(y)
 
 
 def curve_points(formula: str, values: dict, x_name: str, x_unit: str, y_unit: str,

@@ -14,7 +14,9 @@ Contract:
 - `scenario_errors(scenario)` lists `(location, message)` for every authoring mistake: bad or
   duplicate names, a formula using a name not defined before it, and — evaluating every formula at
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
-  non-finite results, inconsistent units and a result whose dimension is not the step's unit.
+  non-finite results, inconsistent units and a result whose dimension is not the step's unit —
+  and a bare number multiplying units of one kind that convert into each other (hidden_factors.py:
+  RG 8.39's 34.6 already holds 24 h/d).
   With a `CheckMemo` (author_input/check_memo.py) it asks the memo first, under the check name
   `"scenario"` with `repr(scenario)` as input (frozen dataclasses of str, float, None and tuples).
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate, parsed
+from rpt_xblocks.dosimetry.hidden_factors import hidden_conversion_problems
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit
@@ -54,8 +57,14 @@ class Parameter:
         return self.value is None
 
 
+DEFAULT_FIGURES = 3
+MAX_FIGURES = 6
+
+
 @dataclass(frozen=True)
 class Step:
+    """One question; `figures` is how many significant figures its reference value is shown with
+    (a source that prints 4 is quoted to 4), from 1 to MAX_FIGURES."""
     id: str
     prompt: str
     formula: str
@@ -64,6 +73,7 @@ class Step:
     hints: tuple[str, ...] = ()
     explanation: str = ""
     source: str = ""
+    figures: int = DEFAULT_FIGURES
 
 
 @dataclass(frozen=True)
@@ -91,9 +101,13 @@ class Scenario:
     plot: Plot | None = None
 
     def to_dict(self) -> dict:
-        """The JSON form a block stores in its `scenario_data` field."""
-        return {"title": self.title, "parameters": [vars(p) for p in self.parameters],
-                "steps": [{**vars(s), "hints": list(s.hints)} for s in self.steps],
+        """The JSON form a block stores in its `scenario_data` field (a step's `figures` only when it
+        is not the default, so the stored form of a walkthrough without it is as it was)."""
+        steps = [{**vars(s), "hints": list(s.hints)} for s in self.steps]
+        for step in steps:
+            if step["figures"] == DEFAULT_FIGURES:
+                del step["figures"]
+        return {"title": self.title, "parameters": [vars(p) for p in self.parameters], "steps": steps,
                 "plot": vars(self.plot) if self.plot else None}
 
     @classmethod
@@ -111,7 +125,8 @@ def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
                                     citation=spec.get("citation", "")))
     steps = [Step(id=s["id"], prompt=render(s["prompt"]), formula=s["formula"], unit=s.get("unit", ""),
                   tolerance=str(s.get("tolerance", "1%")), hints=tuple(render(h) for h in s.get("hints", [])),
-                  explanation=render(s.get("explanation", "")), source=s.get("source", ""))
+                  explanation=render(s.get("explanation", "")), source=s.get("source", ""),
+                  figures=s.get("figures", DEFAULT_FIGURES))
              for s in data["steps"]]
     plot = None
     if "plot" in data:
@@ -183,6 +198,9 @@ def _parameter_errors(scenario: Scenario) -> list:
             errors.append((("steps", index, "id"), f"step id '{step.id}' must start with a letter and use letters, digits and _ (formulas use it as a name) — rename it"))
         elif step.id in seen or step.id in RESERVED_NAMES:
             errors.append((("steps", index, "id"), f"the name '{step.id}' is already used by a parameter or an earlier step — rename this step"))
+        if isinstance(step.figures, bool) or not isinstance(step.figures, int) or not 1 <= step.figures <= MAX_FIGURES:
+            errors.append((("steps", index, "figures"), f"step '{step.id}' shows its value to {step.figures!r} significant "
+                           f"figures — use a whole number from 1 to {MAX_FIGURES} (the default is {DEFAULT_FIGURES})"))
         seen.add(step.id)
     return errors
 
@@ -238,7 +256,7 @@ def _scenario_errors(scenario: Scenario) -> list:
     if errors:
         return errors
     reported: set[int] = set()
-    for point in _corner_and_sample_points(scenario):
+    for number, point in enumerate(_corner_and_sample_points(scenario)):
         values = dict(point)
         for index, (step, formula) in enumerate(zip(scenario.steps, formulas)):
             try:
@@ -253,6 +271,10 @@ def _scenario_errors(scenario: Scenario) -> list:
             if problem and index not in reported:
                 errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
                 reported.add(index)
+            elif number == 0 and index not in reported:  # the units, not the numbers, decide: one point will do
+                for message in hidden_conversion_problems(formula, values):
+                    errors.append((("steps", index, "formula"), f"step '{step.id}': {message}"))
+                    reported.add(index)
     if scenario.plot is not None and not errors:
         errors += _plot_errors(scenario)
     return errors

@@ -2,13 +2,14 @@
 
 Contract: `scenario_to_xml(scenario, url_name=None)` writes the element; `scenario_from_xml(element)`
 reads it back into an equal `Scenario`, listing what cannot be read as `(location, message)`
-(a number that is not one, a missing id or formula). Texts are XHTML fragments (see
+(a number that is not one, a missing id or formula). A step's `figures` (significant figures
+of its reference value) is written only when it is not the default 3. Texts are XHTML fragments (see
 xhtml_elements); formulas are plain text, evaluated only by formula.py.
 
     <rpt_dosimetry display_name="Decay-correcting a Lu-177 dosage">
       <parameter name="A0" unit="GBq" value="7.4"/>
       <parameter name="t" unit="h" min="24" max="72" step="12" citation="..."/>
-      <step id="remaining" unit="" tolerance="1%" source="ICRP Publication 107">
+      <step id="remaining" unit="" tolerance="1%" source="ICRP Publication 107" figures="4">
         <formula>exp(-ln2 * t / T_half)</formula>
         <prompt><p>...</p></prompt> <hint>...</hint> <explanation>...</explanation>
       </step>
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from rpt_xblocks.dosimetry.scenario import Parameter, Plot, Scenario, Step
+from rpt_xblocks.dosimetry.scenario import DEFAULT_FIGURES, Parameter, Plot, Scenario, Step
 from rpt_xblocks.xhtml_elements import append_xhtml, inner_xhtml
 
 TAG = "rpt_dosimetry"
@@ -42,6 +43,8 @@ def scenario_to_xml(scenario: Scenario, url_name: str | None = None) -> etree._E
         element = etree.SubElement(root, "step", id=step.id, unit=step.unit, tolerance=step.tolerance)
         if step.source:
             element.set("source", step.source)
+        if step.figures != DEFAULT_FIGURES:
+            element.set("figures", str(step.figures))
         etree.SubElement(element, "formula").text = step.formula
         append_xhtml(element, "prompt", step.prompt)
         for hint in step.hints:
@@ -81,10 +84,16 @@ def scenario_from_xml(element: etree._Element) -> tuple[Scenario, list]:
         formula = node.findtext("formula")
         if not node.get("id") or not (formula or "").strip():
             errors.append((("steps", index), f"step {index + 1} needs an id and a <formula> — add them"))
+        figures = node.get("figures", str(DEFAULT_FIGURES))
+        if not figures.strip().isdigit():
+            errors.append((("steps", index, "figures"), f"figures={figures!r} of step {index + 1} is not a whole "
+                           f"number — write the significant figures of its reference value, such as figures=\"4\""))
+            figures = str(DEFAULT_FIGURES)
         steps.append(Step(id=node.get("id", ""), prompt=inner_xhtml(node.find("prompt")), formula=(formula or "").strip(),
                           unit=node.get("unit", ""), tolerance=node.get("tolerance", "1%"),
                           hints=tuple(inner_xhtml(h) for h in node.iterchildren("hint")),
-                          explanation=inner_xhtml(node.find("explanation")), source=node.get("source", "")))
+                          explanation=inner_xhtml(node.find("explanation")), source=node.get("source", ""),
+                          figures=int(figures)))
     plot = None
     node = element.find("plot")
     if node is not None:

@@ -2,7 +2,7 @@
 
 Contract: `walkthrough_state(...)` returns JSON-ready data: the learner's parameter values
 (formatted with units), every finished step (prompt, the learner's last answer, whether it was
-right, and the reference value, explanation and source, which are shown once a step is finished:
+right, and the reference value (to the step's `figures` significant figures), explanation and source, which are shown once a step is finished:
 answered right or out of attempts) and the current step (prompt with `{name}` placeholders filled
 in from the parameters and finished steps only, unit, attempts left, number of hints). Steps after the current one are not sent, and no
 reference value of an unfinished step ever is.
@@ -14,15 +14,16 @@ import re
 
 from markupsafe import escape
 
-from rpt_xblocks.dosimetry.scenario import Scenario
+from rpt_xblocks.dosimetry.scenario import DEFAULT_FIGURES, Scenario
 from rpt_xblocks.quantities import format_number, format_quantity
 from rpt_xblocks.sanitizing import sanitize
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
-def shown_value(value) -> str:
-    return format_quantity(value) if hasattr(value, "units") else format_number(value)
+def shown_value(value, figures: int = DEFAULT_FIGURES) -> str:
+    """A computed value to `figures` significant figures (a step's own `figures`)."""
+    return format_quantity(value, figures) if hasattr(value, "units") else format_number(value, figures)
 
 
 def parameter_value(value) -> str:
@@ -39,15 +40,18 @@ def _parameter_unit_symbol(unit) -> str:
     return f"{unit:~P}"
 
 
-def fill_placeholders(xhtml: str, values: dict, parameter_texts: dict) -> str:
+def fill_placeholders(xhtml: str, values: dict, parameter_texts: dict, figures: dict | None = None) -> str:
     """Replace `{name}` with the learner's value of `name` (escaped; parameters as `parameter_texts`
-    gives them, their `parameter_value`s; computed values to 3 significant figures); unknown names
-    stay as written."""
+    gives them, their `parameter_value`s; a step's value to its `figures[name]` significant figures,
+    3 by default); unknown names stay as written."""
+    figures = figures or {}
+
     def shown(match):
         name = match[1]
         if name not in values:
             return match[0]
-        value = parameter_texts[name] if name in parameter_texts else shown_value(values[name])
+        value = (parameter_texts[name] if name in parameter_texts
+                 else shown_value(values[name], figures.get(name, DEFAULT_FIGURES)))
         return str(escape(value))
     return _PLACEHOLDER.sub(shown, xhtml)
 
@@ -58,17 +62,19 @@ def walkthrough_state(scenario: Scenario, parameters: dict, expected: dict, prog
     state = {"title": scenario.title, "parameters": [
         {"name": p.name, "value": names[p.name], "citation": p.citation} for p in scenario.parameters],
         "finished": [], "current": None, "step_count": len(scenario.steps)}
+    figures = {step.id: step.figures for step in scenario.steps}
     for number, step in enumerate(scenario.steps, start=1):
         record = progress.get(step.id, {})
         # The author's text is sanitized (and memoized) as written, then the learner's numbers go in
         # escaped: the process-wide sanitize cache never holds a text made from one learner's numbers.
-        prompt = fill_placeholders(sanitize(step.prompt), known, names)
+        prompt = fill_placeholders(sanitize(step.prompt), known, names, figures)
         if record.get("done"):
             known[step.id] = expected[step.id]
             state["finished"].append({
                 "id": step.id, "number": number, "prompt": prompt, "answer": record.get("answer", ""),
-                "correct": bool(record.get("correct")), "reference": shown_value(expected[step.id]),
-                "explanation": fill_placeholders(sanitize(step.explanation), known, names), "source": step.source})
+                "correct": bool(record.get("correct")), "reference": shown_value(expected[step.id], step.figures),
+                "explanation": fill_placeholders(sanitize(step.explanation), known, names, figures),
+                "source": step.source})
             continue
         state["current"] = {"id": step.id, "number": number, "prompt": prompt, "unit": step.unit,
                             "attempts_left": step_attempts - record.get("attempts", 0), "hint_count": len(step.hints)}
