@@ -7,6 +7,10 @@ instead of silently losing it) and images without alt text, and the XHTML's link
 of the tree it is written from, so no second parse). Markdown gets tables, footnotes and admonitions; math in `$...$`,
 `\\(...\\)`, `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
+A text with more than `MAX_BRACKETS_PER_PARAGRAPH` `[` in one paragraph (lines up to a blank
+one) or `MAX_BRACKETS` in all is not rendered (Python-Markdown's link parsing takes time growing
+with the square of a paragraph's brackets: 4,000 take seconds, 15,000 minutes): its one problem
+says so at the paragraph's first line holding a `[`, and the XHTML is empty.
 
 Two lxml parses per text remain, of two different texts: `markup_problems` reads the HTML that
 Markdown wrote (what the author asked for), `to_xhtml` the HTML the allow-list let through.
@@ -123,8 +127,37 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+MAX_BRACKETS_PER_PARAGRAPH = 100  # course_content has at most 4 in a paragraph, 31 in a lesson
+MAX_BRACKETS = 1_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def bracket_problem(text: str) -> tuple[str, str] | None:
+    """`(text to find in the source, message)` for too many `[` (see the module docstring), else None."""
+    total = text.count("[")
+    if total <= MAX_BRACKETS_PER_PARAGRAPH:
+        return None
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        count = paragraph.count("[")
+        if count > MAX_BRACKETS_PER_PARAGRAPH:
+            return _first_line_with_bracket(paragraph), (
+                f"this paragraph has {count:,} [ (at most {MAX_BRACKETS_PER_PARAGRAPH} are allowed: rendering time grows "
+                "with the square of their number) — split the paragraph, or remove the run of brackets")
+    if total > MAX_BRACKETS:
+        return _first_line_with_bracket(text), (
+            f"this text has {total:,} [ (at most {MAX_BRACKETS:,} are allowed in one lesson) — split it into several lessons")
+    return None
+
+
+def _first_line_with_bracket(text: str) -> str:
+    return next(line.strip() for line in text.splitlines() if "[" in line)[:200]
+
+
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """See the module docstring."""
+    too_many = bracket_problem(text)
+    if too_many is not None:
+        return "", [too_many], []
     raw = _markdown_to_html(text)
     clean = raw if is_plainly_allowed(raw) else sanitize_once(raw, _cleaner())  # same XHTML either way
     xhtml, found_links = to_xhtml(clean, anchor_prefix)

@@ -1,0 +1,42 @@
+"""Read one author file (YAML or Markdown) as text, or say at its line why it cannot be.
+
+Contract: `read_author_text(path, shown_as)` returns `(text, None)` or `(None, problem)`, never
+raises for the file's content. A file larger than `MAX_FILE_BYTES` is refused at `shown_as:1`
+before it is read (a course file that size is a mistake, and YAML and Markdown work grows with
+it); bytes that are not UTF-8 are reported at the line and column of the first such byte, with
+the advice to save the file as UTF-8; a UTF-8 byte order mark at the start is dropped (editors on
+Windows add one, and it would otherwise reach the OLX as an invisible character).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rpt_xblocks.author_input.problems import Problem
+
+MAX_FILE_BYTES = 2_000_000  # the largest course file is about 30 kB
+BOM = "\ufeff"
+
+
+def read_author_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
+    """See the module docstring."""
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, Problem(shown_as, 1, f"this file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a course file "
+                                          "may have — split it into several files (a lesson per unit)")
+    raw = Path(path).read_bytes()[:MAX_FILE_BYTES + 1]  # it may have grown since: never read more
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, not_utf8(raw, error.start, shown_as)
+    return text.removeprefix(BOM), None
+
+
+def not_utf8(raw: bytes, offset: int, shown_as: str) -> Problem:
+    """The problem for the first byte at `offset` that is not UTF-8: its line and column (counted in
+    characters, the bytes before it on its line being UTF-8)."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    return Problem(shown_as, line, f"this file is not UTF-8 text: byte 0x{raw[offset]:02x} at column {column} is not "
+                                   "UTF-8 (the file was perhaps saved as Latin-1 or Windows-1252) — save it with "
+                                   "UTF-8 encoding")
