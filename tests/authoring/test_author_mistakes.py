@@ -120,12 +120,18 @@ def test_an_oversized_file_is_refused_at_line_1_before_it_is_read(good_course, t
     assert "intro/quizzes/check.yaml:1: this file is 21,000,000 bytes, more than the 2,000,000" in err
 
 
-def test_a_run_of_brackets_is_refused_before_rendering(good_course, tmp_path, capsys):
+@pytest.mark.parametrize("run, expected", [
+    ("[" * 15_000, "this paragraph has 15,000 [ (at most 100 are allowed"),
+    ("<a " * 15_000, "this paragraph has 15,000 < (at most 200 are allowed"),
+    ("<http://a" * 15_000, "this paragraph has 15,000 < (at most 200 are allowed"),
+    ("\\(" * 15_000, "this paragraph has 15,000 \\ (at most 500 are allowed"),
+], ids=["brackets", "tags", "autolinks", "escapes"])
+def test_a_run_of_markup_characters_is_refused_before_rendering(run, expected, good_course, tmp_path, capsys):
     lesson = good_course / "intro" / "lessons" / "decay.md"
-    lesson.write_text(lesson.read_text("utf-8").replace("## Decay", "## Decay\n\nA run: " + "[" * 15_000, 1), "utf-8")
+    lesson.write_text(lesson.read_text("utf-8").replace("## Decay", "## Decay\n\nA run: " + run, 1), "utf-8")
     started = time.monotonic()
-    _build_fails_with(good_course, tmp_path, capsys, "intro/lessons/decay.md:3: this paragraph has 15,000 [ (at most 100 "
-                      "are allowed: rendering time grows with the square of their number) — split the paragraph")
+    _build_fails_with(good_course, tmp_path, capsys, f"intro/lessons/decay.md:3: {expected}: rendering time grows with "
+                      "the square of their number) — split the paragraph")
     assert time.monotonic() - started < 10
 
 
