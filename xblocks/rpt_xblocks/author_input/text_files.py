@@ -9,6 +9,7 @@ Windows add one, and it would otherwise reach the OLX as an invisible character)
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rpt_xblocks.author_input.problems import Problem
@@ -19,11 +20,14 @@ BOM = "\ufeff"
 
 def read_author_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
     """See the module docstring."""
-    size = Path(path).stat().st_size
-    if size > MAX_FILE_BYTES:
-        return None, Problem(shown_as, 1, f"this file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a course file "
-                                          "may have — split it into several files (a lesson per unit)")
-    raw = Path(path).read_bytes()[:MAX_FILE_BYTES + 1]  # it may have grown since: never read more
+    with open(path, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        raw = b"" if size > MAX_FILE_BYTES else stream.read(size + 1)  # a buffer of the file's size, not the limit's
+        if size < len(raw) <= MAX_FILE_BYTES:  # it grew meanwhile: read on, up to just past the limit
+            raw += stream.read(MAX_FILE_BYTES + 1 - len(raw))
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        return None, Problem(shown_as, 1, f"this file is {max(size, len(raw)):,} bytes, more than the {MAX_FILE_BYTES:,} "
+                                          "a course file may have — split it into several files (a lesson per unit)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
