@@ -36,6 +36,7 @@ from rpt_course.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, footnote_problems, load_sources
 from rpt_course.trackers import compile_tracker
 from rpt_course.walkthroughs import compile_walkthrough
+from rpt_xblocks.author_input.text_files import read_author_text
 from rpt_xblocks.author_input.xml_characters import first_unstorable, line_of_offset
 
 Progress = Callable[[int, int], None]
@@ -125,11 +126,9 @@ class _Renderer:
     def _read(self, path: Path, seen=None) -> str | None:
         """The file's text, or None after reporting why it cannot be rendered; `seen(path, text)` is
         called with any text that decodes, also one that cannot be rendered."""
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError:
-            self.problems.append(Problem(self.course.shown(path), None,
-                                         "this file is not UTF-8 text — save it with UTF-8 encoding"))
+        text, problem = read_author_text(path, self.course.shown(path))
+        if problem is not None:
+            self.problems.append(problem)
             return None
         if seen is not None:
             seen(path, text)

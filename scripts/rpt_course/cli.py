@@ -23,7 +23,7 @@ from rpt_course.olx_checks import olx_problems
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_course.build_cache import BuildCache
 from rpt_course.render_pool import default_workers
-from rpt_course.staging import staging_folder
+from rpt_course.staging import Interrupted, staging_folder
 
 DEFAULT_CONTENT = "course_content"
 DEFAULT_OUT = "dist"
@@ -107,11 +107,20 @@ def _cannot_write(where, exc: OSError) -> int:
 
 def _build(args) -> int:
     """Build into a staging folder inside the output folder (the OLX is written there as it is made,
-    not held in memory), check it, pack it; the staging folder is removed in every case."""
+    not held in memory), check it, pack it; the staging folder is removed in every case, also when
+    the build is stopped by SIGTERM or SIGINT (exit status 128 + the signal's number)."""
     content, out = Path(args.content), Path(args.out)
     if args.jobs is not None and args.jobs < 1:
         print("--jobs must be at least 1", file=sys.stderr)
         return 2
+    try:
+        return _staged_build(args, content, out)
+    except Interrupted as stopped:
+        print(f"the build was stopped ({stopped}); nothing was written and any earlier archive is untouched", file=sys.stderr)
+        return stopped.code
+
+
+def _staged_build(args, content: Path, out: Path) -> int:
     with contextlib.ExitStack() as stack:
         try:
             staging = stack.enter_context(staging_folder(out))

@@ -7,6 +7,11 @@ instead of silently losing it) and images without alt text, and the XHTML's link
 of the tree it is written from, so no second parse). Markdown gets tables, footnotes and admonitions; math in `$...$`,
 `\\(...\\)`, `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
+A text with more of `[`, `<` or `\\` than `MARKUP_LIMITS` allows in one paragraph (lines up to a
+blank one) or in all is not rendered (Python-Markdown's link, raw-HTML and escape parsing takes
+time growing with the square of their number in a paragraph: 4,000 `[` or `<a ` take seconds,
+15,000 minutes): its one problem says so at the paragraph's first line holding one, and the XHTML
+is empty. course_content/ has at most 4 `[`, 1 `<` and 8 `\\` in a paragraph.
 
 Two lxml parses per text remain, of two different texts: `markup_problems` reads the HTML that
 Markdown wrote (what the author asked for), `to_xhtml` the HTML the allow-list let through.
@@ -123,8 +128,39 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# character: (at most in one paragraph, at most in one text)
+MARKUP_LIMITS = {"[": (100, 1_000), "<": (200, 2_000), "\\": (500, 5_000)}
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def markup_run_problem(text: str) -> tuple[str, str] | None:
+    """`(text to find in the source, message)` for too many of a character that starts markup (see the
+    module docstring), else None."""
+    for character, (per_paragraph, in_all) in MARKUP_LIMITS.items():
+        total = text.count(character)
+        if total <= per_paragraph:
+            continue
+        for paragraph in _PARAGRAPH_BREAK.split(text):
+            count = paragraph.count(character)
+            if count > per_paragraph:
+                return _first_line_with(paragraph, character), (
+                    f"this paragraph has {count:,} {character} (at most {per_paragraph} are allowed: rendering time grows "
+                    "with the square of their number) — split the paragraph, or remove the run of them")
+        if total > in_all:
+            return _first_line_with(text, character), (
+                f"this text has {total:,} {character} (at most {in_all:,} are allowed in one lesson) — split it into several lessons")
+    return None
+
+
+def _first_line_with(text: str, character: str) -> str:
+    return next(line.strip() for line in text.splitlines() if character in line)[:200]
+
+
 def render_lesson(text: str, anchor_prefix: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """See the module docstring."""
+    too_many = markup_run_problem(text)
+    if too_many is not None:
+        return "", [too_many], []
     raw = _markdown_to_html(text)
     clean = raw if is_plainly_allowed(raw) else sanitize_once(raw, _cleaner())  # same XHTML either way
     xhtml, found_links = to_xhtml(clean, anchor_prefix)

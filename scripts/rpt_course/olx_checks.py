@@ -5,7 +5,9 @@ untrusted archive, already unpacked safely) and returns every problem found, loc
 `shown_as/<archive path>:line`. It never resolves entities or touches the network, and refuses any
 DTD. Checked: strict XML everywhere; course.xml and pointer shapes; url_name characters and
 uniqueness; graded `format` <-> GRADER types; policy and grading-policy JSON; course and
-subsection dates; `/static/` link targets; `/jump_to_id/` targets; static file names.
+subsection dates; `/static/` link targets; `/jump_to_id/` targets; static file names. A policy
+file whose arrays and objects nest deeper than `MAX_JSON_DEPTH` is reported (Python's JSON reader,
+and olxcleaner's, would end in a RecursionError) and, like unsafe XML, keeps olxcleaner away.
 """
 from __future__ import annotations
 
@@ -29,13 +31,17 @@ JUNK = re.compile(r"(^|/)(\._[^/]*|\.DS_Store|[^/]*~)$")
 STRUCTURE = {"course": "chapter", "chapter": "sequential", "sequential": "vertical"}
 NOT_WELL_FORMED = "not well-formed XML"
 DTD_REFUSED = "a DOCTYPE or entity declaration is not allowed — remove it; use character references like &#160;"
+JSON_TOO_DEEP = "arrays or objects nest deeper than"
+MAX_JSON_DEPTH = 100  # Studio's own policy files nest 3 or 4 levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 _ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$")
 
 
 def unsafe_xml(problems: list[Problem]) -> bool:
-    """True if any XML failed the strict, DTD-free parse: such files must not reach a parser that
-    resolves entities (olxcleaner's)."""
-    return any(p.message == DTD_REFUSED or p.message.startswith(NOT_WELL_FORMED) for p in problems)
+    """True if any XML failed the strict, DTD-free parse (such files must not reach a parser that
+    resolves entities, olxcleaner's) or a policy file nests too deep for a recursive JSON reader."""
+    return any(p.message == DTD_REFUSED or p.message.startswith((NOT_WELL_FORMED, JSON_TOO_DEEP)) for p in problems)
 
 
 class _Checker:
@@ -144,11 +150,29 @@ def _json(checker: _Checker, path: str):
     if data is None:
         checker.problem(path, None, "this policy file is missing — export or build the course again")
         return None
+    deepest = _json_depth(data)
+    if deepest > MAX_JSON_DEPTH:
+        checker.problem(path, None, f"{JSON_TOO_DEEP} {MAX_JSON_DEPTH} levels (found {deepest}) — "
+                                    "Studio's policy files nest a few levels; export the course again")
+        return None
     try:
         return json.loads(data.decode("utf-8"))
+    except RecursionError:  # not reached below MAX_JSON_DEPTH; kept so that no traceback can escape
+        checker.problem(path, None, f"{JSON_TOO_DEEP} Python can read — export the course again")
+        return None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         checker.problem(path, getattr(exc, "lineno", None), f"not valid JSON ({exc}) — Studio would silently ignore it; fix the syntax")
         return None
+
+
+def _json_depth(data: bytes) -> int:
+    """The deepest nesting of arrays and objects in JSON `data`, brackets inside strings aside
+    (linear in the size: no parser is run)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", data)):
+        depth += 1 if match[0] in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _check_course_dates(checker: _Checker, course, path: str):

@@ -9,13 +9,15 @@ texts in flight do not grow with the course; with 1 it renders here, one by one.
 same either way (the same pure function of each text); an exception raised while rendering is
 raised here. `workers_for(count, cpus)` is how many processes are worth starting for `count` texts
 on `cpus` CPUs (1 below `MIN_JOBS_PER_WORKER` texts per process); `default_workers()` is the
-number of CPUs this process may use.
+number of CPUs this process may use. If the caller stops reading (an error, or the build is
+interrupted), the texts still queued are cancelled; workers end at SIGTERM and ignore SIGINT.
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
@@ -53,14 +55,26 @@ def render_many(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, Render
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_signals) as pool:
         pending: deque = deque()
-        while True:
-            chunk = list(itertools.islice(jobs, _CHUNK))
-            if chunk:
-                pending.append((chunk, pool.submit(_render_chunk, chunk)))
-            if pending and (not chunk or len(pending) >= workers * _AHEAD):
-                done, future = pending.popleft()
-                yield from zip(done, future.result())
-            if not chunk and not pending:
-                return
+        try:
+            while True:
+                chunk = list(itertools.islice(jobs, _CHUNK))
+                if chunk:
+                    pending.append((chunk, pool.submit(_render_chunk, chunk)))
+                if pending and (not chunk or len(pending) >= workers * _AHEAD):
+                    done, future = pending.popleft()
+                    yield from zip(done, future.result())
+                if not chunk and not pending:
+                    return
+        except BaseException:  # an error, or the build stopped: do not render what is still queued
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _worker_signals() -> None:
+    """A worker ends at SIGTERM and leaves SIGINT (a terminal's Ctrl-C reaches every process of the
+    group) to the build, which stops them: a forked worker would otherwise run the handlers the
+    build set for itself (staging.py)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

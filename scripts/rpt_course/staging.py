@@ -10,19 +10,34 @@ Neither removes `folder`: its owner does (`staging_folder`).
 
 `staging_folder(beside)` is a context manager giving a new, empty folder inside `beside` (created
 if missing; removed again if it was created here and is empty at the end) that is deleted with
-everything in it when the block ends, also on an error.
+everything in it when the block ends, also on an error, and also when the process is sent SIGTERM
+or SIGINT meanwhile: in the main thread, for as long as the block runs, either signal raises
+`Interrupted` (a `BaseException`, like KeyboardInterrupt, so that every `finally` on the way runs;
+its `code` is 128 + the signal number) instead of ending the process where it stands; a signal
+whose handler is "ignore" stays ignored, and the earlier handlers are put back at the end.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 STAGING_PREFIX = ".rpt-course-staging-"
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Interrupted(BaseException):
+    """The process was sent SIGTERM or SIGINT while a staging folder was open."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.code = 128 + signum
 
 
 class StagedFiles(MutableMapping):
@@ -83,9 +98,32 @@ def staging_folder(beside: Path) -> Iterator[Path]:
     beside.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=beside))
     try:
-        yield folder
+        with _signals_interrupt():
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if created:
             with contextlib.suppress(OSError):
                 beside.rmdir()  # only if empty: nothing else was written there
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGINT raise `Interrupted` while the block runs (main thread only: only it may set
+    handlers, and only it runs them)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, _frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for signum in STOPPING_SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, interrupt)
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

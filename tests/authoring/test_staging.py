@@ -4,6 +4,10 @@ the staging folder is gone afterwards, after success, author mistakes and unexpe
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -73,3 +77,45 @@ def test_an_output_folder_that_cannot_be_made_is_reported(good_course, tmp_path,
     assert main(["build", str(good_course), "-o", str(blocker / "dist")]) == 1
     err = capsys.readouterr().err
     assert "cannot write the archive" in err and " — " in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def slow_course(tmp_path_factory):
+    """A course whose build renders for a few seconds (1,200 lessons)."""
+    from benchmarks.generate_course import generate_course
+
+    content = tmp_path_factory.mktemp("slow") / "content"
+    generate_course(content, 1_200)
+    return content
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_build_stopped_by_a_signal_leaves_no_staging_folder(slow_course, tmp_path, signum, jobs):
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "older.tar.gz").write_bytes(b"an earlier archive")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "RPT_BUILD_CACHE_DIR": str(tmp_path / "cache")}
+    build = subprocess.Popen([sys.executable, "-m", "rpt_course.cli", "build", str(slow_course), "-o", str(out),
+                              "--jobs", str(jobs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = build.stderr.readline()  # progress goes to stderr, flushed line by line
+        assert first.startswith("  rendering lessons:"), first + build.stderr.read()
+        assert list(out.glob(f"{STAGING_PREFIX}*")), "the build is under way, in its staging folder"
+        build.send_signal(signum)
+        _, rest = build.communicate(timeout=60)
+        err = first + rest
+    finally:
+        build.kill()
+    assert build.returncode == 128 + signum, err
+    assert f"the build was stopped ({signal.Signals(signum).name}); nothing was written" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["older.tar.gz"], "no staging folder, no partial archive"
+    assert (out / "older.tar.gz").read_bytes() == b"an earlier archive"
+
+
+def test_signal_handlers_are_put_back_after_the_staging_folder(tmp_path):
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    with staging_folder(tmp_path):
+        assert signal.getsignal(signal.SIGTERM) not in before[:1]
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before

@@ -151,3 +151,25 @@ def test_a_quiz_that_teaches_a_missing_unit_is_reported(good_archive, sandbox, c
     assert main(["validate", str(archive)]) == 1
     assert "quiz.tar.gz/course/vertical/check_unit.xml: the link /jump_to_id/no_such_unit names no block" in capsys.readouterr().err
     archive.unlink()
+
+
+@pytest.mark.parametrize("nesting", [b"[" * 200_000 + b"]" * 200_000, b'{"a":' * 200_000 + b"1" + b"}" * 200_000])
+def test_deeply_nested_policy_json_is_a_problem_not_a_traceback(nesting, good_archive, sandbox, capsys):
+    (name,) = [m.name for m, _ in _members_of(good_archive) if m.name.endswith("/policy.json")]
+    archive = _with_replaced(good_archive, sandbox / "deep.tar.gz", name, nesting)
+    assert main(["validate", str(archive)]) == 1
+    err = capsys.readouterr().err
+    assert f"deep.tar.gz/{name}: arrays or objects nest deeper than 100 levels (found 200000) — " in err
+    assert "Traceback" not in err and "RecursionError" not in err
+    archive.unlink()
+
+
+def test_brackets_inside_json_strings_are_not_nesting(good_archive, sandbox, capsys):
+    (name,) = [m.name for m, _ in _members_of(good_archive) if m.name.endswith("/policy.json")]
+    data = next(d for m, d in _members_of(good_archive) if m.name == name)
+    archive = _with_replaced(good_archive, sandbox / "strings.tar.gz", name,
+                             data.replace(b'"rpt_quiz"', b'"rpt_quiz", "' + b"[\\\"{" * 500 + b'"', 1))
+    assert b"[\\\"{" in next(d for m, d in _members_of(archive) if m.name == name)
+    main(["validate", str(archive)])
+    assert "nest deeper" not in capsys.readouterr().err
+    archive.unlink()

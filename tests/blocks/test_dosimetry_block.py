@@ -154,6 +154,20 @@ def test_hints_one_at_a_time(walkthrough):
         assert call(walkthrough, "hint", bad)[0] == 400
 
 
+def test_a_hint_shows_the_learners_parameters_and_earlier_steps(load_olx):
+    hinted = EXAMPLE.replace("put t and T½ in the same unit.</p></hint>", "here t = {t}, T½ = {T_half}.</p></hint>").replace(
+        "<prompt><p>What activity remains now?</p></prompt>",
+        "<prompt><p>What activity remains now?</p></prompt><hint><p>Multiply {A0} by {remaining}.</p></hint>")
+    block = load_olx(hinted)
+    parameters, expected = reference(block)
+    status, reply = call(block, "hint", {"step": "remaining", "index": 0})
+    assert status == 200 and f"here t = {parameter_value(parameters['t'])}, T½ = 6.647 d." in reply["hint"]
+    call(block, "check_step", {"step": "remaining", "answer": "0.1"})
+    call(block, "check_step", {"step": "remaining", "answer": "0.1"})
+    status, reply = call(block, "hint", {"step": "activity", "index": 0})
+    assert status == 200 and reply["hint"] == f"<p>Multiply 7.4 GBq by {shown_value(expected['remaining'])}.</p>"
+
+
 def test_rescore_recomputes_the_stored_score(walkthrough):
     _, expected = reference(walkthrough)
     call(walkthrough, "check_step", {"step": "remaining", "answer": "0.1"})

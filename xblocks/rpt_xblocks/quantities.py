@@ -19,6 +19,11 @@ Contract:
   Tolerance is relative ("5%") or absolute in the expected unit (0.5 or "0.5"). The boundary counts
   as correct, with 1e-9 of the expected value (or of the tolerance, if larger) added so that rounding
   in a unit conversion cannot turn an answer exactly on the boundary into a wrong one.
+- `tolerance_problem(spec, expected_values)` is the authors' rule (quiz and walkthrough alike): None
+  for a tolerance that still tells right from wrong, else a message. A relative tolerance may be at
+  most `MAX_RELATIVE_TOLERANCE` (20%); an absolute one must be finite and at most that fraction of
+  the largest size among `expected_values` (the answer, or a step's values over its parameter
+  ranges), or at most `MAX_TOLERANCE_AT_ZERO` (1, in the answer's unit) where every one is 0.
 - Learner-facing messages are complete sentences, marked for translation with `_`.
 Grading uses conversion factors computed here at import, not Pint's conversion caches, so learners'
 distinct unit expressions cannot make a long-running LMS process grow.
@@ -40,6 +45,8 @@ MAX_ANSWER_LENGTH = 64
 MAX_POWER_OF_TEN = 300
 MAX_UNIT_POWER = 3
 RELATIVE_EPSILON = 1e-9
+MAX_RELATIVE_TOLERANCE = 0.2  # beyond 20%, a forgotten decay correction or unit slip is graded right
+MAX_TOLERANCE_AT_ZERO = 1.0
 
 
 def N_(message: str) -> str:
@@ -316,6 +323,28 @@ class Tolerance:
 
     def allowance(self, expected_value: float) -> float:
         return self.amount * abs(expected_value) if self.relative else self.amount
+
+
+def tolerance_problem(spec, expected_values) -> str | None:
+    """See the module docstring."""
+    try:
+        tolerance = Tolerance.parse(spec)
+    except ValueError:
+        return (f"the tolerance {spec} is not a finite number of at least 0 — write a percentage like 2% "
+                "or an amount in the answer's unit like 0.5")
+    limit = f"{MAX_RELATIVE_TOLERANCE:.0%}"
+    if tolerance.relative:
+        if tolerance.amount > MAX_RELATIVE_TOLERANCE:
+            return (f"the tolerance {spec} would count answers more than {limit} off as right — "
+                    f"use at most {limit} (course_content/README.md, Tolerances)")
+        return None
+    largest = max((abs(value) for value in expected_values), default=0.0)
+    bound = MAX_RELATIVE_TOLERANCE * largest if largest else MAX_TOLERANCE_AT_ZERO
+    if tolerance.amount > bound:
+        of = f"{limit} of the largest expected value ({largest:.6g})" if largest else f"{MAX_TOLERANCE_AT_ZERO:g} for an answer of 0"
+        return (f"the tolerance {spec} is more than {of}, so nearly every answer would be right — "
+                f"use an amount of at most {bound:.3g} in the answer's unit, or a percentage up to {limit}")
+    return None
 
 
 class Outcome(StrEnum):

@@ -4,7 +4,8 @@ Contract: `load_yaml(path, shown_as)` returns `(data, lines, problems)`. On succ
 empty, `data` is built from dicts, lists, str, int, float, bool and None only (dates stay
 strings: the schema and the course model parse them), and `lines` maps each value's location
 (a tuple of keys and indices) to its 1-based line; every course YAML file is a mapping, so `data` is
-a dict. A syntax error, a duplicate key, an unsupported tag, a value that does not fit its tag
+a dict. The file is read by `text_files.read_author_text` (size limit, UTF-8 at its line and
+column, a leading byte order mark dropped). A syntax error, a duplicate key, an unsupported tag, a value that does not fit its tag
 (`!!int abc`), a file that is not UTF-8 or not a mapping, a character XML cannot store, an alias
 (`*name`: never needed in course content, and a few bytes of aliases can expand to millions of
 values) or nesting deeper than `MAX_DEPTH` becomes a `Problem` located at `shown_as:line`, never an
@@ -28,6 +29,7 @@ import yaml
 
 from rpt_xblocks.author_input import yaml_events
 from rpt_xblocks.author_input.problems import Problem
+from rpt_xblocks.author_input.text_files import read_author_text
 from rpt_xblocks.author_input.xml_characters import line_of_offset
 from rpt_xblocks.author_input.yaml_rules import (IMPLICIT_RESOLVERS, MAX_DEPTH, Refused, duplicate_key, key_not_text, refuse_alias,
                                    refuse_depth, scalar)
@@ -82,12 +84,9 @@ class LineMap:
 
 def load_yaml(path: Path, shown_as: str):
     """Read `path` (reported as `shown_as`); see the module docstring for the contract."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, LineMap(shown_as), [Problem(shown_as, line, "this file is not UTF-8 text — save it with UTF-8 encoding")]
+    text, problem = read_author_text(path, shown_as)
+    if problem is not None:
+        return None, LineMap(shown_as), [problem]
     if USE_LIBYAML and _libyaml_reads_as_pyyaml(text):
         try:
             return _load_with_libyaml(text, shown_as)

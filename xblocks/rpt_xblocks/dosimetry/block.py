@@ -25,7 +25,7 @@ from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
-from rpt_xblocks.dosimetry.walkthrough_view import walkthrough_state
+from rpt_xblocks.dosimetry.walkthrough_view import fill_placeholders, parameter_value, walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.olx_block import OlxBlockMixin
@@ -208,7 +208,12 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         progress = self._record().progress  # open steps: the done ones and the current one
         if scenario.steps.index(step) > self._first_unfinished(scenario, progress) and not progress.get(step.id, {}).get("done"):
             raise HandlerError(409, self.ugettext("That step is not open yet."))
-        return {"step": step.id, "index": index, "hint": sanitize(step.hints[index]), "hint_count": len(step.hints)}
+        hint = sanitize(step.hints[index])
+        if "{" in hint:  # `{name}`: the learner's parameters and earlier steps, as in prompts (the build allows no other)
+            parameters = learner_parameters(scenario, self.seed_key())
+            known = {**parameters, **expected_values(scenario, parameters, scenario.steps.index(step))}
+            hint = fill_placeholders(hint, known, {name: parameter_value(value) for name, value in parameters.items()})
+        return {"step": step.id, "index": index, "hint": hint, "hint_count": len(step.hints)}
 
     # ---- scoring -------------------------------------------------------------------------------
 

@@ -12,7 +12,11 @@ Contract:
   spoil the rest; a step's formula uses only parameters and earlier steps, so the first `count`
   values do not depend on later steps); it raises `FormulaError`.
 - `scenario_errors(scenario)` lists `(location, message)` for every authoring mistake: bad or
-  duplicate names, a formula using a name not defined before it, and — evaluating every formula at
+  duplicate names, a formula using a name not defined before it, a `{name}` placeholder naming no
+  parameter or step (learners would see it as written) or, in a prompt or hint, naming the step
+  itself or a later one (its answer would be in the question; an explanation may also show its own
+  step), a tolerance that is not sane for the step's values (`quantities.tolerance_problem`,
+  over the values at the points below), and — evaluating every formula at
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
   non-finite results, inconsistent units and a result whose dimension is not the step's unit —
   and a bare number multiplying units of one kind that convert into each other (hidden_factors.py:
@@ -22,6 +26,7 @@ Contract:
 """
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import random
@@ -33,9 +38,10 @@ from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError,
 from rpt_xblocks.dosimetry.hidden_factors import hidden_conversion_problems
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
-from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit
+from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit, tolerance_problem
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")  # as walkthrough_view fills them in
 INTERIOR_SAMPLES = 16
 MAX_RANGED_FOR_CORNERS = 6  # 2**6 = 64 corners at most; beyond that, samples only
 
@@ -253,9 +259,11 @@ def _scenario_errors(scenario: Scenario) -> list:
             errors.append((where, f"step '{step.id}' uses {', '.join(unknown)}, not defined before it — define it as a parameter or an earlier step"))
         formulas.append(None if unknown else formula)
         defined.add(step.id)
+    errors += _placeholder_errors(scenario)
     if errors:
         return errors
     reported: set[int] = set()
+    sizes: dict[int, list[float]] = {index: [] for index in range(len(scenario.steps))}
     for number, point in enumerate(_corner_and_sample_points(scenario)):
         values = dict(point)
         for index, (step, formula) in enumerate(zip(scenario.steps, formulas)):
@@ -271,12 +279,51 @@ def _scenario_errors(scenario: Scenario) -> list:
             if problem and index not in reported:
                 errors.append((("steps", index, "unit"), f"step '{step.id}': {problem}"))
                 reported.add(index)
-            elif number == 0 and index not in reported:  # the units, not the numbers, decide: one point will do
-                for message in hidden_conversion_problems(formula, values):
-                    errors.append((("steps", index, "formula"), f"step '{step.id}': {message}"))
-                    reported.add(index)
+            elif not problem:
+                sizes[index].append(_in_step_unit(result, step.unit))
+                if number == 0 and index not in reported:  # the units, not the numbers, decide: one point will do
+                    for message in hidden_conversion_problems(formula, values):
+                        errors.append((("steps", index, "formula"), f"step '{step.id}': {message}"))
+                        reported.add(index)
+    for index, step in enumerate(scenario.steps):
+        if index in reported:
+            continue
+        problem = tolerance_problem(step.tolerance, sizes[index])
+        if problem:
+            errors.append((("steps", index, "tolerance"), f"step '{step.id}': {problem}"))
     if scenario.plot is not None and not errors:
         errors += _plot_errors(scenario)
+    return errors
+
+
+def _in_step_unit(value, unit: str) -> float:
+    """The number a learner's answer to a step is compared with, as `block.check_step` takes it."""
+    return value.m_as(parse_unit(unit)) if unit else float(value)
+
+
+def _placeholder_errors(scenario: Scenario) -> list:
+    """`{name}` in prompts, hints and explanations: see the module docstring."""
+    errors = []
+    parameters = [p.name for p in scenario.parameters]
+    step_ids = [s.id for s in scenario.steps]
+    for index, step in enumerate(scenario.steps):
+        texts = [(("steps", index, "prompt"), "prompt", step.prompt, False)]
+        texts += [(("steps", index, "hints", n), f"hint {n + 1}", hint, False) for n, hint in enumerate(step.hints)]
+        texts.append((("steps", index, "explanation"), "explanation", step.explanation, True))
+        for where, what, text, own_step_shown in texts:
+            for name in dict.fromkeys(PLACEHOLDER.findall(text or "")):
+                if name in parameters or name in step_ids[:index] or (own_step_shown and name == step.id):
+                    continue
+                if name in step_ids:
+                    later = step_ids.index(name)
+                    whose = "this step's own answer" if later == index else f"the answer of a later step ({later + 1}, '{name}')"
+                    errors.append((where, f"the {what} of step '{step.id}' shows {{{name}}}, {whose}: the answer would be "
+                                          "in the question — show only parameters and earlier steps"))
+                    continue
+                close = difflib.get_close_matches(name, parameters + step_ids, n=1)
+                fix = f"did you mean {{{close[0]}}}?" if close else "use the name of a parameter or an earlier step"
+                errors.append((where, f"the {what} of step '{step.id}' has the placeholder {{{name}}}, which names no "
+                                      f"parameter or step (learners would see it as written) — {fix}"))
     return errors
 
 

@@ -21,6 +21,7 @@ from typing import Callable, NamedTuple
 
 from lxml import etree
 
+from rpt_xblocks.quantities import tolerance_problem
 from rpt_xblocks.xhtml_elements import append_xhtml, inner_xhtml
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "ordering")
@@ -178,6 +179,10 @@ def _check_numeric(question, where, errors, known_unit):
             errors.append(BankError(where + ("unit",), f"question '{question.id}': {problem}"))
     if question.tolerance and parse_tolerance(question.tolerance) is None:
         errors.append(BankError(where + ("tolerance",), f"tolerance {question.tolerance!r} of question '{question.id}' is not a number — write a percentage like 3% or an absolute amount in the answer's unit like 0.5"))
+    elif question.tolerance and isinstance(answer, (int, float)) and not isinstance(answer, bool) and math.isfinite(answer):
+        problem = tolerance_problem(question.tolerance, [answer])
+        if problem:
+            errors.append(BankError(where + ("tolerance",), f"question '{question.id}': {problem}"))
 
 
 def _check_ordering(question, where, errors, _known_unit):
@@ -200,9 +205,9 @@ def parse_tolerance(text: str) -> tuple[str, float] | None:
     if not re.fullmatch(r"\d+(\.\d+)?([eE][-+]?\d+)?", number):
         return None
     value = float(number)
-    if relative:
-        return ("relative", value / 100) if value < 100 else None
-    return "absolute", value
+    if not math.isfinite(value):
+        return None
+    return ("relative", value / 100) if relative else ("absolute", value)
 
 
 # ---- the YAML form ----------------------------------------------------------------------------
