@@ -176,11 +176,7 @@ class Bench:
         """A fresh drag-and-drop-v2 usage whose learner has dropped every item on its first zone (by its
         own `drop_item` handler, saved), as a block instance of a new request."""
         block = self.fresh_block(DND)
-        for item in block.data["items"]:
-            if item.get("zones"):
-                answer = _post(block, "drop_item", {"val": item["id"], "zone": item["zones"][0]})
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{DND}.drop_item answered {answer.status_code}: {answer.body[:300]!r}")
+        drop_every_item(block)
         self.store.new_request()
         return self.runtime.get_block(block.scope_ids.usage_id)
 
@@ -204,6 +200,16 @@ class Bench:
                 calls.append(lambda block=block, request=request, name=operation.name:
                              (store.new_request(), block.handle(name, request))[1])
         return calls
+
+
+def drop_every_item(block) -> None:
+    """A drag-and-drop-v2 learner drops every item on its first zone, through the block's own
+    `drop_item` handler (RuntimeError if it refuses one)."""
+    for item in block.data["items"]:
+        if item.get("zones"):
+            answer = _post(block, "drop_item", {"val": item["id"], "zone": item["zones"][0]})
+            if answer.status_code != 200:
+                raise RuntimeError(f"{DND}.drop_item answered {answer.status_code}: {answer.body[:300]!r}")
 
 
 def sent_payload(block, handler: str, payload):

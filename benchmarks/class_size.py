@@ -37,8 +37,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from benchmarks.block_speed import (CASE_ENTRY, DND, QUIZ_ANSWERS, REFERENCE, Bench, Operation, _check, _post, sent_payload,
-                                    _timed)
+from benchmarks.block_speed import (CASE_ENTRY, DND, QUIZ_ANSWERS, REFERENCE, Bench, Operation, _check, _post,
+                                    _timed, drop_every_item, sent_payload)
 from benchmarks.stats import quantile, summary
 
 SIZES = (100, 10_000)
@@ -207,12 +207,7 @@ class ClassBench(Bench):
     def placed(self, usage, user_id: str):
         """The block of `usage` for `user_id` after they dropped every item on its first zone (saved),
         as an instance of a new request."""
-        block = self.block_as(usage, user_id)
-        for item in block.data["items"]:
-            if item.get("zones"):
-                answer = _post(block, "drop_item", {"val": item["id"], "zone": item["zones"][0]})
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{DND}.drop_item answered {answer.status_code}: {answer.body[:300]!r}")
+        drop_every_item(self.block_as(usage, user_id))
         self.store.new_request()
         return self.block_as(usage, user_id)
 

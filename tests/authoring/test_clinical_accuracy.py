@@ -3,46 +3,21 @@ course reference sheet (/work/shared/reference/rpt-facts.md) or the primary sour
 failed on the content before the fix."""
 from __future__ import annotations
 
-import functools
-import math
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from lxml import etree
 
-from rpt_course.build import build_files
-from rpt_xblocks.dosimetry.scenario import expected_values, learner_parameters
-from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml
-from rpt_xblocks.quantities import Quantity, check_numeric
+from course_walkthroughs import course_walkthroughs
+from course_walkthroughs import expected as _expected
+from rpt_xblocks.quantities import check_numeric
 
 CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
 
-@functools.lru_cache(maxsize=None)
-def _walkthroughs() -> dict:
-    """url_name -> Scenario, for every rpt_dosimetry block in the built course."""
-    _, files = build_files(CONTENT)
-    scenarios = {}
-    for path, data in files.items():
-        if path.startswith("course/vertical/"):
-            for element in etree.fromstring(data).iter("rpt_dosimetry"):
-                scenario, errors = scenario_from_xml(element)
-                assert errors == [], (path, errors)
-                scenarios[element.get("url_name")] = scenario
-    return scenarios
-
-
-def _expected(url_name: str, **overrides) -> dict:
-    scenario = _walkthroughs()[url_name]
-    parameters = learner_parameters(scenario, "any learner")
-    parameters.update({name: Quantity(float(text.split()[0]), text.split()[1]) for name, text in overrides.items()})
-    return expected_values(scenario, parameters)
-
-
 def _step(url_name: str, step_id: str):
-    return next(s for s in _walkthroughs()[url_name].steps if s.id == step_id)
+    return next(s for s in course_walkthroughs()[url_name].steps if s.id == step_id)
 
 
 def _question(quiz: str, question_id: str) -> dict:

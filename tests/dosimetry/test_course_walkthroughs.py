@@ -1,7 +1,6 @@
 """The course's walkthroughs reproduce the published answers they teach (reference sheet section 7)."""
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
@@ -10,7 +9,9 @@ from lxml import etree
 from rpt_course.build import build_files
 from rpt_xblocks.dosimetry.scenario import expected_values, learner_parameters
 from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml
-from rpt_xblocks.quantities import Quantity, check_numeric
+from course_walkthroughs import course_walkthroughs
+from course_walkthroughs import expected as _expected
+from rpt_xblocks.quantities import check_numeric
 
 CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
@@ -39,30 +40,8 @@ NEW_WALKTHROUGHS = ("do_lutathera_kidney_walkthrough", "do_pluvicto_decay_walkth
                     "rp_i131_dose_rate_walkthrough")
 
 
-@functools.lru_cache(maxsize=None)
-def _course_walkthroughs() -> dict:
-    """url_name -> Scenario, for every rpt_dosimetry block in the built course."""
-    _, files = build_files(CONTENT)
-    scenarios = {}
-    for path, data in files.items():
-        if path.startswith("course/vertical/"):
-            for element in etree.fromstring(data).iter("rpt_dosimetry"):
-                scenario, errors = scenario_from_xml(element)
-                assert errors == [], (path, errors)
-                scenarios[element.get("url_name")] = scenario
-    return scenarios
-
-
-def _expected(url_name: str, **overrides) -> dict:
-    """The scenario's reference values for a learner, with some parameters set by hand ("8 d")."""
-    scenario = _course_walkthroughs()[url_name]
-    parameters = learner_parameters(scenario, "any learner")
-    parameters.update({name: Quantity(float(text.split()[0]), text.split()[1]) for name, text in overrides.items()})
-    return expected_values(scenario, parameters)
-
-
 def test_every_new_walkthrough_is_shipped_and_cites_every_parameter():
-    scenarios = _course_walkthroughs()
+    scenarios = course_walkthroughs()
     for url_name in NEW_WALKTHROUGHS:
         for parameter in scenarios[url_name].parameters:
             assert parameter.citation, (url_name, parameter.name)
@@ -72,7 +51,7 @@ def test_every_new_walkthrough_is_shipped_and_cites_every_parameter():
 
 
 def test_the_kidney_s_value_is_marked_illustrative_not_presented_as_fact():
-    (s_value,) = [p for p in _course_walkthroughs()["do_lutathera_kidney_walkthrough"].parameters if p.name == "S"]
+    (s_value,) = [p for p in course_walkthroughs()["do_lutathera_kidney_walkthrough"].parameters if p.name == "S"]
     assert s_value.citation == ILLUSTRATIVE
 
 
