@@ -10,19 +10,20 @@ there, and the course-import script is then run for real by `sh` on a real archi
 """
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from rpt_course.archive import write_archive
-
-pytest.importorskip("tutor", reason="Tutor is in the dev extra (pip install -e '.[dev]')")
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTOR = [sys.executable, "-c", "from tutor.commands.cli import main; main()"]
@@ -34,8 +35,9 @@ if "ls" in sys.argv and "run" not in sys.argv:
     print("[]")  # `docker compose ... ls --format json`: no project is running
 """
 # Stands in for the platform's python in the cms container: records `./manage.py cms import` and
-# whether the folder it is given holds the course.
-FAKE_PYTHON = """#!/bin/sh
+# whether the folder it is given holds the course; runs `python -c` as Python does.
+FAKE_PYTHON = f"""#!/bin/sh
+if [ "$1" = "-c" ]; then exec {sys.executable} "$@"; fi  # the job's own download step
 printf '%s\\n' "$@" > "$FAKE_PYTHON_LOG"
 if [ -f "$5/course.xml" ]; then echo course.xml-found >> "$FAKE_PYTHON_LOG"; fi
 """
@@ -197,6 +199,22 @@ def test_the_import_job_unpacks_a_built_archive_and_runs_cms_import(tutor, tmp_p
     assert manage[:4] == ["./manage.py", "cms", "import", "../data"]
     assert manage[4].endswith("/unpacked/course") and manage[5] == "course.xml-found"
     assert not Path(manage[4]).exists()  # the unpacked copy is removed afterwards
+
+
+def test_the_import_job_downloads_an_archive_given_by_url(tutor, tmp_path):
+    served = tmp_path / "served"
+    write_archive({"course/course.xml": b'<course url_name="2026" org="RPT" course="AU"/>'}, served / "course.tar.gz")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/course.tar.gz"
+            done, manage = _run_in_fake_cms(_import_script(tutor, url), tmp_path)
+        finally:
+            server.shutdown()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert manage[:4] == ["./manage.py", "cms", "import", "../data"] and manage[5] == "course.xml-found"
 
 
 @pytest.mark.parametrize("files, message", [

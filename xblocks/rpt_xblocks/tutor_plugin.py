@@ -64,7 +64,9 @@ workdir="$(mktemp -d)"
 case "$archive" in
     http://*|https://*)
         echo "INFO: Downloading $archive"
-        python -c 'import shutil, sys, urllib.request; shutil.copyfileobj(urllib.request.urlopen(sys.argv[1]), open(sys.argv[2], "wb"))' "$archive" "$workdir/course.tar.gz"
+        python -c 'import shutil, sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=60) as reply, open(sys.argv[2], "wb") as out:
+    shutil.copyfileobj(reply, out)' "$archive" "$workdir/course.tar.gz"
         ;;
     *)
         if [ ! -f "$archive" ] ; then
