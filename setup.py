@@ -52,6 +52,7 @@ setup(
             "xblock-drag-and-drop-v2>=5.1",  # benchmarks: its scored do_attempt beside our handlers, same database
             "mysqlclient>=2.2",  # tests/concurrency: the preview on MariaDB (needs libmariadb-dev, pkg-config)
             "gunicorn>=23",  # tests/concurrency: the preview served by several worker processes, as the LMS is
+            "tutor>=20",  # tests/tutor: the Tutor plugin rendered by Tutor's own commands (no Docker)
         ],
     },
     entry_points={
@@ -59,6 +60,8 @@ setup(
         # The records app joins the LMS and Studio as a platform plugin, so their `migrate` creates its tables.
         "lms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
         "cms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
+        # `tutor plugins enable rpt-au`: image patch, records migration, `tutor local do importrptcourse`.
+        "tutor.plugin.v1": ["rpt-au = rpt_xblocks.tutor_plugin"],
         "xblock.v1": [
             "rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
             "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",
