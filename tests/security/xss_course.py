@@ -261,7 +261,14 @@ def olx_quiz(texts: list[str]) -> etree._Element:
                        questions, url_name="xss_raw_quiz")
 
 
+PLACEHOLDER_LIKE = re.compile(r"\{[A-Za-z][A-Za-z0-9_]*\}")
+
+
 def olx_walkthrough(texts: list[str]) -> etree._Element:
+    """A walkthrough whose steps' prompts, hints and explanations hold `texts`, except those with a
+    `{name}` that names no parameter or earlier step: the block refuses those at import (a prompt
+    shows only parameters and earlier steps), so they never reach a learner."""
+    texts = [t for t in texts if not PLACEHOLDER_LIKE.search(t)]
     chunks = [[texts[i] for i in group] for group in groups(list(range(len(texts))), texts)]
     steps = tuple(Step(id=f"r{n:03d}", prompt=markup(chunk), formula="1", unit="", tolerance="1%", hints=(markup(chunk),),
                        explanation=markup(chunk), source=_plain(" ".join(chunk))) for n, chunk in enumerate(chunks))
