@@ -5,7 +5,8 @@ A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submi
 (`pool.py`), policies (`policy.py`), item analysis (`item_totals.py`, `analysis.py`) and what the
 browser may see (`learner_view.py`) are plain functions. A submission claims its attempt by
 inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
-handler validates its input and stores nothing before it has accepted it.
+handler validates its input and stores nothing before it has accepted it. "Review the lesson" links
+(`teaches_url`) come from the runtime (`course_links.lesson_url`), in the view and in handler replies.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from xblock.fields import Boolean, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks.content_fields import ContentList
+from rpt_xblocks.course_links import lesson_url
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio, submissions
@@ -33,7 +35,7 @@ def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
 
 
-@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
+@XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
 class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
@@ -122,7 +124,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         situation = self._situation(seed_key, standing)
         state = learner_view.learner_state(
             drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
-            jump_url=lambda url_name: f"/jump_to_id/{url_name}")
+            jump_url=lambda url_name: lesson_url(self, url_name))
         state["can_reset"] = (bool(situation.answers) and state["attempts_left"] != 0
                               and not self._all_correct(situation.results))
         state["can_submit"] = not situation.answers and state["attempts_left"] != 0
