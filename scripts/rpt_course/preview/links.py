@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from xblock.reference.plugins import Service
-
 from rpt_course.preview import course_files
 from rpt_course.preview.scenarios import jump_targets, preview_url
 
@@ -37,11 +35,10 @@ def course_jump_targets() -> dict[str, str]:
     return known[1]
 
 
-class PreviewReplaceURLService(Service):
+class PreviewReplaceURLService:
     """The preview's counterpart of the LMS's `replace_urls` service (see the module)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self):
         self.runtime = None
 
     def replace_urls(self, text: str, static_replace_only: bool = False) -> str:
