@@ -156,7 +156,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         """The quiz: a labelled region that quiz.js fills from the learner's public state."""
         return learner_fragment("quiz", self.display_name, _resource("static/quiz.css"), _resource("static/quiz.js"),
                                 "RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
-                                                 "staff": self.is_staff()})
+                                                 "staff": self.is_staff()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
