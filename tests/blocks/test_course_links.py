@@ -4,6 +4,7 @@ the bare path only for usage ids that are not course keys."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from opaque_keys.edx.keys import UsageKey
@@ -28,29 +29,37 @@ class CourseUsageIds(MemoryIdManager):
 
 
 class LmsLikeReplaceUrls:
-    """The LMS's replace_urls service as it treats jump links: quoted `/jump_to_id/` paths get the
-    course's jump base (static_replace.replace_jump_to_id_urls)."""
+    """The LMS's replace_urls service as it treats links in quotes: `/jump_to_id/` paths get the
+    course's jump base (static_replace.replace_jump_to_id_urls), `/static/` ones the asset base."""
 
     def __init__(self, base="/courses/course-v1:Org+Course+Run/jump_to_id/"):
         self.base = base
 
     def replace_urls(self, text, static_replace_only=False):
-        return text if static_replace_only or self.base is None else text.replace('"/jump_to_id/', f'"{self.base}')
+        text = re.sub(r"""(\\?['"])/static/""", r"\1/asset-v1:Org+Course+Run+type@asset+block/", text)
+        return text if static_replace_only or self.base is None else re.sub(r"""(\\?['"])/jump_to_id/""", rf"\1{self.base}", text)
 
 
-def course_quiz(**services):
+LINKED_TEXT = '<p>See <a href="/jump_to_id/decay">the decay unit</a> and <img src="/static/chart.svg" alt="chart"/></p>'
+
+
+def course_quiz(olx=None, **services):
     ids = CourseUsageIds()
     runtime = TestRuntime(id_reader=ids, id_generator=ids,
                           services={"field-data": KvsFieldData(DictKeyValueStore()), **services})
     runtime.publish = lambda block, event_type, data: None
-    return runtime.get_block(runtime.parse_xml_string(quiz_olx()))
+    return runtime.get_block(runtime.parse_xml_string(olx or quiz_olx()))
+
+
+def call(block, handler, payload) -> dict:
+    body = json.dumps(payload).encode()
+    response = block.handle(handler, Request.blank("/", method="POST", body=body, content_type="application/json"))
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
 
 
 def submit_wrong(block) -> dict:
-    body = json.dumps({"answers": as_browser(block, WRONG)}).encode()
-    response = block.handle("submit", Request.blank("/", method="POST", body=body, content_type="application/json"))
-    assert response.status_code == 200, response.body
-    return json.loads(response.body)
+    return call(block, "submit", {"answers": as_browser(block, WRONG)})
 
 
 def review_links(state: dict) -> list[str]:
@@ -87,3 +96,24 @@ def test_usage_ids_that_are_not_course_keys_keep_the_bare_path(load_olx):
     assert course_key_of(quiz.scope_ids.usage_id) is None
     assert lesson_url(quiz, "decay") == "/jump_to_id/decay"
     assert course_key_of(UsageKey.from_string("lb:Org:lib:rpt_quiz:q")) is None  # a content library: no course
+
+
+@pytest.mark.parametrize("services, jump, static", [
+    ({"replace_urls": LmsLikeReplaceUrls()}, COURSE_LINK, "/asset-v1:Org+Course+Run+type@asset+block/chart.svg"),
+    ({}, COURSE_LINK, "/static/chart.svg"),  # no service: the course-scoped jump path; nothing known for files
+], ids=["the LMS's service", "no service"])
+def test_author_links_in_handler_replies_and_the_page_are_the_runtimes(services, jump, static):
+    olx = quiz_olx().replace("<hint><p>It is a fiftieth of the occupational limit.</p>", f"<hint>{LINKED_TEXT}", 1)
+    quiz = course_quiz(olx.replace("<prompt>", f"<prompt>{LINKED_TEXT}", 1), **services)
+    hint = call(quiz, "hint", {"question": "public_limit", "index": 0})["hint"]  # a handler reply
+    assert f'href="{jump}"' in hint and f'src="{static}"' in hint
+    prompt = next(q["prompt"] for q in page_state(quiz)["questions"] if q["id"] == "public_limit")
+    assert f'href="{jump}"' in prompt and f'src="{static}"' in prompt  # the view's data
+
+
+def test_text_without_links_is_not_given_to_the_runtime():
+    class Refusing:
+        def replace_urls(self, text, static_replace_only=False):
+            raise AssertionError("asked for text without links")
+    quiz = course_quiz(replace_urls=Refusing())
+    assert quiz.runtime_links('{"hint": "<p>Plain</p>"}') == '{"hint": "<p>Plain</p>"}'
