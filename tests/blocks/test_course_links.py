@@ -102,13 +102,15 @@ def test_usage_ids_that_are_not_course_keys_keep_the_bare_path(load_olx):
     ({"replace_urls": LmsLikeReplaceUrls()}, COURSE_LINK, "/asset-v1:Org+Course+Run+type@asset+block/chart.svg"),
     ({}, COURSE_LINK, "/static/chart.svg"),  # no service: the course-scoped jump path; nothing known for files
 ], ids=["the LMS's service", "no service"])
-def test_author_links_in_handler_replies_and_the_page_are_the_runtimes(services, jump, static):
+def test_author_links_in_handler_replies_the_page_and_the_mobile_data_are_the_runtimes(services, jump, static):
     olx = quiz_olx().replace("<hint><p>It is a fiftieth of the occupational limit.</p>", f"<hint>{LINKED_TEXT}", 1)
     quiz = course_quiz(olx.replace("<prompt>", f"<prompt>{LINKED_TEXT}", 1), **services)
     hint = call(quiz, "hint", {"question": "public_limit", "index": 0})["hint"]  # a handler reply
     assert f'href="{jump}"' in hint and f'src="{static}"' in hint
     prompt = next(q["prompt"] for q in page_state(quiz)["questions"] if q["id"] == "public_limit")
     assert f'href="{jump}"' in prompt and f'src="{static}"' in prompt  # the view's data
+    mobile = next(q["prompt"] for q in quiz.student_view_data()["questions"] if q["id"] == "public_limit")
+    assert mobile == prompt
 
 
 def test_text_without_links_is_not_given_to_the_runtime():

@@ -11,7 +11,8 @@ the runtime's `user_is_staff`), and the keys of the block's database rows (`reco
 block does not have (XBlock's `Runtime.handle` calls it then) with 404 and `{"error": ...}`, whatever
 the method or body. `runtime_links(text)` gives the `/jump_to_id/` and `/static/` links in `text` as
 the runtime serves them (`course_links.runtime_links`; declare `@XBlock.wants("replace_urls")`):
-`json_handler` applies it to every reply and `learner_fragment` to the view's data.
+`json_handler` applies it to every reply and `learner_fragment` to the view's data;
+`with_runtime_links(data)` to a JSON-ready dict (the mobile app's `student_view_data`).
 `SHARED_JAVASCRIPT` is the browser side they share.
 """
 from __future__ import annotations
@@ -69,6 +70,10 @@ class LearnerBlockMixin:
 
     def runtime_links(self, text: str) -> str:
         return course_links.runtime_links(self, text)
+
+    def with_runtime_links(self, data: dict) -> dict:
+        """JSON-ready `data` with its links as the runtime serves them (for `student_view_data`)."""
+        return json.loads(self.runtime_links(json.dumps(data)))
 
     def is_staff(self) -> bool:
         flag = self._current_user_attribute("edx-platform.user_is_staff")

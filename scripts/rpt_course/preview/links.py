@@ -7,7 +7,7 @@ in quotes (an HTML attribute, a JSON string, or one quoted path) that starts wit
 `/jump_to_id/` pointed into the preview (`scenarios.preview_url`): `/static/NAME` to the course's
 static route and, unless `static_replace_only`, `/jump_to_id/URL_NAME` to the scenario page of the
 unit holding URL_NAME. A url_name the course does not hold is left as it is. Our blocks call it
-through `rpt_xblocks.course_links.lesson_url`.
+through `rpt_xblocks.course_links` for their views, mobile data and handler replies.
 
 The url_name -> scenario map is made once per previewed course (`course_files()` mapping) and kept.
 """

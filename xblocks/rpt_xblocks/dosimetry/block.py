@@ -150,7 +150,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's numbers and current step, no reference values ahead."""
-        return self._state()
+        return self.with_runtime_links(self._state())
 
     # ---- handlers ------------------------------------------------------------------------------
 

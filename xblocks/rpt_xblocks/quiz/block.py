@@ -6,7 +6,8 @@ A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submi
 browser may see (`learner_view.py`) are plain functions. A submission claims its attempt by
 inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
 handler validates its input and stores nothing before it has accepted it. "Review the lesson" links
-(`teaches_url`) come from the runtime (`course_links.lesson_url`), in the view and in handler replies.
+(`teaches_url`) come from the runtime (`course_links.lesson_url`), as do the links in the questions'
+text (`LearnerBlockMixin.runtime_links`): in the view, the mobile data and handler replies alike.
 """
 from __future__ import annotations
 
@@ -161,10 +162,10 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
         state = self._learner_state()
-        return {"title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
-                "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices",
-                                                                     "items", "unit_hint", "hint_count")}
-                              for q in state["questions"]]}
+        return self.with_runtime_links({
+            "title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
+            "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices", "items", "unit_hint",
+                                                                 "hint_count")} for q in state["questions"]]})
 
     # ---- handlers ------------------------------------------------------------------------------
 
