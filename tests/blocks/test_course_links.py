@@ -63,7 +63,8 @@ def submit_wrong(block) -> dict:
 
 
 def review_links(state: dict) -> list[str]:
-    return [url for q in state["questions"] for url in (q.get("teaches_url"), q.get("revealed", {}).get("teaches_url")) if url]
+    return [url for q in state["questions"]
+            for url in (q.get("teaches_url"), q.get("revealed", {}).get("teaches_url")) if url]
 
 
 def page_state(block) -> dict:

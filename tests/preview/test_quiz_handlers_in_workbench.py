@@ -77,7 +77,8 @@ def test_a_valid_submission_is_graded_on_the_server(good_preview):
 
 def _teaches_urls(state: dict) -> list[str]:
     """Every "Review the lesson" link of a quiz state: per question and with the revealed answer."""
-    return [url for q in state["questions"] for url in (q.get("teaches_url"), q.get("revealed", {}).get("teaches_url")) if url]
+    return [url for q in state["questions"]
+            for url in (q.get("teaches_url"), q.get("revealed", {}).get("teaches_url")) if url]
 
 
 def test_every_review_link_of_the_replies_and_the_page_leads_to_the_unit_that_teaches_it(good_preview):

@@ -168,7 +168,8 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: this learner's entries, progress and trail (and, for staff, the queue)."""
-        return self.with_runtime_links({**self._state(), "vocabulary": vocabulary(self.ugettext, self.requirement_sets())})
+        return self.with_runtime_links({**self._state(),
+                                        "vocabulary": vocabulary(self.ugettext, self.requirement_sets())})
 
     # ---- learner handlers ----------------------------------------------------------------------
 
