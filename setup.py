@@ -27,6 +27,7 @@ setup(
     },
     install_requires=[
         "XBlock>=6,<7",
+        "edx-opaque-keys>=2",  # course_links: the course of a usage key (XBlock brings it too)
         "Django>=4.2",  # the records app (rpt_xblocks.records); the platform brings its own
         "lxml>=5",
         "Markdown>=3.6",

@@ -12,6 +12,7 @@ from test_preview_in_browser import SDK_CHROME_VIOLATIONS, UNIT_REGION, wcag_vio
 
 pytestmark = pytest.mark.browser
 QUIZ_UNIT = "/scenario/course.0003/"  # Introduction › Check › Check your understanding
+DECAY_UNIT = "/scenario/course.0002/"  # Introduction › Basics › Decay: the unit the quiz's public_limit teaches
 
 
 def open_quiz(page):
@@ -44,7 +45,7 @@ def test_learner_answers_sees_feedback_runs_out_of_attempts_then_sees_answers(go
     public = question(quiz, "public_limit")
     expect(public.locator(".rpt-quiz-verdict")).to_have_text("Incorrect")
     expect(public.get_by_text("That is the occupational TEDE limit (10 CFR 20.1201).")).to_be_visible()
-    expect(public.get_by_role("link", name="Review the lesson")).to_have_attribute("href", "/jump_to_id/decay")
+    expect(public.get_by_role("link", name="Review the lesson")).to_have_attribute("href", DECAY_UNIT)
     expect(question(quiz, "limits_that_apply").locator(".rpt-quiz-verdict")).to_have_text("Partially correct")
     expect(quiz.get_by_text("Attempts used: 1 of 2")).to_be_visible()
     expect(quiz.locator(".rpt-quiz-revealed")).to_have_count(0)

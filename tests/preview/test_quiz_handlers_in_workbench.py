@@ -1,8 +1,10 @@
 """The quiz's handlers through the real workbench (Django, CSRF, sessions): refusals keep the
-learner's state, and a valid submission is graded on the server."""
+learner's state, a valid submission is graded on the server, and its "Review the lesson" links
+lead to the unit that teaches the point."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -10,6 +12,7 @@ from lxml import etree
 from rpt_course.build import build_files
 from rpt_xblocks.quiz import bank
 from rpt_xblocks.sanitizing import sanitize
+from test_workbench_preview import rendered_unit
 from workbench_client import WorkbenchUser
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -70,3 +73,30 @@ def test_a_valid_submission_is_graded_on_the_server(good_preview):
     assert status == 200, reply
     assert json.loads(reply)["score"] == {"earned": 0.5, "possible": 5.0}
     assert learner.attempts() == 1
+
+
+def _teaches_urls(state: dict) -> list[str]:
+    """Every "Review the lesson" link of a quiz state: per question and with the revealed answer."""
+    return [url for q in state["questions"]
+            for url in (q.get("teaches_url"), q.get("revealed", {}).get("teaches_url")) if url]
+
+
+def test_every_review_link_of_the_replies_and_the_page_leads_to_the_unit_that_teaches_it(good_preview):
+    learner = Learner(good_preview)
+    replies = []
+    for _attempt in range(2):  # the quiz allows two: the second reply also reveals the answers
+        if replies:
+            assert learner.post("reset", b"{}")[0] == 200
+        status, reply = learner.post("submit", json.dumps({"answers": learner.in_my_ids(WRONG)}).encode())
+        assert status == 200, reply
+        replies.append(json.loads(reply))
+    assert any("revealed" in q for q in replies[-1]["questions"])
+    page = learner.opener.open(f"{learner.base}/scenario/course.0003/?student={learner.student}").read().decode()
+    from_page = re.findall(r'teaches_url\\*"\s*:\s*\\*"([^"\\]+)', page)  # the init data, as JSON text in JSON
+    links = [url for reply in replies for url in _teaches_urls(reply)] + from_page
+    assert from_page and len(links) > len(from_page)
+    for url in set(links):
+        assert url.startswith("/scenario/"), url
+        with learner.opener.open(f"{learner.base}{url}?student={learner.student}") as response:
+            assert response.status == 200
+            assert "Activity falls as" in rendered_unit(response.read().decode()), url  # the unit "decay" (teaches: decay)

@@ -78,6 +78,24 @@ def test_static_and_jump_links_point_into_the_preview(fixture_course_files):
     assert '<a href="/scenario/course.0001/">why Authorized Users matter</a>' in html
 
 
+def test_the_replace_urls_service_points_block_links_as_the_lessons_are_pointed(fixture_course_files, monkeypatch):
+    from rpt_course.preview import links
+    from rpt_course.preview.scenarios import jump_targets
+
+    targets = jump_targets(fixture_course_files)
+    assert targets["why_aus"] == targets["why_aus_text"] == "course.0001"  # a unit and its lesson
+    assert targets["dose_limits"] == "course.0004"
+    monkeypatch.setattr(links, "course_jump_targets", lambda: targets)
+    service = links.PreviewReplaceURLService()
+    url_name, scenario = "dose_limits", "course.0004"
+    assert service.replace_urls(f'"/jump_to_id/{url_name}"') == f'"/scenario/{scenario}/"'
+    assert service.replace_urls(f'<a href=\\"/jump_to_id/{url_name}#x\\">') == f'<a href=\\"/scenario/{scenario}/#x\\">'
+    assert service.replace_urls(f"'/static/a.png' '/jump_to_id/{url_name}'", static_replace_only=True) == \
+        f"'/course-static/a.png' '/jump_to_id/{url_name}'"
+    for left in ('"/jump_to_id/no_such_block"', "/jump_to_id/" + url_name, '"https://example.org/jump_to_id/x"'):
+        assert service.replace_urls(left) == left
+
+
 def test_unknown_jump_targets_and_other_links_are_left_alone(fixture_course_files):
     files = with_changes(fixture_course_files, course__html__limits_summary_DOT_html=(
         b'<p><a href="/jump_to_id/no_such_block">gone</a> <a href="https://example.org/static/x">out</a>'

@@ -8,7 +8,9 @@ reaches the parser or the handler: never a RecursionError or a 500); a body that
 JSON that is not an object, gets 400. The method raises `HandlerError(status, message)` for any
 other refusal (a 4xx with `{"error": message, ...details}`); it must not change the block's fields
 before raising. `json_reply(status, body)` is the reply all of them send (JSON, UTF-8), also for
-requests that reach no handler (`LearnerBlockMixin.fallback_handler`: 404).
+requests that reach no handler (`LearnerBlockMixin.fallback_handler`: 404). A reply of 200 from a
+block that has `runtime_links(text)` (`LearnerBlockMixin`) goes out with its links as the runtime
+serves them (`course_links.runtime_links`): the LMS rewrites links in views, not in handler replies.
 """
 from __future__ import annotations
 
@@ -70,8 +72,11 @@ def json_handler(max_bytes: int = MAX_REQUEST_BYTES):
             if not isinstance(data, dict):
                 return json_reply(400, {"error": text("The request must be a JSON object.")})
             try:
-                return json_reply(200, method(self, data))
+                reply = json.dumps(method(self, data))
             except HandlerError as refusal:
                 return json_reply(refusal.status, {"error": refusal.message, **refusal.details})
+            if hasattr(self, "runtime_links"):  # LearnerBlockMixin: links as the runtime serves them
+                reply = self.runtime_links(reply)
+            return Response(reply, status=200, content_type="application/json", charset="utf-8")
         return handler
     return decorate

@@ -9,7 +9,11 @@ runtime's staff flag for the current user (the user service's `edx-platform.user
 the runtime's `user_is_staff`), and the keys of the block's database rows (`records/`):
 `learner_key()` and `record_block_key()`; `stand_in_key()`, the secret key of the learner's stand-in ids. `fallback_handler` answers a request for a handler the
 block does not have (XBlock's `Runtime.handle` calls it then) with 404 and `{"error": ...}`, whatever
-the method or body. `SHARED_JAVASCRIPT` is the browser side they share.
+the method or body. `runtime_links(text)` gives the `/jump_to_id/` and `/static/` links in `text` as
+the runtime serves them (`course_links.runtime_links`; declare `@XBlock.wants("replace_urls")`):
+`json_handler` applies it to every reply and `learner_fragment` to the view's data;
+`with_runtime_links(data)` to a JSON-ready dict (the mobile app's `student_view_data`).
+`SHARED_JAVASCRIPT` is the browser side they share.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from markupsafe import escape
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 
+from rpt_xblocks import course_links
 from rpt_xblocks.json_handlers import json_reply
 
 SHARED_JAVASCRIPT = resources.files("rpt_xblocks").joinpath("static/block_kit.js").read_text("utf-8")
@@ -63,6 +68,13 @@ class LearnerBlockMixin:
         """Which block rows belong to: the usage id as text (course-scoped in the LMS)."""
         return str(self.scope_ids.usage_id)
 
+    def runtime_links(self, text: str) -> str:
+        return course_links.runtime_links(self, text)
+
+    def with_runtime_links(self, data: dict) -> dict:
+        """JSON-ready `data` with its links as the runtime serves them (for `student_view_data`)."""
+        return json.loads(self.runtime_links(json.dumps(data)))
+
     def is_staff(self) -> bool:
         flag = self._current_user_attribute("edx-platform.user_is_staff")
         if flag is not None:
@@ -75,18 +87,21 @@ class LearnerBlockMixin:
         return json_reply(404, {"error": self.ugettext("There is no such action here.")})
 
 
-def learner_fragment(kind: str, label: str, css: str, javascript: str, init_function: str, arguments: dict) -> Fragment:
+def learner_fragment(kind: str, label: str, css: str, javascript: str, init_function: str, arguments: dict,
+                     links=None) -> Fragment:
     """A block's learner view: a region labelled `label` holding `.rpt-KIND-body` (filled by the
     block's script) and `.rpt-KIND-status`, a polite live region for announcements; the shared
     browser helpers load before the block's own script. `arguments` travel as script-safe JSON text
-    (`script_safe_json`); the script gets them back with `RptBlockKit.unpack(init)`."""
+    (`script_safe_json`), passed through `links` (the block's `runtime_links`) when given; the script
+    gets them back with `RptBlockKit.unpack(init)`."""
     fragment = Fragment(
         f'<div class="rpt-{kind}" role="region" aria-label="{escape(label)}"><div class="rpt-{kind}-body"></div>'
         f'<div class="rpt-{kind}-status" role="status" aria-live="polite"></div></div>')
     fragment.add_css(css)
     fragment.add_javascript(SHARED_JAVASCRIPT)
     fragment.add_javascript(javascript)
-    fragment.initialize_js(init_function, {"rpt": script_safe_json(arguments)})
+    text = script_safe_json(arguments)
+    fragment.initialize_js(init_function, {"rpt": links(text) if links else text})
     return fragment
 
 

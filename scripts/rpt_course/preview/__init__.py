@@ -5,7 +5,7 @@ authoring command). `set_course_files` must be called before `django.setup()` in
 process; the preview's Django app reads the mapping back with `course_files` whenever the
 workbench (re)builds its scenarios and whenever a course static file is requested.
 
-Modules: `scenarios` (pure: OLX mapping -> workbench scenarios), `settings`, `apps`, `urls`
+Modules: `scenarios` (pure: OLX mapping -> workbench scenarios), `links` (the blocks' links), `settings`, `apps`, `urls`
 (Django wiring), `server` (start the workbench). This module imports no Django.
 """
 from __future__ import annotations

@@ -16,6 +16,10 @@ Contract of `course_scenarios(files)`:
   * an installed XBlock tag: the element copied unchanged (a pointer is replaced by its file);
   * any other tag: an `<html_demo>` with a visible note saying that the component is not installed.
 - Problems in the OLX (missing file, malformed XML, a DTD) raise `ProblemsFound`.
+
+`jump_targets(files)` maps each url_name to the scenario showing it and `preview_url(url, targets)`
+points one link into the preview, as the lessons' links are pointed; the preview's `replace_urls`
+service (`links.py`) does the same for the links the blocks make.
 """
 from __future__ import annotations
 
@@ -61,15 +65,30 @@ class _Unit:
 
 def course_scenarios(files: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
     """Return `(scenario_name, description, xml)` for every unit of the course in `files`, in course order."""
-    units = list(_units(files))
-    width = max(4, len(str(len(units))))
-    names = [f"{SCENARIO_PREFIX}.{number:0{width}d}" for number in range(1, len(units) + 1)]
-    components = [list(_components(files, unit)) for unit in units]
-    jump_targets = _jump_targets(units, components, names)
+    units, names, components = _walk(files)
+    targets = _jump_targets(units, names, components)
     return [
-        (name, DESCRIPTION_SEPARATOR.join(unit.titles), _scenario_xml(files, unit_components, jump_targets))
+        (name, DESCRIPTION_SEPARATOR.join(unit.titles), _scenario_xml(files, unit_components, targets))
         for name, unit, unit_components in zip(names, units, components)
     ]
+
+
+def jump_targets(files: Mapping[str, bytes]) -> dict[str, str]:
+    """url_name of every chapter, sequential, unit and component of the course in `files` -> the
+    name of the first scenario showing it (what `/jump_to_id/URL_NAME` links are pointed at)."""
+    return _jump_targets(*_walk(files))
+
+
+def preview_url(url: str, targets: Mapping[str, str]) -> str:
+    """`url` as the preview serves it: `/static/NAME` -> the preview's static route;
+    `/jump_to_id/X` (with any query or fragment) -> the scenario page showing X, for X in `targets`
+    (`jump_targets`); any other URL unchanged."""
+    if url.startswith(_STATIC_LINK):
+        return COURSE_STATIC_URL + url[len(_STATIC_LINK):]
+    jump = _JUMP_LINK.fullmatch(url)
+    if jump and jump["url_name"] in targets:
+        return scenario_url(targets[jump["url_name"]]) + (jump["rest"] or "")
+    return url
 
 
 def scenario_url(scenario_name: str) -> str:
@@ -145,7 +164,15 @@ def _title(element: etree._Element) -> str:
     return element.get("display_name") or element.get("url_name") or element.tag
 
 
-def _jump_targets(units: list[_Unit], components: list[list[Component]], names: list[str]) -> dict[str, str]:
+def _walk(files: Mapping[str, bytes]) -> tuple[list[_Unit], list[str], list[list[Component]]]:
+    """The units of the course in order, their scenario names and their components."""
+    units = list(_units(files))
+    width = max(4, len(str(len(units))))
+    names = [f"{SCENARIO_PREFIX}.{number:0{width}d}" for number in range(1, len(units) + 1)]
+    return units, names, [list(_components(files, unit)) for unit in units]
+
+
+def _jump_targets(units: list[_Unit], names: list[str], components: list[list[Component]]) -> dict[str, str]:
     """url_name of every chapter, sequential, vertical and component -> first scenario showing it."""
     targets: dict[str, str] = {}
     for name, unit, unit_components in zip(names, units, components):
@@ -160,11 +187,11 @@ def _jump_targets(units: list[_Unit], components: list[list[Component]], names: 
 # ---- building one scenario ----------------------------------------------------------------------
 
 
-def _scenario_xml(files: Mapping[str, bytes], components: list[Component], jump_targets: Mapping[str, str]) -> str:
+def _scenario_xml(files: Mapping[str, bytes], components: list[Component], targets: Mapping[str, str]) -> str:
     vertical_demo = etree.Element("vertical_demo")
     for element, path in components:
         if element.tag == "html":
-            vertical_demo.append(_point_links_and_escape(_html_body(files, element, path), jump_targets))
+            vertical_demo.append(_point_links_and_escape(_html_body(files, element, path), targets))
         elif xblock_installed(element.tag):
             vertical_demo.append(_detached_copy(element))
         else:
@@ -187,27 +214,17 @@ def _html_body(files: Mapping[str, bytes], element: etree._Element, path: str) -
     return _parse(files, body_path, wrap_in="html_demo")
 
 
-def _point_links_and_escape(body: etree._Element, jump_targets: Mapping[str, str]) -> etree._Element:
+def _point_links_and_escape(body: etree._Element, targets: Mapping[str, str]) -> etree._Element:
     """Point the links of an `<html_demo>` body into the preview, then double its `$` (in place)."""
     for node in body.iter(etree.Element):
         for attribute, value in node.attrib.items():
             local_name = etree.QName(attribute).localname
             if local_name in _LINK_ATTRIBUTES:
-                node.set(attribute, _preview_url(value, jump_targets))
+                node.set(attribute, preview_url(value, targets))
             elif local_name == "srcset":
-                node.set(attribute, ", ".join(_preview_url(part.strip(), jump_targets) for part in value.split(",")))
+                node.set(attribute, ", ".join(preview_url(part.strip(), targets) for part in value.split(",")))
     _double_dollars(body)
     return body
-
-
-def _preview_url(url: str, jump_targets: Mapping[str, str]) -> str:
-    """`/static/NAME` -> the preview's static route; `/jump_to_id/X` -> the scenario showing X."""
-    if url.startswith(_STATIC_LINK):
-        return COURSE_STATIC_URL + url[len(_STATIC_LINK):]
-    jump = _JUMP_LINK.fullmatch(url)
-    if jump and jump["url_name"] in jump_targets:
-        return scenario_url(jump_targets[jump["url_name"]]) + (jump["rest"] or "")
-    return url
 
 
 def _double_dollars(root: etree._Element) -> None:

@@ -24,6 +24,8 @@
   static files next to the workbench's own routes.
 - The user service also gives the Open edX attributes our blocks read (`preview/users.py`):
   `?student=staff` previews as course staff.
+- A `replace_urls` service, as the LMS gives blocks (`preview/links.py`): the links our blocks make
+  to other units (`/jump_to_id/URL_NAME`) lead to the scenario page of the unit that holds it.
 - `SECRET_KEY` is the preview's own, made once per state folder (`secret_key` in it): the workbench's
   is public, and it keys the quiz's stand-in ids.
 - Only loopback host names are accepted in the Host header (`ALLOWED_HOSTS`), plus
@@ -114,4 +116,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "rpt_xblocks.records", "rpt_course.preview.ap
 
 ROOT_URLCONF = "rpt_course.preview.urls"
 
-WORKBENCH = {**WORKBENCH, "services": {**WORKBENCH["services"], "user": "rpt_course.preview.users.PreviewUserService"}}
+WORKBENCH = {**WORKBENCH, "services": {**WORKBENCH["services"], "user": "rpt_course.preview.users.PreviewUserService",
+                                        "replace_urls": "rpt_course.preview.links.PreviewReplaceURLService"}}

@@ -73,7 +73,7 @@ def _fields_from_element(element) -> tuple[dict, list[str]]:
     return fields, problems
 
 
-@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
+@XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
 class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A dosimetry calculation taught one step at a time, graded on the server."""
@@ -146,11 +146,11 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
     def student_view(self, context=None):  # pylint: disable=unused-argument
         return learner_fragment("walkthrough", self.display_name, _resource("static/walkthrough.css"),
                                 _resource("static/walkthrough.js"), "RptWalkthroughBlock",
-                                {"state": self._state(), "labels": self._labels()})
+                                {"state": self._state(), "labels": self._labels()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's numbers and current step, no reference values ahead."""
-        return self._state()
+        return self.with_runtime_links(self._state())
 
     # ---- handlers ------------------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submi
 (`pool.py`), policies (`policy.py`), item analysis (`item_totals.py`, `analysis.py`) and what the
 browser may see (`learner_view.py`) are plain functions. A submission claims its attempt by
 inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
-handler validates its input and stores nothing before it has accepted it.
+handler validates its input and stores nothing before it has accepted it. "Review the lesson" links
+(`teaches_url`) come from the runtime (`course_links.lesson_url`), as do the links in the questions'
+text (`LearnerBlockMixin.runtime_links`): in the view, the mobile data and handler replies alike.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from xblock.fields import Boolean, Float, Integer, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from rpt_xblocks.content_fields import ContentList
+from rpt_xblocks.course_links import lesson_url
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio, submissions
@@ -33,7 +36,7 @@ def _resource(name: str) -> str:
     return resources.files("rpt_xblocks.quiz").joinpath(name).read_text("utf-8")
 
 
-@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
+@XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
 class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
@@ -122,7 +125,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         situation = self._situation(seed_key, standing)
         state = learner_view.learner_state(
             drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
-            jump_url=lambda url_name: f"/jump_to_id/{url_name}")
+            jump_url=lambda url_name: lesson_url(self, url_name))
         state["can_reset"] = (bool(situation.answers) and state["attempts_left"] != 0
                               and not self._all_correct(situation.results))
         state["can_submit"] = not situation.answers and state["attempts_left"] != 0
@@ -154,15 +157,15 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         """The quiz: a labelled region that quiz.js fills from the learner's public state."""
         return learner_fragment("quiz", self.display_name, _resource("static/quiz.css"), _resource("static/quiz.js"),
                                 "RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
-                                                 "staff": self.is_staff()})
+                                                 "staff": self.is_staff()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: the learner's questions without answers or feedback (see learner_view)."""
         state = self._learner_state()
-        return {"title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
-                "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices",
-                                                                     "items", "unit_hint", "hint_count")}
-                              for q in state["questions"]]}
+        return self.with_runtime_links({
+            "title": state["title"], "max_attempts": self.max_attempts, "weight": self.weight,
+            "questions": [{k: v for k, v in q.items() if k in ("id", "type", "prompt", "choices", "items", "unit_hint",
+                                                                 "hint_count")} for q in state["questions"]]})
 
     # ---- handlers ------------------------------------------------------------------------------
 

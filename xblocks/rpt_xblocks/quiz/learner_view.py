@@ -6,6 +6,10 @@ shuffled for that learner, their last answers, and only what the policy allows: 
 status and the feedback of the options they chose only when correctness is visible; the answer key
 and explanations only when the answer is visible.
 Nothing about which option is correct leaves through any other field. Text is sanitized here.
+A question's `teaches_url` (shown when it was not answered correctly, and with the revealed answer)
+is `jump_url(question.teaches)`: the block passes the runtime's link to that unit
+(`course_links.lesson_url`: course-scoped in the LMS, the unit's page in the preview); this module
+makes no URL itself.
 
 Choice and step ids never leave as the authors wrote them: every id keyed to an answer (choices,
 steps, the saved answers shown again, the revealed answer key and its feedback keys) is the

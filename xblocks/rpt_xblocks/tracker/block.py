@@ -54,7 +54,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-@XBlock.wants("user", "studio_user_permissions")  # olx_block.may_edit
+@XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
 class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBlock):
     """Training, supervised work and cases logged against 10 CFR Part 35; preceptors verify."""
@@ -163,11 +163,13 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
         return learner_fragment("tracker", self.display_name, _resource("static/tracker.css"),
                                 _resource("static/tracker.js"), "RptTrackerBlock",
                                 {"state": self._state(), "labels": labels(self.ugettext),
-                                 "vocabulary": vocabulary(self.ugettext, self.requirement_sets())})
+                                 "vocabulary": vocabulary(self.ugettext, self.requirement_sets())},
+                                links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """For the mobile app: this learner's entries, progress and trail (and, for staff, the queue)."""
-        return {**self._state(), "vocabulary": vocabulary(self.ugettext, self.requirement_sets())}
+        return self.with_runtime_links({**self._state(),
+                                        "vocabulary": vocabulary(self.ugettext, self.requirement_sets())})
 
     # ---- learner handlers ----------------------------------------------------------------------
 
