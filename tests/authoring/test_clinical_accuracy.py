@@ -182,3 +182,11 @@ def test_i131_instructions_step_accepts_the_guides_rounded_7_mci():
         assert check_numeric(published, expected, "mCi", step.tolerance).correct, published
     for wrong in ("8 mCi", "33 mCi", "5.9 mCi"):
         assert not check_numeric(wrong, expected, "mCi", step.tolerance).correct, wrong
+
+
+def test_confinement_lesson_allows_a_room_shared_with_another_patient_who_cannot_be_released():
+    """10 CFR 35.315: a private room with a private sanitary facility, or a room shared with another
+    patient who also cannot be released (rpt-facts.md, patients who cannot be released)."""
+    text = " ".join((CONTENT / "patient_release" / "lessons" / "release-records-and-confinement.md")
+                    .read_text("utf-8").split())
+    assert "private room with a private sanitary facility**, or a room shared with another patient who also cannot be released" in text
