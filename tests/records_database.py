@@ -79,8 +79,6 @@ def _dependency_order(models: list) -> list:
 
 
 def snapshot() -> dict:
-    """Every row of every records table, as plain values (to show that a refused request wrote nothing)."""
-    from django.apps import apps
-
-    return {model.__name__: sorted((tuple(sorted(row.items())) for row in model.objects.values()), key=repr)
-            for model in apps.get_app_config("rpt_records").get_models()}
+    """Every row of every records table (`rows()`), as comparable values: to show that a refused
+    request wrote nothing."""
+    return {table: [tuple(sorted(row.items())) for row in table_rows] for table, table_rows in rows().items()}

@@ -10,8 +10,8 @@ The audit trail is ordered by `seq`, a per-learner counter on the learner's row:
 its own 'added' event, every other event (deletion, plan, decision) an audit row.
 
 - `change(block, learner, name, edit, measure)`: lock (making the learner's row on first use),
-  load their entries, run `edit(owner, rows)` — which queues new rows on `owner.to_insert` or marks
-  existing ones (keeping `rows` in step), or raises to refuse, leaving nothing written — then
+  load their entries, run `edit(pending)` — which queues new rows on the `Pending` change or marks
+  existing ones (keeping `pending.rows` in step), or raises to refuse, leaving nothing written — then
   recompute what the learner meets with `measure(entries, plan, statuses)` (a callable that returns
   the block's `Progress`) and write the learner's row, the queued rows and the met rows. One
   transaction, one commit. Returns `(Records, Progress, reported)`.
@@ -30,6 +30,7 @@ its own 'added' event, every other event (deletion, plan, decision) an audit row
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 import uuid
 from datetime import datetime, timezone
 from typing import Callable, NamedTuple
@@ -140,21 +141,36 @@ def _store_met(owner: TrackerLearner, had: list[str]) -> None:
 OWNER_FIELDS = ["name", "plan", "logged", "entries_made", "trail_length", "completion_reported", "met"]
 
 
-def _save(owner: TrackerLearner, made: bool, had_met: list[str]) -> None:
-    """Write what a change left in memory: the learner's row (inserted when `made`: another request
-    that made it first raises `_MadeElsewhere`), then the rows the edit queued (`owner.to_insert`,
-    in order), then the met rows (from `had_met` to `owner.met`)."""
-    if made:
+@dataclass
+class Pending:
+    """One change to one learner's records, in memory until `_save` writes it: the learner's row
+    (`made`: not in the database yet), their entry rows (`rows`, new ones appended), the rows to
+    insert after the learner's (`new`, in order: an entry before the audit event naming it), the
+    audit events among them (`events`), and the requirements the met rows hold now (`had_met`)."""
+
+    owner: TrackerLearner
+    made: bool
+    rows: list
+    new: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    had_met: list = field(default_factory=list)
+
+
+def _save(pending: Pending) -> None:
+    """Write `pending`: the learner's row (inserted when `made`: another request that made it first
+    raises `_MadeElsewhere`), then the new rows, then the met rows (from `had_met` to `owner.met`)."""
+    owner = pending.owner
+    if pending.made:
         try:
             owner.save(force_insert=True)
         except IntegrityError:
             raise _MadeElsewhere() from None
     else:
         owner.save(update_fields=OWNER_FIELDS)
-    for row in owner.to_insert:
+    for row in pending.new:
         row.save(force_insert=True)
-    if owner.met != had_met:
-        _store_met(owner, had_met)
+    if owner.met != pending.had_met:
+        _store_met(owner, pending.had_met)
 
 
 class _MadeElsewhere(Exception):
@@ -213,15 +229,15 @@ def _change(block: str, learner: str, name: str, edit: Callable, measure: Callab
     with transaction.atomic():
         owner, made = _locked_owner(block, learner, name)
         rows = [] if made else _entry_rows(owner)  # a learner new this moment has no entries yet
-        owner.to_insert, owner.events_made, had_met = [], [], list(owner.met)
+        pending = Pending(owner, made, rows, had_met=list(owner.met))
         if name:
             owner.name = name[:255]
-        edit(owner, rows)
+        edit(pending)
         measured, entries, decisions = _remeasure(owner, rows, measure)
         reported = owner.completion_reported != measured.fraction
         owner.completion_reported = measured.fraction
-        _save(owner, made, had_met)
-        audit = _audit_data(owner, rows, owner.events_made if made else None)
+        _save(pending)
+        audit = _audit_data(owner, rows, pending.events if made else None)
     return Records(owner, entries, audit, decisions), measured, reported
 
 
@@ -231,19 +247,21 @@ def report_completion(owner: TrackerLearner, fraction: float) -> bool:
                 .update(completion_reported=fraction))
 
 
-def _audit(owner: TrackerLearner, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
+def _audit(pending: Pending, by: str, action: str, entry: TrackerEntry | None = None, **detail) -> None:
     """Queue an audit event (`_save` inserts it, after the rows queued before it)."""
+    owner = pending.owner
     event = TrackerAuditEvent(owner=owner, seq=_next_seq(owner), at=_now(), by=by[:255], action=action, entry=entry,
                               detail=detail)
-    owner.to_insert.append(event)
-    owner.events_made.append(event)
+    pending.new.append(event)
+    pending.events.append(event)
 
 
 def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int) -> Callable:
     """The edit that adds one entry (see `change`); `client_id` None makes a fresh one (no resend safety)."""
     client_id = client_id or uuid.uuid4().hex
 
-    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:
+    def edit(pending: Pending) -> None:
+        owner, rows = pending.owner, pending.rows
         if any(row.client_id == client_id for row in rows):
             return  # the same entry sent again: it is already there
         if owner.entries_made >= limit:
@@ -253,7 +271,7 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
             block=owner.block, owner=owner, number=number, seq=_next_seq(owner), by=by[:255], client_id=client_id,
             kind=kind, fields=fields, supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
         row.standing = None  # no decision yet
-        owner.to_insert.append(row)  # `_save` inserts it, after the learner's row
+        pending.new.append(row)  # `_save` inserts it, after the learner's row
         rows.append(row)
         owner.entries_made, owner.logged = number, True
     return edit
@@ -261,21 +279,21 @@ def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: in
 
 def delete_entry(entry_id: object, by: str) -> Callable:
     """The edit that marks one live entry deleted; Refused(404) when there is none with that id."""
-    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:
+    def edit(pending: Pending) -> None:
         number = _number(entry_id)
-        row = next((r for r in rows if r.number == number and r.deleted_at is None), None)
+        row = next((r for r in pending.rows if r.number == number and r.deleted_at is None), None)
         if row is None:
             raise Refused(404, "no_entry")
         row.deleted_at, row.awaiting = _now(), False
         TrackerEntry.objects.filter(pk=row.pk, deleted_at=None).update(deleted_at=row.deleted_at, awaiting=False)
-        _audit(owner, by, "deleted", row)
+        _audit(pending, by, "deleted", row)
     return edit
 
 
 def set_plan(plan: dict, by: str) -> Callable:
-    def edit(owner: TrackerLearner, rows: list[TrackerEntry]) -> None:  # pylint: disable=unused-argument
-        owner.plan = plan
-        _audit(owner, by, "plan", None, plan=plan)
+    def edit(pending: Pending) -> None:
+        pending.owner.plan = plan
+        _audit(pending, by, "plan", None, plan=plan)
     return edit
 
 
@@ -303,17 +321,18 @@ def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, en
                 owner = TrackerLearner.objects.select_for_update().get(block=block, learner=learner)
             except TrackerLearner.DoesNotExist:
                 raise Refused(404, "no_entry") from None
-            row = TrackerEntry.objects.filter(owner=owner, number=number, deleted_at=None).first()
-            if row is None or EntryDecision.objects.filter(entry=row).exists():
+            # awaiting: live and undecided (the one-to-one decision is the database's own guard)
+            row = TrackerEntry.objects.filter(owner=owner, number=number, awaiting=True).first()
+            if row is None:
                 raise Refused(404, "no_entry")
             EntryDecision.objects.create(entry=row, learner=learner, preceptor=preceptor,
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
                                          at=_now())
             TrackerEntry.objects.filter(pk=row.pk, awaiting=True).update(awaiting=False)
-            owner.to_insert, owner.events_made, had_met = [], [], list(owner.met)
-            _audit(owner, preceptor_name, decision, row, comment=comment)
-            _remeasure(owner, _entry_rows(owner), measure)
-            _save(owner, False, had_met)
+            pending = Pending(owner, False, _entry_rows(owner), had_met=list(owner.met))
+            _audit(pending, preceptor_name, decision, row, comment=comment)
+            _remeasure(owner, pending.rows, measure)
+            _save(pending)
     except IntegrityError:
         raise Refused(404, "no_entry") from None  # decided by another preceptor at the same moment
 
