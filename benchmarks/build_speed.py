@@ -11,7 +11,7 @@ course, a new sentence each run; the lesson is restored right after, so that eve
 the floor see the generated course). One untimed build fills the cache first, and its archive must
 be byte-identical to the cold builds' (`cache_identical`). The
 packs the same OLX tree (the build's archive unpacked into a folder) with nothing but tarfile and
-gzip at the settings of scripts/rpt_course/archive.py (sorted members with folders, PAX, mtime 0,
+gzip at the settings of scripts/rpt_course/archive/write.py (sorted members with folders, PAX, mtime 0,
 owner 0, modes 644/755, gzip level 9 without name or time, fsync, rename), reading one file at a
 time and holding only the sorted list of names, and checks that its archive is byte-identical to
 the build's. Returns per size: the course's shape, summaries of time
@@ -33,7 +33,7 @@ from benchmarks.child import rss_kb, run_child
 from benchmarks.generate_course import generate_course
 from benchmarks.stats import ratio, summary
 
-COMPRESS_LEVEL = 9  # scripts/rpt_course/archive.py: COMPRESS_LEVEL
+COMPRESS_LEVEL = 9  # scripts/rpt_course/archive/write.py: COMPRESS_LEVEL
 FILE_MODE, DIR_MODE = 0o644, 0o755
 
 
@@ -75,7 +75,7 @@ def child_build(content: str, out: str, cache: str = "") -> dict:
 
 def _tree_names(tree: Path) -> list[str]:
     """Every folder and file under `tree` as an archive name, in archive order (one sorted list of
-    strings: archive.py sorts whole names, which a directory-by-directory walk would not reproduce)."""
+    strings: archive/write.py sorts whole names, which a directory-by-directory walk would not reproduce)."""
     names = []
     for folder, folders, files in os.walk(tree):
         relative = os.path.relpath(folder, tree)
@@ -86,7 +86,7 @@ def _tree_names(tree: Path) -> list[str]:
 
 
 def pack_tree(tree: Path, target: Path) -> None:
-    """The floor: tar.gz every file under `tree` into `target` at archive.py's settings, one file at a
+    """The floor: tar.gz every file under `tree` into `target` at archive/write.py's settings, one file at a
     time (tarfile's list of written members is emptied after each, which changes no byte)."""
     import gzip
 

@@ -21,24 +21,24 @@ from pathlib import Path
 BUILD_PHASES = [
     ("load content (YAML, schemas, model)", "rpt_course/content.py", "load_course"),
     ("render lesson Markdown and check links", "rpt_course/build.py", "lessons"),
-    ("compile quizzes", "rpt_course/quizzes.py", "compile_quiz"),
-    ("compile walkthroughs", "rpt_course/walkthroughs.py", "compile_walkthrough"),
-    ("draw figures", "rpt_course/figures.py", "compile_figure"),
+    ("compile quizzes", "rpt_course/compile/quizzes.py", "compile_quiz"),
+    ("compile walkthroughs", "rpt_course/compile/walkthroughs.py", "compile_walkthrough"),
+    ("draw figures", "rpt_course/compile/figures.py", "compile_figure"),
     ("load the source list", "rpt_course/sources.py", "load_sources"),
     ("check citations against it", "rpt_course/sources.py", "citation_problems"),
-    ("write OLX (olx.py)", "rpt_course/olx.py", "olx_files"),
-    ("check OLX (olx_checks.py)", "rpt_course/olx_checks.py", "olx_problems"),
-    ("pack and write the archive (archive.py)", "rpt_course/archive.py", "write_archive"),
+    ("write OLX (olx.py)", "rpt_course/compile/olx.py", "olx_files"),
+    ("check OLX (olx_checks.py)", "rpt_course/checks/olx_checks.py", "olx_problems"),
+    ("pack and write the archive (archive/write.py)", "rpt_course/archive/write.py", "write_archive"),
 ]
 # Inside every Markdown rendering (lessons, and quiz and walkthrough texts).
 RENDER_PARTS = [
-    ("all Markdown rendering (lessons.render_lesson)", "rpt_course/lessons.py", "render_lesson"),
-    ("Markdown to HTML (python-markdown)", "rpt_course/lessons.py", "_markdown_to_html"),
+    ("all Markdown rendering (lessons.render_lesson)", "rpt_course/compile/lessons.py", "render_lesson"),
+    ("Markdown to HTML (python-markdown)", "rpt_course/compile/lessons.py", "_markdown_to_html"),
     ("of which: a new markdown.Markdown per text", "markdown/core.py", "__init__"),
     ("sanitize (bleach, html5lib)", "rpt_xblocks/sanitizing.py", "sanitize_once"),
     ("of which: a new bleach Cleaner per text", "bleach/sanitizer.py", "__init__"),
-    ("to XHTML (lxml re-parse)", "rpt_course/lessons.py", "to_xhtml"),
-    ("markup problems (lxml re-parse)", "rpt_course/lessons.py", "markup_problems"),
+    ("to XHTML (lxml re-parse)", "rpt_course/compile/lessons.py", "to_xhtml"),
+    ("markup problems (lxml re-parse)", "rpt_course/compile/lessons.py", "markup_problems"),
     ("YAML with line numbers (yaml_source.load_yaml)", "rpt_xblocks/author_input/yaml_source.py", "load_yaml"),
     ("schema checks (jsonschema)", "rpt_xblocks/author_input/schema_check.py", "schema_problems"),
     ("gzip level 9 (zlib compress)", "~", "<method 'compress' of 'zlib.Compress' objects>"),
@@ -85,10 +85,10 @@ def _memory_build(content: str, out: str) -> dict:
     tracemalloc, with a snapshot once the OLX is complete."""
     import tracemalloc
 
-    from rpt_course.archive import write_archive
+    from rpt_course.archive.write import write_archive
     from rpt_course.build import build_files
-    from rpt_course.olx_checks import olx_problems
-    from rpt_course.staging import staging_folder
+    from rpt_course.checks.olx_checks import olx_problems
+    from rpt_course.archive.staging import staging_folder
 
     from rpt_xblocks import sanitizing
 

@@ -294,7 +294,7 @@ def render(results: dict) -> str:
         "(one untimed build before the runs, whose archive must be byte-identical to the cold builds'), and one lesson "
         "in the middle of the course has a new sentence appended before each run (restored after it, so that the cold "
         "builds and the floor see the generated course). The **floor** packs the same OLX tree (the build's archive unpacked into a "
-        "folder) with only `tarfile` and `gzip` at the settings of `scripts/rpt_course/archive.py` (sorted members with "
+        "folder) with only `tarfile` and `gzip` at the settings of `scripts/rpt_course/archive/write.py` (sorted members with "
         "folders, PAX, mtime 0, owner 0, modes 644/755, gzip level 9 without name or time, fsync, rename, sha256), and its "
         "archive must be byte-identical to the build's. Each run is a fresh process; cold build, floor and warm rebuild "
         f"rotate which goes first; {s['repeat']} run(s) of each per size below 10,000 units, {s['repeat_large']} from "
@@ -331,7 +331,7 @@ def render(results: dict) -> str:
         "fresh processes, of `validate_archive` (`rpt-course validate ARCHIVE`: guarded unpacking, our OLX checks, "
         "olxcleaner), with the untrusted-archive member cap raised if this archive exceeds it and nothing else changed, and "
         "of olxcleaner alone (`olxcleaner.validate(course, steps=8, allowed_xblocks=OLX_TAGS)`, as "
-        "`scripts/rpt_course/olxcleaner_check.py` calls it) on the archive already unpacked; if the cap had to be raised, "
+        "`scripts/rpt_course/checks/olxcleaner_check.py` calls it) on the archive already unpacked; if the cap had to be raised, "
         "one more run of `validate_archive` exactly as shipped shows what an author gets.")
     add(f"- **Profiles and what-ifs.** cProfile of a whole cold build of {units(rec['profile_units'])} units "
         "(`--no-cache --jobs 1`: every text rendered, all in its own process; shares are of the profiled time), "
@@ -672,7 +672,7 @@ def _advice(out: list[str], results: dict, rec: dict) -> None:
         "of the build (measured; moot after recommendation 1).")
     add(f"- *Shipped:* **not rendering again what did not change**: each text's XHTML, markup problems and links are "
         "cached on disk by the hash of its text, anchor prefix and the renderer's code and library versions "
-        f"(`scripts/rpt_course/render_cache.py`). The warm rebuild above skips about {pct(rec['render_share'])} of a "
+        f"(`scripts/rpt_course/caches/render_cache.py`). The warm rebuild above skips about {pct(rec['render_share'])} of a "
         f"cold build: {times(at['warm_ratio'])} the floor instead of {times(at['ratio'])}.")
     if results["validate"]["as_shipped"]["problem_count"]:
         add("- **`validate` on large courses**: the untrusted-archive member cap refuses archives our own build writes "

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def rendered_texts(content_dir: Path) -> list[tuple[str, str]]:
     """Every distinct (Markdown text, anchor prefix) that a build of `content_dir` renders, in order."""
-    from rpt_course import lessons
+    from rpt_course.compile import lessons
     from rpt_course.build import build_files
 
     seen: list[tuple[str, str]] = []
@@ -41,7 +41,7 @@ def rendered_texts(content_dir: Path) -> list[tuple[str, str]]:
 
 
 def _side_by_side(texts: list[tuple[str, str]], rounds: int) -> dict:
-    from rpt_course import lessons
+    from rpt_course.compile import lessons
     from rpt_xblocks.plainly_allowed import is_plainly_allowed
     from rpt_xblocks.sanitizing import new_cleaner, sanitize_once
 

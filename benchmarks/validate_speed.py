@@ -4,7 +4,7 @@ Contract: `measure_validate(archive, tree, repeat, members)` runs, `repeat` time
 first, each in a fresh process: `validate_archive` with the guard's member cap raised just enough for
 this archive (everything else as shipped: the untrusted unpacking, our OLX checks, olxcleaner) and
 olxcleaner alone (`olxcleaner.validate(tree/course, steps=8, allowed_xblocks=OLX_TAGS)`, as
-scripts/rpt_course/olxcleaner_check.py calls it) on the archive already unpacked. Returns the
+scripts/rpt_course/checks/olxcleaner_check.py calls it) on the archive already unpacked. Returns the
 summaries of time and memory and the ratio validate/olxcleaner, and `as_shipped`: what
 `validate_archive` exactly as shipped does with this archive (when the archive has more members than
 the guard's cap, one more run without the raised cap, whose refusal this reports).
@@ -21,7 +21,8 @@ from benchmarks.stats import ratio, summary
 def child_validate(archive: str, max_members: str) -> dict:
     import functools
 
-    from rpt_course import untrusted_archive, validate
+    from rpt_course.archive import untrusted as untrusted_archive
+    from rpt_course.checks import validate
 
     if int(max_members) > untrusted_archive.MAX_MEMBERS:  # the only change: the member cap, so a large course is read at all
         validate.unpack_untrusted = functools.partial(untrusted_archive.unpack_untrusted, max_members=int(max_members))
@@ -52,7 +53,7 @@ def _memory(runs: list[dict]) -> dict:
 
 def measure_validate(archive: Path, tree: Path, repeat: int, members: int, log=print) -> dict:
     """`members`: the archive's member count (files and folders), to raise the cap just past it."""
-    from rpt_course.untrusted_archive import MAX_MEMBERS
+    from rpt_course.archive.untrusted import MAX_MEMBERS
 
     over_cap = members > MAX_MEMBERS
     log(f"validate: {archive.name}, {repeat} run(s) each of validate and olxcleaner"

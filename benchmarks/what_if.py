@@ -46,7 +46,7 @@ def build_what_ifs(content_dir: Path, sample: int = 100, rounds: int = 7) -> dic
     import markdown
     from bleach.css_sanitizer import CSSSanitizer
 
-    from rpt_course import lessons
+    from rpt_course.compile import lessons
     from rpt_xblocks import sanitizing
 
     texts = [p.read_text("utf-8") for p in sorted(Path(content_dir).glob("*/lessons/*.md"))[:sample]]

@@ -5,7 +5,7 @@ Contract: `build_files(content_dir, overrides, progress, cache, workers, staging
 author mistake (`path:line`). Without `staging` the files are a dict in memory and the build writes
 nothing but the build cache; with a `staging` folder (empty, the caller's to remove) the rendered
 lessons and the OLX files are written there as they are made and `files` is a `StagedFiles` that
-reads them back one at a time, so that memory does not grow with the OLX. archive.py packs the
+reads them back one at a time, so that memory does not grow with the OLX. archive/write.py packs the
 result. With a
 `BuildCache`, Markdown rendered by an earlier build is taken from it (a rendered text's markup
 problems are kept with it and reported again; links are checked against this build's course every
@@ -22,20 +22,20 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Callable
 
-from rpt_course import lessons
+from rpt_course.compile import lessons
 from rpt_course.content import Overrides, load_course
 from rpt_course.model import Course
-from rpt_course.olx import Pages, olx_files
+from rpt_course.compile.olx import Pages, olx_files
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_course.quizzes import compile_quiz
-from rpt_course.build_cache import BuildCache
-from rpt_course.render_cache import Rendered, RenderCache, render_text
+from rpt_course.compile.quizzes import compile_quiz
+from rpt_course.caches.build_cache import BuildCache
+from rpt_course.caches.render_cache import Rendered, RenderCache, render_text
 from rpt_course.render_pool import render_many, workers_for
-from rpt_course.staging import StagedFiles, StagedTexts
-from rpt_course.figures import compile_figure
+from rpt_course.archive.staging import StagedFiles, StagedTexts
+from rpt_course.compile.figures import compile_figure
 from rpt_course.sources import bibliography_xhtml, citation_problems, footnote_problems, load_sources
-from rpt_course.trackers import compile_tracker
-from rpt_course.walkthroughs import compile_walkthrough
+from rpt_course.compile.trackers import compile_tracker
+from rpt_course.compile.walkthroughs import compile_walkthrough
 from rpt_xblocks.author_input.text_files import read_author_text
 from rpt_xblocks.author_input.xml_characters import first_unstorable, line_of_offset
 

@@ -15,15 +15,15 @@ import os
 import sys
 from pathlib import Path
 
-from rpt_course.archive import write_archive
+from rpt_course.archive.write import write_archive
 from rpt_course.build import build_files
 from rpt_course.content import Overrides
 from rpt_course.model import Course
-from rpt_course.olx_checks import olx_problems
+from rpt_course.checks.olx_checks import olx_problems
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_course.build_cache import BuildCache
+from rpt_course.caches.build_cache import BuildCache
 from rpt_course.render_pool import default_workers
-from rpt_course.staging import Interrupted, staging_folder
+from rpt_course.archive.staging import Interrupted, staging_folder
 
 DEFAULT_CONTENT = "course_content"
 DEFAULT_OUT = "dist"
@@ -148,7 +148,7 @@ def _staged_build(args, content: Path, out: Path) -> int:
 
 
 def _validate(args) -> int:
-    from rpt_course.validate import validate_archive, validate_content
+    from rpt_course.checks.validate import validate_archive, validate_content
 
     source = Path(args.source)
     if source.is_dir():

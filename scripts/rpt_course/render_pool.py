@@ -22,7 +22,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
-from rpt_course.render_cache import Rendered, render_text
+from rpt_course.caches.render_cache import Rendered, render_text
 
 MIN_JOBS_PER_WORKER = 25  # below this, starting the workers costs more than it saves
 _CHUNK = 8  # texts sent to a worker at a time
@@ -75,6 +75,6 @@ def render_many(jobs: Iterable[Job], workers: int) -> Iterator[tuple[Job, Render
 def _worker_signals() -> None:
     """A worker ends at SIGTERM and leaves SIGINT (a terminal's Ctrl-C reaches every process of the
     group) to the build, which stops them: a forked worker would otherwise run the handlers the
-    build set for itself (staging.py)."""
+    build set for itself (archive/staging.py)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

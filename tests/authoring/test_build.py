@@ -8,7 +8,7 @@ import tarfile
 
 import olxcleaner
 
-from rpt_course import archive as archive_module
+from rpt_course.archive import write as archive_module
 from rpt_course.cli import main
 from rpt_xblocks import OLX_TAGS
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate_course import generate_course
-from rpt_course.archive import pack
+from rpt_course.archive.write import pack
 from rpt_course.build import build_files
 from rpt_xblocks.author_input.problems import ProblemsFound
-from rpt_course.build_cache import BuildCache
+from rpt_course.caches.build_cache import BuildCache
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "tests" / "fixtures" / "build_output.json"

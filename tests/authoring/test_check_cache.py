@@ -1,4 +1,4 @@
-"""Clean verdicts of the YAML checks kept in the build cache (scripts/rpt_course/check_cache.py): a
+"""Clean verdicts of the YAML checks kept in the build cache (scripts/rpt_course/caches/check_cache.py): a
 warm rebuild checks no unchanged YAML file again and builds the same files; a mistake written into
 a file found clean before is reported at its line on the next build, as without the cache; only
 clean verdicts are kept; an entry made by other checking code is not used (damaged and foreign
@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from rpt_course import check_cache
+from rpt_course.caches import check_cache
 from rpt_course.build import build_files
-from rpt_course.build_cache import BuildCache
+from rpt_course.caches.build_cache import BuildCache
 from rpt_course.course_schemas import course_schema
 from rpt_xblocks.author_input.problems import ProblemsFound
 from rpt_xblocks.author_input.schema_check import load_checked_yaml

@@ -1,4 +1,4 @@
-"""The build cache's fingerprints (scripts/rpt_course/code_fingerprint.py) cover what the cached
+"""The build cache's fingerprints (scripts/rpt_course/caches/code_fingerprint.py) cover what the cached
 computations depend on: the project modules are found by following imports, and running the
 computation on inputs that reach all its code loads no project module outside them and no library
 outside its `libraries` (checked in a fresh process, so that nothing else has loaded modules
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from rpt_course import code_fingerprint
-from rpt_course.check_cache import CHECKING
-from rpt_course.code_fingerprint import CodeFingerprint, digest, sources
-from rpt_course.render_cache import RENDERING
+from rpt_course.caches import code_fingerprint
+from rpt_course.caches.check_cache import CHECKING
+from rpt_course.caches.code_fingerprint import CodeFingerprint, digest, sources
+from rpt_course.caches.render_cache import RENDERING
 
 COURSE_CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
@@ -32,7 +32,7 @@ _TEXTS = [
 ]
 
 _RENDER = """
-    from rpt_course.render_cache import render_text
+    from rpt_course.caches.render_cache import render_text
     for text in json.loads(sys.argv[2]):
         render_text(text, "probe")
 """
@@ -43,9 +43,9 @@ _CHECK = """
     from pathlib import Path
     from rpt_xblocks.author_input.schema_check import load_checked_yaml
     from rpt_xblocks.dosimetry.scenario import scenario_errors, scenario_from_data
-    import rpt_course.check_cache
+    import rpt_course.caches.check_cache
     root, scratch = Path(sys.argv[2]), Path(sys.argv[3])
-    schemas = Path(rpt_course.check_cache.__file__).parent / "schema"
+    schemas = Path(rpt_course.caches.check_cache.__file__).parents[1] / "schema"
     kinds = {"quizzes": "quiz", "walkthroughs": "walkthrough", "figures": "figure", "trackers": "tracker"}
     files = []
     for path in sorted(root.rglob("*.yaml")):
@@ -114,13 +114,14 @@ def test_every_library_the_computation_loads_is_in_its_fingerprint(computation):
 
 
 def test_the_modules_are_found_without_being_listed():
-    assert {"rpt_course.render_cache", "rpt_course.lessons", "rpt_xblocks.sanitizing", "rpt_xblocks.safe_xml",
-            "rpt_xblocks.plainly_allowed", "rpt_course.code_fingerprint", "rpt_course", "rpt_xblocks"} \
+    assert {"rpt_course.caches.render_cache", "rpt_course.compile.lessons", "rpt_xblocks.sanitizing", "rpt_xblocks.safe_xml",
+            "rpt_xblocks.plainly_allowed", "rpt_course.caches.code_fingerprint", "rpt_course", "rpt_course.caches",
+            "rpt_course.compile", "rpt_xblocks"} \
         <= set(sources(RENDERING))
     assert "rpt_course.build" not in sources(RENDERING)  # only what rendering imports
-    assert {"rpt_course.check_cache", "rpt_xblocks.author_input.yaml_source", "rpt_xblocks.author_input.check_memo",
+    assert {"rpt_course.caches.check_cache", "rpt_xblocks.author_input.yaml_source", "rpt_xblocks.author_input.check_memo",
             "rpt_xblocks.dosimetry.formula", "rpt_xblocks.quantities"} <= set(sources(CHECKING))
-    assert "rpt_course.lessons" not in sources(CHECKING)
+    assert "rpt_course.compile.lessons" not in sources(CHECKING)
     assert len(digest(RENDERING)) == len(digest(CHECKING)) == 64 and digest(RENDERING) != digest(CHECKING)
 
 

@@ -1,4 +1,4 @@
-"""`rpt_course.confined_folder.ConfinedFolder`: files and folders land where named, under the root
+"""`rpt_course.archive.confined_folder.ConfinedFolder`: files and folders land where named, under the root
 only, with fixed modes; the descriptors it keeps are bounded and closed on leaving."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rpt_course import confined_folder
-from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
+from rpt_course.archive import confined_folder
+from rpt_course.archive.confined_folder import ConfinedFolder, OutsideRoot
 
 
 def _open_descriptors() -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from rpt_course.lessons import links, render_lesson
+from rpt_course.compile.lessons import links, render_lesson
 
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 

@@ -21,7 +21,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from benchmarks.generate_course import generate_course
 from benchmarks.sanitize_fast_path import rendered_texts
-from rpt_course import lessons
+from rpt_course.compile import lessons
 from rpt_xblocks.plainly_allowed import UNCHANGED_STYLES, is_plainly_allowed
 from rpt_xblocks.sanitizing import ALLOWED_TAGS, new_cleaner, sanitize_once
 

@@ -12,12 +12,13 @@ from dataclasses import replace
 
 import pytest
 
-from rpt_course import build as build_module, render_cache, render_pool
+from rpt_course import build as build_module, render_pool
+from rpt_course.caches import render_cache
 from rpt_course.build import build_files
 from rpt_course.cli import CACHE_ENV, main
 from rpt_xblocks.author_input.problems import ProblemsFound
-from rpt_course.build_cache import BuildCache
-from rpt_course.render_cache import render_text
+from rpt_course.caches.build_cache import BuildCache
+from rpt_course.caches.render_cache import render_text
 
 WELCOME = "intro/lessons/welcome.md"
 

@@ -14,7 +14,7 @@ import pytest
 from rpt_course import build as build_module
 from rpt_course.build import build_files
 from rpt_course.cli import main
-from rpt_course.staging import STAGING_PREFIX, StagedFiles, StagedTexts, staging_folder
+from rpt_course.archive.staging import STAGING_PREFIX, StagedFiles, StagedTexts, staging_folder
 
 
 def _digest(path):

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from rpt_course import untrusted_archive
-from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
-from rpt_course.untrusted_archive import unpack_untrusted
+from rpt_course.archive import untrusted as untrusted_archive
+from rpt_course.archive.confined_folder import ConfinedFolder, OutsideRoot
+from rpt_course.archive.untrusted import unpack_untrusted
 
 MiB = 2**20
 VICTIM = b"planted by the test; must never change\n"

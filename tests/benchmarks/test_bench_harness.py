@@ -162,7 +162,7 @@ def test_validate_ratio_and_what_ifs_come_from_this_run(run):
     phases = results["profile_build"]["phases"]["phases"]
     assert {p["phase"] for p in phases if p["calls"]} >= {"load content (YAML, schemas, model)",
                                                           "render lesson Markdown and check links",
-                                                          "pack and write the archive (archive.py)"}
+                                                          "pack and write the archive (archive/write.py)"}
     assert sum(p["share"] for p in phases) <= 1.0 + 1e-9
     assert "render lesson Markdown and check links" in page
 

@@ -88,3 +88,13 @@ def test_the_blocks_work_from_the_installed_copy(wheel, tmp_path):
     result = subprocess.run([sys.executable, "-c", USE_INSTALLED_COPY, str(target)], capture_output=True, text=True,
                             env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_wheel_carries_every_module_of_both_packages_and_no_other(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    modules = {p.relative_to(ROOT / root).as_posix() for root, package in (("xblocks", "rpt_xblocks"), ("scripts", "rpt_course"))
+               for p in (ROOT / root / package).rglob("*.py") if "__pycache__" not in p.parts}
+    assert {"rpt_course/archive/untrusted.py", "rpt_course/compile/lessons.py", "rpt_course/preview/server.py"} <= modules
+    packed = {n for n in names if n.endswith(".py") and n.startswith(("rpt_course/", "rpt_xblocks/"))}
+    assert packed == modules  # none missing, none left over (a stale build/lib/ from an older layout)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from rpt_course.archive import write_archive
+from rpt_course.archive.write import write_archive
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTOR = [sys.executable, "-c", "from tutor.commands.cli import main; main()"]

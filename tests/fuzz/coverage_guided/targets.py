@@ -36,7 +36,7 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "xblocks")]
 # Coverage is collected from our packages and the parsers they hand bytes to (instrumenting every
 # import, pint included, costs half a minute per run).
 with atheris.instrument_imports(include=["rpt_course", "rpt_xblocks", "tarfile", "gzip", "yaml"]):
-    from rpt_course.untrusted_archive import unpack_untrusted
+    from rpt_course.archive.untrusted import unpack_untrusted
     from rpt_xblocks.author_input import yaml_source
     from rpt_xblocks.author_input.yaml_source import load_yaml
     from rpt_xblocks.dosimetry.formula import Formula, FormulaError, evaluate

@@ -2,7 +2,7 @@
 
 Contract: a `CheckMemo` is given to a check (`schema_check.schema_problems`,
 `dosimetry.scenario.scenario_errors`) by a caller that keeps verdicts between runs (the authoring
-command: rpt_course.check_cache). `memo.check(name, inputs, run)` returns `run()`'s problems, or
+command: rpt_course.caches.check_cache). `memo.check(name, inputs, run)` returns `run()`'s problems, or
 `[]` without running it when the check `name` found the same `inputs` clean before. The check
 passes as `inputs` strings that together determine its verdict, besides its code. Without a memo
 (`checked(None, ...)`) the check simply runs; the problems are the same either way.

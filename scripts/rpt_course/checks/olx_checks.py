@@ -20,7 +20,7 @@ from lxml import etree
 
 from rpt_xblocks import safe_xml
 from rpt_course.dates import parse_date
-from rpt_course.lessons import JUMP_PREFIX, STATIC_PREFIX, links
+from rpt_course.compile.lessons import JUMP_PREFIX, STATIC_PREFIX, links
 from rpt_xblocks.author_input.problems import Problem
 from rpt_xblocks.quiz.bank import TAG as QUIZ_TAG
 

@@ -2,7 +2,7 @@
 
 Contract: `validate_content(dir, overrides)` and `validate_archive(path)` return the list of
 problems (empty means valid). Neither writes anything outside a temporary folder they delete; an
-archive is unpacked by `untrusted_archive` before any of its content is parsed.
+archive is unpacked by `archive.untrusted` before any of its content is parsed.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from rpt_course.build import build_files
 from rpt_course.content import Overrides
-from rpt_course.olx_checks import olx_problems, unsafe_xml
-from rpt_course.olxcleaner_check import olxcleaner_problems
+from rpt_course.checks.olx_checks import olx_problems, unsafe_xml
+from rpt_course.checks.olxcleaner_check import olxcleaner_problems
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
-from rpt_course.untrusted_archive import unpack_untrusted
+from rpt_course.archive.untrusted import unpack_untrusted
 
 BUILT_OLX = "(built OLX)"
 

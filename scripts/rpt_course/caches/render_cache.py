@@ -21,10 +21,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from rpt_course import lessons
-from rpt_course.code_fingerprint import CodeFingerprint, digest
+from rpt_course.compile import lessons
+from rpt_course.caches.code_fingerprint import CodeFingerprint, digest
 
-RENDERING = CodeFingerprint(entries=("rpt_course.render_cache",),
+RENDERING = CodeFingerprint(entries=("rpt_course.caches.render_cache",),
                             libraries=("Markdown", "pymdown-extensions", "bleach", "tinycss2", "webencodings", "lxml"))
 
 

@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from rpt_course.check_cache import CheckCache
-from rpt_course.render_cache import RenderCache
+from rpt_course.caches.check_cache import CheckCache
+from rpt_course.caches.render_cache import RenderCache
 
 ENTRY_SUFFIX = ".json"
 _TEMPORARY_PREFIX = ".partial-"

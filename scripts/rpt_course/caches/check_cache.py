@@ -21,10 +21,10 @@ import hashlib
 import json
 from typing import Callable
 
-from rpt_course.code_fingerprint import CodeFingerprint, digest
+from rpt_course.caches.code_fingerprint import CodeFingerprint, digest
 
 CHECKING = CodeFingerprint(
-    entries=("rpt_course.check_cache", "rpt_xblocks.author_input.schema_check", "rpt_xblocks.dosimetry.scenario"),
+    entries=("rpt_course.caches.check_cache", "rpt_xblocks.author_input.schema_check", "rpt_xblocks.dosimetry.scenario"),
     libraries=("jsonschema", "jsonschema-specifications", "referencing", "rpds-py", "attrs", "PyYAML",
                "idna", "Pint", "flexcache", "flexparser", "platformdirs", "typing_extensions", "numpy", "scipy",
                "simpleeval", "lxml"))

@@ -39,9 +39,9 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from rpt_course.confined_folder import ConfinedFolder, OutsideRoot
+from rpt_course.archive.confined_folder import ConfinedFolder, OutsideRoot
 from rpt_xblocks.author_input.problems import Problem
-from rpt_course.tar_header_guard import GuardedTarInfo, HeaderRefused
+from rpt_course.archive.tar_header_guard import GuardedTarInfo, HeaderRefused
 
 MAX_UNPACKED_BYTES = 512 * 2**20
 MAX_MEMBERS = 200_000  # a 10,000-unit course built by rpt-course has about 31,000; bytes are the real bound
