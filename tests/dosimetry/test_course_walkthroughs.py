@@ -37,7 +37,7 @@ LN2 = math.log(2)
 ILLUSTRATIVE = "illustrative value for this exercise"
 NEW_WALKTHROUGHS = ("do_lutathera_kidney_walkthrough", "do_pluvicto_decay_walkthrough",
                     "do_xofigo_volume_walkthrough", "rp_i131_instructions_walkthrough",
-                    "rp_i131_dose_rate_walkthrough")
+                    "rp_i131_dose_rate_walkthrough", "pr_i131_uptake_walkthrough")
 
 
 def test_every_new_walkthrough_is_shipped_and_cites_every_parameter():
