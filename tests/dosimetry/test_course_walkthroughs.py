@@ -11,7 +11,7 @@ from rpt_xblocks.dosimetry.scenario import expected_values, learner_parameters
 from rpt_xblocks.dosimetry.scenario_olx import scenario_from_xml
 from course_walkthroughs import course_walkthroughs
 from course_walkthroughs import expected as _expected
-from rpt_xblocks.quantities import check_numeric
+from rpt_xblocks.quantities import Quantity, check_numeric
 
 CONTENT = Path(__file__).resolve().parents[2] / "course_content"
 
@@ -131,3 +131,25 @@ def test_a_dose_rate_measured_at_2_m_is_compared_at_1_m():
     assert math.isclose(expected["rate_1m"].m_as("mrem/h"), 1.5 * 2 ** 2, rel_tol=1e-9)  # 6 mrem/h at 1 m
     assert math.isclose(expected["frac_release"], 6 / 7, rel_tol=1e-9)  # RG 8.39: 7 mrem/h at 1 m
     assert math.isclose(expected["frac_instr"], 6 / 2, rel_tol=1e-9)  # RG 8.39: 2 mrem/h at 1 m
+
+
+def test_y90_microsphere_constant_and_doses_by_hand():
+    # ICRP-107: T½ 64.10 h, mean β energy 932.9 keV per decay (reference sheet §4). The complete decay of
+    # 1 GBq: 1e9 /s × 64.10 × 3600 s / ln 2 decays × 932.9 keV × 1.602176634e-16 J/keV ≈ 49.76 J.
+    decays_per_gbq = 1e9 * 64.10 * 3600 / LN2
+    joules_per_gbq = decays_per_gbq * 932.9 * 1.602176634e-16
+    assert abs(joules_per_gbq - 49.76) < 0.01
+    scenario = course_walkthroughs()["tp_y90_liver_lung_walkthrough"]
+    parameters = learner_parameters(scenario, "any learner")
+    parameters.update(A_cal=Quantity(3, "GBq"), t=Quantity(48, "h"), LSF=0.08, M_liver=Quantity(1.5, "kg"))
+    values = expected_values(scenario, parameters)
+    decay = math.exp(-LN2 * 48 / 64.10)
+    assert math.isclose(values["K"].m_as("J"), joules_per_gbq, rel_tol=1e-9)
+    assert math.isclose(values["df"], decay, rel_tol=1e-9)
+    assert math.isclose(values["A_tx"].m_as("GBq"), 3 * decay, rel_tol=1e-9)
+    assert math.isclose(values["D_liver"].m_as("Gy"), joules_per_gbq * 3 * decay * 0.92 / 1.5, rel_tol=1e-9)
+    assert math.isclose(values["D_lung"].m_as("Gy"), joules_per_gbq * 3 * decay * 0.08 / 1.0, rel_tol=1e-9)
+    # every invented input says so, and the lung mass is not presented as a reference value
+    for parameter in scenario.parameters:
+        if parameter.ranged or parameter.name == "M_lung":
+            assert parameter.citation.startswith(ILLUSTRATIVE), parameter.name
