@@ -99,3 +99,11 @@ def test_every_teaching_module_of_the_course_states_3_to_8_objectives():
         if module.get("assessment"):
             continue
         assert 3 <= len(module.get("objectives", ())) <= 8, folder
+
+
+def test_the_objectives_id_is_taken_like_any_other(good_course, tmp_path, capsys):
+    text = _module_text(good_course).replace("          - id: decay_table\n", "          - id: intro_objectives\n", 1)
+    (good_course / MODULE).write_text(text, "utf-8")
+    line = text.splitlines().index("          - id: intro_objectives") + 1
+    code, err = _build(good_course, tmp_path, capsys)
+    assert code == 1 and f"intro/module.yaml:{line}: the id 'intro_objectives' is already used at intro/module.yaml:" in err, err
