@@ -214,7 +214,7 @@ def _checklist(lines: list[str], cited: list[dict]) -> list[str]:
         items.append(f"- [ ] **Literature and reference data** (medical physicist for physics and dosimetry data, "
                      f"Authorized User physician for clinical findings): each statement citing {works} says what "
                      "the source says (table or page), and a clinical threshold is not presented as a regulatory limit.")
-    if "exercise" in by_kind:
+    if "exercise" in by_kind or any("illustrative" in line.lower() for line in lines):
         items.append("- [ ] **Illustrative values** (medical physicist): values cited as illustrative or as this "
                      "course's method are labelled so where learners see them and are not used as clinical values.")
     figures = list(dict.fromkeys(name for line in lines for name in _FIGURE.findall(line)))
