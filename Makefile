@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps database-deps bench fuzz-deep
+.PHONY: run test build validate preview clean browser-deps database-deps bench fuzz-deep review-sheet
 
 # Debian's MariaDB server (tests/concurrency runs the preview against a private one) and the client
 # library and build tools mysqlclient compiles against; installed when missing, before the venv.
@@ -36,6 +36,10 @@ build: $(BIN)/.installed
 validate: build
 	$(BIN)/rpt-course validate $(CONTENT)
 	$(BIN)/rpt-course validate "$$(ls -t $(DIST)/*.tar.gz | head -n 1)"
+
+# docs/clinical-review.md: each lesson's sources and sign-offs, regenerated from the content
+review-sheet: $(BIN)/.installed
+	$(BIN)/python -m rpt_course.review_sheet $(CONTENT) -o docs/clinical-review.md
 
 preview: $(BIN)/.installed
 	$(BIN)/rpt-course preview $(CONTENT) --port $(PORT)

@@ -134,7 +134,10 @@ def _module(index: int, first_unit: int, count: int, module_dir: Path) -> tuple[
         (module_dir / "figures").mkdir()
         shutil.copyfile(FIXTURE / "intro" / "figures" / "lu177-decay.yaml", module_dir / "figures" / "lu177-decay.yaml")
 
-    lines = [f"id: {module_id}", f"title: Generated module {index}", "sections:"]
+    lines = [f"id: {module_id}", f"title: Generated module {index}", "objectives:",
+             *(f"  - {verb} the {topic} of generated module {index}" for verb, topic in
+               (("Explain", "decay law"), ("Calculate", "dosages"), ("Apply", "release rules"))),
+             "sections:"]
     numbers = list(range(first_unit, first_unit + count))
     sections = [numbers[i:i + UNITS_PER_SECTION] for i in range(0, len(numbers), UNITS_PER_SECTION)]
     for s_index, section in enumerate(sections, start=1):

@@ -33,6 +33,7 @@ from rpt_course.caches.render_cache import Rendered, RenderCache, render_text
 from rpt_course.render_pool import render_many, workers_for
 from rpt_course.archive.staging import StagedFiles, StagedTexts
 from rpt_course.compile.figures import compile_figure
+from rpt_course.compile.objectives import objectives_id, objectives_xhtml
 from rpt_course.sources import bibliography_xhtml, citation_problems, footnote_problems, load_sources
 from rpt_course.compile.trackers import compile_tracker
 from rpt_course.compile.walkthroughs import compile_walkthrough
@@ -73,6 +74,8 @@ def build_files(content_dir: Path, overrides: Overrides = Overrides(), progress:
         listed_here = source_lists[component.file]
         if listed_here is not None:
             rendered[component.id] = bibliography_xhtml(listed_here)
+    for module in (m for m in course.modules if m.objectives):
+        rendered[objectives_id(module.id)] = objectives_xhtml(module.objectives)
     unit_ids = {unit.id for unit in course.units}
     quizzes = {}
     for component in (c for c in course.components if c.kind == "quiz"):

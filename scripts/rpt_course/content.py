@@ -2,11 +2,13 @@
 
 Contract: `load_course(content_dir, overrides)` returns a `model.Course` or raises
 `ProblemsFound` with all problems found (schema errors, duplicate ids, missing files, bad or
-inverted dates, grading that does not add up, graded formats without a grader). Nothing is
+inverted dates, grading that does not add up, graded formats without a grader, a teaching module
+without learning objectives: objectives.py). Nothing is
 written. `overrides` may replace `run`, `start` and `end` for a new term; url_names never change.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 from rpt_course import dates
 from rpt_course.course_schemas import course_schema
 from rpt_course.model import Component, Course, Grader, Module, Section, Unit
+from rpt_course.compile.objectives import objectives_component, objectives_problems
 from rpt_xblocks.author_input.problems import Problem, ProblemsFound
 from rpt_xblocks.author_input.check_memo import CheckMemo
 from rpt_xblocks.author_input.schema_check import load_checked_yaml, schema_problems
@@ -238,7 +241,15 @@ def _load_module(content_dir: Path, module_file: Path, context, problems, memo) 
             problems.append(lines.problem(s_loc + ("due",), "the section is due before it starts — make `due` later than `start`"))
         sections.append(Section(id=section["id"], title=section["title"].strip(), format=fmt, start=start, due=due,
                                 units=tuple(units), where=(shown, lines.line(s_loc + ("id",)))))
-    return Module(id=data["id"], title=data["title"].strip(), sections=tuple(sections), where=(shown, lines.line(("id",))))
+    problems.extend(objectives_problems(data, lines))
+    objectives = tuple(" ".join(text.split()) for text in data.get("objectives", ()))
+    if objectives and sections and sections[0].units:  # shown first in the module
+        first = sections[0].units[0]
+        shown_first = objectives_component(data["id"], (shown, lines.line(("objectives",))), module_file)
+        first = dataclasses.replace(first, components=(shown_first,) + first.components)
+        sections[0] = dataclasses.replace(sections[0], units=(first,) + sections[0].units[1:])
+    return Module(id=data["id"], title=data["title"].strip(), sections=tuple(sections), where=(shown, lines.line(("id",))),
+                  objectives=objectives)
 
 
 def _section_date(section, name, location, lines: LineMap, problems):

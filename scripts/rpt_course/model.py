@@ -45,12 +45,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Module:
-    """An Open edX section (chapter)."""
+    """An Open edX section (chapter). `objectives`: its learning objectives (objectives.py), shown
+    first in its first unit as a component of kind "objectives"."""
 
     id: str
     title: str
     sections: tuple[Section, ...]
     where: Where
+    objectives: tuple[str, ...] = ()
 
     def blocks(self):
         """This module and every section, unit and component in it, in course order."""

@@ -105,7 +105,7 @@ def test_retitled_and_reordered_units_keep_their_url_names(good_course, tmp_path
 def test_summary_names_counts_size_and_hash(good_course, tmp_path, capsys):
     archive = _build(good_course, tmp_path / "dist")
     out = capsys.readouterr().out
-    assert "1 module, 3 sections, 4 units, 8 components" in out
+    assert "1 module, 3 sections, 4 units, 9 components" in out  # 8 and the learning objectives
     assert f"{archive.stat().st_size:,} bytes" in out
     assert hashlib.sha256(archive.read_bytes()).hexdigest() in out
 
@@ -115,7 +115,7 @@ def test_long_builds_show_progress(good_course, tmp_path, capsys):
     units = "".join(f"      - id: extra{i}\n        title: Extra {i}\n        components:\n"
                     f"          - id: extra{i}_text\n            kind: lesson\n            file: lessons/check.md\n"
                     for i in range(120))
-    module.write_text(module.read_text() + units)
+    module.write_text(module.read_text().replace("objectives:\n", units + "objectives:\n", 1))
     _build(good_course, tmp_path / "dist")
     err = capsys.readouterr().err
     assert "rendering lessons: 124/124" in err

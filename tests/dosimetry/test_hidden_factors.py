@@ -71,3 +71,43 @@ def test_the_build_reports_it_at_the_formulas_line(good_course, tmp_path, capsys
     assert main(["build", str(good_course), "-o", str(tmp_path / "dist")]) == 1
     err = capsys.readouterr().err
     assert f"intro/walkthroughs/decay.yaml:{line}: step 'activity': the number 24 multiplies" in err, err
+
+
+RG839_PLOT = {"title": "Dose to others", "x": "Q0", "x_unit": "mCi", "from": 1, "to": 200, "y_unit": "R",
+              "x_label": "administered activity (mCi)", "y_label": "dose (R)"}
+
+
+def plot_scenario(formula):
+    parameters = {name: spec for name, spec in RG839.items() if name != "Q0"}
+    return scenario_from_data({"title": "Release", "parameters": parameters, "steps": [],
+                               "plot": {**RG839_PLOT, "formula": formula}})
+
+
+def test_a_plot_formula_with_the_trap_is_reported_at_the_plots_formula():
+    """The same trap in a plot draws a curve 24 times too high: reported as for a step."""
+    (location, message), = scenario_errors(plot_scenario("34.6 * Gamma * Q0 * Tp * E / r**2"))
+    assert location == ("plot", "formula")
+    assert message.startswith("the plot's formula: the number 34.6 multiplies") and "by a factor of 24" in message
+
+
+def test_a_plot_formula_without_the_trap_is_not_reported():
+    assert scenario_errors(plot_scenario("Gamma * Q0 * Tp * E / r**2 / ln2")) == []
+
+
+def test_a_figure_with_the_trap_is_refused_at_its_formula_line(good_course, tmp_path, capsys):
+    figure = good_course / "intro/figures/rg839-dose.yaml"
+    figure.write_text(
+        "title: Dose to others against administered I-131 activity\n"
+        "alt: \"Line chart: the dose at 1 m rises in proportion to the administered activity.\"\n"
+        "parameters:\n"
+        "  Gamma: {value: 2.2, unit: R*cm^2/(mCi*h), citation: \"RG 8.39\"}\n"
+        "  Tp: {value: 8.04, unit: d, citation: \"RG 8.39\"}\n"
+        "  E: {value: 0.25, unit: \"\", citation: \"RG 8.39\"}\n"
+        "  r: {value: 100, unit: cm, citation: \"RG 8.39\"}\n"
+        "x: Q0\nx_unit: mCi\nfrom: 1\nto: 200\n"
+        "formula: 34.6 * Gamma * Q0 * Tp * E / r**2\n"
+        "y_unit: R\nx_label: administered activity (mCi)\ny_label: dose (R)\n", "utf-8")
+    assert main(["build", str(good_course), "-o", str(tmp_path / "dist")]) == 1
+    err = capsys.readouterr().err
+    assert "intro/figures/rg839-dose.yaml:12: the figure's formula: the number 34.6 multiplies" in err, err
+    assert "by a factor of 24" in err and "Traceback" not in err

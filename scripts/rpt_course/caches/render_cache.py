@@ -4,7 +4,8 @@ Contract:
 - `Rendered` is what rendering one Markdown text gives: its XHTML, its markup problems as
   `(text to find in the source, message)` in document order, and the href/src values of the XHTML
   in document order. `render_text(text, anchor_prefix)` computes it (lessons.render_lesson); it
-  is a pure function of its arguments and of the code and libraries in `RENDERING`.
+  is a pure function of its arguments and of the code and libraries in `RENDERING`, unless it runs
+  past its time bound (time_bound.py): then it is stopped, and its result says so and is not stored.
 - `RenderCache(entries)` stores them in a `build_cache.BuildCache` (`BuildCache.rendered`), one
   entry per rendered text, keyed by the sha256 of (the digest of `RENDERING`, anchor prefix, text).
   `get(text, anchor_prefix)` returns the stored `Rendered` or None when there is none or it is not
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from rpt_course.compile import lessons
 from rpt_course.caches.code_fingerprint import CodeFingerprint, digest
+from rpt_course.time_bound import ENVIRONMENT, TookTooLong, render_seconds, within
 
 RENDERING = CodeFingerprint(entries=("rpt_course.caches.render_cache",),
                             libraries=("Markdown", "pymdown-extensions", "bleach", "tinycss2", "webencodings", "lxml"))
@@ -33,12 +35,27 @@ class Rendered:
     xhtml: str
     problems: tuple[tuple[str, str], ...]
     links: tuple[str, ...]
+    timed_out: bool = False  # rendering was stopped at its time bound: a result of this machine's load, never cached
 
 
 def render_text(text: str, anchor_prefix: str) -> Rendered:
-    """Render one Markdown text (see the module docstring); what a cache miss costs."""
-    xhtml, problems, links = lessons.render_lesson(text, anchor_prefix)
+    """Render one Markdown text (see the module docstring); what a cache miss costs. Rendering that
+    runs past `time_bound.render_seconds()` is stopped: the result is empty XHTML with one problem
+    (found at no line: the whole file) that says so, and `timed_out`."""
+    seconds = render_seconds()
+    try:
+        with within(seconds):
+            xhtml, problems, links = lessons.render_lesson(text, anchor_prefix)
+    except TookTooLong:
+        lessons.forget_converters()  # stopped mid-text: this thread's converter may hold its state
+        return Rendered("", (("", took_too_long(seconds)),), (), timed_out=True)
     return Rendered(xhtml, tuple((needle, message) for needle, message in problems), tuple(links))
+
+
+def took_too_long(seconds: float) -> str:
+    return (f"rendering took longer than {seconds:g} s; the build stopped rendering this text — look for a long run "
+            "of markup (entities such as &amp;, or * _ ` $) and remove it, or split the text into several files "
+            f"(the bound is {seconds:g} s per text; the environment variable {ENVIRONMENT} changes it)")
 
 
 def _key(text: str, anchor_prefix: str) -> str:
@@ -86,4 +103,6 @@ class RenderCache:
         return rendered
 
     def put(self, text: str, anchor_prefix: str, rendered: Rendered) -> None:
-        self._entries.write(_key(text, anchor_prefix), _to_json(rendered))
+        """Store `rendered` (not one that was stopped at its time bound: another build may finish it)."""
+        if not rendered.timed_out:
+            self._entries.write(_key(text, anchor_prefix), _to_json(rendered))

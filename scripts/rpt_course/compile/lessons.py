@@ -46,6 +46,11 @@ def _converter() -> markdown.Markdown:
     return converter
 
 
+def forget_converters() -> None:
+    """Drop this thread's converter and Cleaner (rendering was stopped part-way: start the next text afresh)."""
+    _PER_THREAD.__dict__.clear()
+
+
 def _cleaner():
     cleaner = getattr(_PER_THREAD, "cleaner", None)
     if cleaner is None:

@@ -106,7 +106,7 @@ def olx_files(course: Course, pages: Pages, files: MutableMapping[str, bytes] | 
 
 
 def _component(component: Component, pages: Pages, files: MutableMapping[str, bytes]) -> etree._Element:
-    if component.kind in ("lesson", "sources"):  # the bibliography is an HTML page the build writes
+    if component.kind in ("lesson", "sources", "objectives"):  # the bibliography and objectives: pages the build writes
         files[f"{TOP}/html/{component.id}.xml"] = _xml(_element("html", filename=component.id,
                                                                 display_name=component.title))
         files[f"{TOP}/html/{component.id}.html"] = pages.lessons[component.id].encode("utf-8")

@@ -20,7 +20,8 @@ Contract:
   each corner of the parameter ranges and at seeded samples inside them — division by zero,
   non-finite results, inconsistent units and a result whose dimension is not the step's unit —
   and a bare number multiplying units of one kind that convert into each other (hidden_factors.py:
-  RG 8.39's 34.6 already holds 24 h/d).
+  RG 8.39's 34.6 already holds 24 h/d), in a step's formula and in the plot's (so also in a
+  figure's, which figures.py checks as a plot).
   With a `CheckMemo` (author_input/check_memo.py) it asks the memo first, under the check name
   `"scenario"` with `repr(scenario)` as input (frozen dataclasses of str, float, None and tuples).
 """
@@ -345,4 +346,8 @@ def _plot_errors(scenario: Scenario) -> list:
                          plot.y_unit, plot.start, plot.stop, count=8)
     except FormulaError as error:
         return [(("plot", "formula"), f"the plot's formula fails: {error}")]
-    return []
+    point = _corner_and_sample_points(scenario)[0]  # as for steps: the units, not the numbers, decide
+    x_value = Quantity(plot.stop, parse_unit(plot.x_unit)) if plot.x_unit else plot.stop
+    values = {**point, **expected_values(scenario, point), plot.x: x_value}
+    return [(("plot", "formula"), f"the plot's formula: {message}")
+            for message in hidden_conversion_problems(Formula(plot.formula), values)]
