@@ -59,7 +59,7 @@ def test_every_citation_in_the_content_names_an_entry_of_the_source_list():
 def test_the_curriculum_has_its_parts():
     import yaml
     modules = yaml.safe_load((CONTENT / "course.yaml").read_text("utf-8"))["modules"]
-    assert len(modules) == 10 and modules[0] == "orientation" and modules[-1] == "final_exam"
+    assert len(modules) == 11 and modules[0] == "orientation" and modules[-1] == "final_exam"
     questions = sum(len(yaml.safe_load(p.read_text("utf-8"))["questions"]) for p in CONTENT.glob("*/quizzes/*.yaml"))
     assert questions >= 150
     assert len(list(CONTENT.glob("*/walkthroughs/*.yaml"))) >= 8
