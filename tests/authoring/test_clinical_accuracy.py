@@ -190,3 +190,27 @@ def test_confinement_lesson_allows_a_room_shared_with_another_patient_who_cannot
     text = " ".join((CONTENT / "patient_release" / "lessons" / "release-records-and-confinement.md")
                     .read_text("utf-8").split())
     assert "private room with a private sanitary facility**, or a room shared with another patient who also cannot be released" in text
+
+
+# --- 35.3047: the AU's advance approval excuses an embryo/fetus dose only, never a nursing child's ----------
+
+def _all_texts():
+    for path in sorted(CONTENT.rglob("*")):
+        if path.suffix in {".md", ".yaml"}:
+            yield path, path.read_text("utf-8")
+
+
+def test_no_text_excuses_a_nursing_childs_dose_by_advance_approval():
+    """10 CFR 35.3047(a) reports an embryo/fetus dose > 50 mSv unless the AU approved it in advance;
+    35.3047(b) reports a nursing child's dose > 50 mSv with no such exception. A clause that names a
+    nursing child and an advance approval must say the approval is for the embryo/fetus only."""
+    qualifiers = ("embryo/fetus unless", "embryo/fetus only", "no advance-approval", "no such",
+                  "none for a nursing", "always", "unless the au specifically approved it in advance) or to a nursing child",
+                  "unless the dose to the embryo/fetus", "need not be reported if the au approved")
+    wrong = []
+    for path, text in _all_texts():
+        for segment in _segments(text, after=".;"):
+            low = segment.lower()
+            if "nursing child" in low and "approv" in low and not any(q in low for q in qualifiers):
+                wrong.append(f"{path.relative_to(CONTENT)}: {segment[:160]}")
+    assert not wrong, "\n".join(wrong)
