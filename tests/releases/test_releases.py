@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from release_venv import ROOT, ReleaseRun, all_releases, block_test_files, run_release
+from release_venv import ROOT, Release, ReleaseRun, all_releases, block_test_files, find_python, run_release
 
 RELEASES = all_releases()
 
@@ -32,6 +32,13 @@ def test_the_supported_releases_are_the_current_one_and_the_one_before():
 def test_the_block_tests_left_out_are_only_those_that_need_the_preview():
     run, left_out = block_test_files()
     assert len(run) >= 25 and left_out == ["tests/blocks/test_course_units_in_runtime.py"]
+
+
+def test_a_release_whose_python_is_missing_fails_and_says_how_to_get_it(tmp_path):
+    assert find_python("2.0") is None
+    nowhere = Release("Nowhere", "2.0", tmp_path / "release-nowhere.txt", {})
+    run = run_release(nowhere, tmp_path / "unused.whl", tmp_path)
+    assert "no Python 2.0" in run.failure and "make pythons" in run.failure
 
 
 @pytest.fixture(scope="module")
