@@ -12,6 +12,7 @@ failed step; the step and its output are in the result, for the test to report.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import shutil
@@ -189,7 +190,7 @@ def _run_steps(run: ReleaseRun, wheel: Path, workdir: Path) -> None:
                      [str(python), "-c", IMPORT_EVERY_BLOCK_MODULE, site, ",".join(AUTHORING_ONLY)], env=env, cwd=workdir)
     if not imported:
         return
-    report = __import__("json").loads(imported.stdout.strip().splitlines()[-1])
+    report = json.loads(imported.stdout.strip().splitlines()[-1])
     run.modules, run.authoring_packages_present = report["modules"], report["authoring_packages_present"]
     if run.authoring_packages_present:
         return
