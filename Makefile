@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps database-deps bench fuzz-deep review-sheet
+.PHONY: run test build validate preview clean browser-deps database-deps pythons bench fuzz-deep review-sheet
 
 # Debian's MariaDB server (tests/concurrency runs the preview against a private one) and the client
 # library and build tools mysqlclient compiles against; installed when missing, before the venv.
@@ -52,7 +52,28 @@ browser-deps:
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-test: $(BIN)/.installed browser-deps
+# The Python of every supported Open edX release (the `# python-version:` line of requirements/release-*.txt),
+# which tests/releases makes a venv with: found on PATH, under pyenv or in /usr/bin; otherwise installed
+# from Debian (python3.X and python3.X-venv, when Debian has that version) or with pyenv. A version that
+# none of these can provide stops here with a message, and tests/releases fails for that release.
+RELEASE_PYTHONS := $(sort $(shell sed -n 's/^\# python-version: *//p' requirements/release-*.txt))
+pythons:
+	@for v in $(RELEASE_PYTHONS); do \
+	  found=""; for c in python$$v /usr/bin/python$$v $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/$$v.*/bin/python$$v 2>/dev/null | sort -rV); do \
+	    $$c -c "import sys, ensurepip, venv; sys.exit(sys.version_info[:2] != tuple(map(int, '$$v'.split('.'))))" 2>/dev/null && { found=$$c; break; }; done; \
+	  if [ -n "$$found" ]; then echo "Python $$v: $$found"; continue; fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  if command -v apt-get >/dev/null 2>&1 && $$sudo apt-get update -qq && apt-cache show python$$v-venv >/dev/null 2>&1; then \
+	    echo "Installing Debian's python$$v and python$$v-venv"; \
+	    $$sudo apt-get install -y -qq python$$v python$$v-venv || exit 1; \
+	  elif command -v pyenv >/dev/null 2>&1; then \
+	    echo "Installing Python $$v with pyenv"; pyenv install --skip-existing $$v || exit 1; \
+	  else \
+	    echo "error: Python $$v (an Open edX release's, requirements/release-*.txt) not found, and neither Debian (apt) nor pyenv can install it here" >&2; exit 1; \
+	  fi; \
+	done
+
+test: $(BIN)/.installed browser-deps pythons
 	$(BIN)/python -m pytest
 
 # Measured speed (docs/benchmarks.md): build, blocks and validate beside their floors, about 10 minutes.

@@ -1,6 +1,16 @@
 """rpt-au: Open edX XBlocks and an authoring command for radiopharmaceutical-therapy training."""
 from setuptools import find_packages, setup
 
+# `pip install "rpt-au[authoring]"`: the build (Markdown with pymdown's extensions, olxcleaner's course
+# check) and the preview (xblock-sdk's workbench). The LMS and Studio need none of it.
+AUTHORING = [
+    "Markdown>=3.6",
+    "pymdown-extensions>=10",
+    "olxcleaner>=0.3",
+    "xblock-sdk>=0.15",
+    "setuptools<81",  # xblock-sdk's file-system service still imports pkg_resources
+]
+
 # Two source roots, one distribution: xblocks/ holds the XBlocks, scripts/ the authoring command.
 PACKAGES = find_packages("xblocks", include=["rpt_xblocks*"]) + find_packages("scripts", include=["rpt_course*"])
 
@@ -14,7 +24,8 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
-    python_requires=">=3.12",
+    # Python 3.11 is Ulmo's (Tutor 21's image); 3.12 is Verawood's. README "Supported releases".
+    python_requires=">=3.11",
     package_dir={
         **{p: "xblocks/" + p.replace(".", "/") for p in PACKAGES if p.startswith("rpt_xblocks")},
         **{p: "scripts/" + p.replace(".", "/") for p in PACKAGES if p.startswith("rpt_course")},
@@ -25,24 +36,28 @@ setup(
         "rpt_xblocks": ["units.txt", "static/*", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*",
                         "tracker/static/*", "tracker/scenarios/*", "tracker/requirement_sets/*", "tracker/*.json"],
     },
+    # What the blocks and the records app import in the LMS and Studio, and nothing else. Each range holds
+    # the version every supported release pins (requirements/release-*.txt), so installing rpt-au into
+    # an Open edX image moves none of the platform's pins (tests/releases checks it).
     install_requires=[
-        "XBlock>=6,<7",
-        "edx-opaque-keys>=2",  # course_links: the course of a usage key (XBlock brings it too)
-        "Django>=4.2",  # the records app (rpt_xblocks.records); the platform brings its own
-        "lxml>=5",
-        "Markdown>=3.6",
-        "pymdown-extensions>=10",
-        "PyYAML>=6",
-        "bleach[css]>=6.1",
-        "jsonschema>=4.20",
-        "olxcleaner>=0.3",
-        "Pint>=0.24",
-        "simpleeval>=1.0",
+        "XBlock>=5.2,<7",  # Ulmo pins 5.2.0
+        "edx-opaque-keys>=3",  # course_links: the course of a usage key (Ulmo pins 3.0.0)
+        "Django>=5.2",  # the records app (rpt_xblocks.records); the platform brings its own (Ulmo 5.2.7)
+        "lxml>=5.3",  # Ulmo pins 5.3.2
+        "PyYAML>=6",  # the tracker's requirement sets
+        "bleach[css]>=6.1",  # sanitizing author HTML (Ulmo pins 6.3.0)
+        "jsonschema>=4.20",  # the tracker's requirement-set schema (Ulmo pins 4.25.1)
+        "Pint>=0.24",  # units of the walkthroughs' quantities (not in the platform)
+        "simpleeval>=1.0",  # the walkthroughs' formulas (Ulmo pins 1.0.3)
+        "MarkupSafe>=2.1",  # escaping in the blocks' HTML (XBlock brings it too)
+        "WebOb>=1.8",  # handler requests and replies (XBlock brings it too)
+        "web-fragments>=2",  # the blocks' fragments (XBlock brings it too)
     ],
     extras_require={
-        "dev": [
-            "xblock-sdk>=0.15",
-            "setuptools<81",  # xblock-sdk's file-system service still imports pkg_resources
+        # `rpt-course build | validate | preview`: what the authoring command adds to the blocks' needs.
+        "authoring": AUTHORING,
+        # authoring + the test tools (`make test`).
+        "dev": AUTHORING + [
             "pytest>=8",
             "playwright>=1.45",
             "axe-playwright-python>=0.1.7",
@@ -71,6 +86,7 @@ setup(
     },
     classifiers=[
         "Framework :: Django",
+        "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
         "Intended Audience :: Education",
     ],

@@ -32,7 +32,8 @@ def _question(kind: str, n: int) -> str:
         body = "".join(f'<item id="{s}">Item {k} of question {n}</item>' for k, s in enumerate(STEPS))
     else:
         right = {"a"} if kind == "single" else {"a", "b"}
-        body = "".join(f'<choice id="{c}"{" correct=\"true\"" if c in right else ""}><text>Option {c} of {n}</text></choice>'
+        correct = ' correct="true"'
+        body = "".join(f'<choice id="{c}"{correct if c in right else ""}><text>Option {c} of {n}</text></choice>'
                        for c in CHOICES)
     return head + body + "<explanation><p>Because.</p></explanation></question>"
 

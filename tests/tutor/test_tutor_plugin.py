@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import threading
 import zipfile
 from pathlib import Path
@@ -35,9 +37,11 @@ if "ls" in sys.argv and "run" not in sys.argv:
     print("[]")  # `docker compose ... ls --format json`: no project is running
 """
 # Stands in for the platform's python in the cms container: records `./manage.py cms import` and
-# whether the folder it is given holds the course; runs `python -c` as Python does.
+# whether the folder it is given holds the course; runs `python -c` and `python -m` as Python does. With
+# FAKE_LEAN_IMAGE set it stands for an image without the authoring command (rpt_course not importable).
 FAKE_PYTHON = f"""#!/bin/sh
-if [ "$1" = "-c" ]; then exec {sys.executable} "$@"; fi  # the job's own download step
+if [ -n "$FAKE_LEAN_IMAGE" ] && [ "$1" = "-c" ] && [ "$2" = "import rpt_course.cli" ]; then exit 1; fi
+if [ "$1" = "-c" ] || [ "$1" = "-m" ]; then exec {sys.executable} "$@"; fi  # the job's own steps
 printf '%s\\n' "$@" > "$FAKE_PYTHON_LOG"
 if [ -f "$5/course.xml" ]; then echo course.xml-found >> "$FAKE_PYTHON_LOG"; fi
 """
@@ -173,8 +177,10 @@ def _import_script(tutor, archive: str) -> str:
     return call[1]
 
 
-def _run_in_fake_cms(script: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess, list[str] | None]:
-    """Run the rendered job as Tutor would (`sh -e -c`), in a folder standing for edx-platform."""
+def _run_in_fake_cms(script: str, tmp_path: Path, authoring: bool = False) -> tuple[subprocess.CompletedProcess,
+                                                                                    list[str] | None]:
+    """Run the rendered job as Tutor would (`sh -e -c`), in a folder standing for edx-platform: an image
+    with the authoring command (`authoring`) or, by default, the lean one `pip install rpt-au` makes."""
     bin_dir = tmp_path / "cms-bin"
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "python").write_text(FAKE_PYTHON)
@@ -185,6 +191,8 @@ def _run_in_fake_cms(script: str, tmp_path: Path) -> tuple[subprocess.CompletedP
     log.unlink(missing_ok=True)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_PYTHON_LOG": str(log),
            "TMPDIR": str(tmp_path)}
+    if not authoring:
+        env["FAKE_LEAN_IMAGE"] = "1"
     done = subprocess.run(["sh", "-e", "-c", script], cwd=platform, env=env, capture_output=True, text=True)
     return done, log.read_text().splitlines() if log.exists() else None
 
@@ -232,3 +240,55 @@ def test_the_import_job_says_where_to_put_a_missing_archive(tutor, tmp_path):
     done, manage = _run_in_fake_cms(_import_script(tutor, str(tmp_path / "absent.tar.gz")), tmp_path)
     assert done.returncode != 0 and manage is None
     assert "No file" in done.stdout and "$(tutor config printroot)/data/cms-job/" in done.stdout
+
+
+def _tar_gz(path: Path, members: list[tarfile.TarInfo]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for member in members:
+            archive.addfile(member, io.BytesIO(b"x" * member.size) if member.isfile() else None)
+    return path
+
+
+def _member(name: str, kind: bytes = tarfile.REGTYPE, target: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.size = kind, target, (1 if kind == tarfile.REGTYPE else 0)
+    return info
+
+
+@pytest.mark.parametrize("members, message", [
+    ([_member("course/course.xml"), _member("../outside.txt")], "outside its folder"),
+    ([_member("course/course.xml"), _member("course/link", tarfile.SYMTYPE, "/etc/passwd")], "links or special files"),
+    ([_member("course/course.xml"), _member("course/hard", tarfile.LNKTYPE, "course/course.xml")], "links or special files"),
+    ([_member("course/course.xml"), _member("course/fifo", tarfile.FIFOTYPE)], "links or special files"),
+])
+def test_the_lean_image_refuses_an_archive_that_would_write_outside_its_folder(tutor, tmp_path, members, message):
+    archive = _tar_gz(tmp_path / "hostile.tar.gz", members)
+    done, manage = _run_in_fake_cms(_import_script(tutor, str(archive)), tmp_path)
+    assert done.returncode != 0 and message in done.stderr and manage is None
+    assert "checking only that the archive unpacks safely" in done.stdout
+    assert not (tmp_path / "outside.txt").exists()
+
+
+@pytest.fixture(scope="module")
+def built_course(tmp_path_factory) -> Path:
+    """The small valid content folder, built by `rpt-course build`."""
+    out = tmp_path_factory.mktemp("built")
+    subprocess.run([sys.executable, "-m", "rpt_course.cli", "build", str(ROOT / "tests/fixtures/courses/good"),
+                    "-o", str(out), "--no-cache"], check=True, capture_output=True)
+    (archive,) = out.glob("*.tar.gz")
+    return archive
+
+
+def test_with_the_authoring_command_the_job_validates_then_imports(tutor, tmp_path, built_course):
+    done, manage = _run_in_fake_cms(_import_script(tutor, str(built_course)), tmp_path, authoring=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Checking the archive with rpt-course validate" in done.stdout
+    assert manage[:4] == ["./manage.py", "cms", "import", "../data"] and manage[5] == "course.xml-found"
+
+
+def test_with_the_authoring_command_the_job_imports_nothing_validate_refuses(tutor, tmp_path):
+    archive = tmp_path / "thin.tar.gz"
+    write_archive({"course/course.xml": b'<course url_name="2026" org="RPT" course="AU"/>'}, archive)
+    done, manage = _run_in_fake_cms(_import_script(tutor, str(archive)), tmp_path, authoring=True)
+    assert done.returncode != 0 and manage is None
+    assert "rpt-course validate found mistakes in the archive" in done.stdout

@@ -13,9 +13,12 @@ entry point in setup.py, after `tutor plugins enable rpt-au` — the LMS and Stu
   `tutor local do init` (and so by `tutor local launch`) after the platform's own migrate; it
   changes nothing when that migrate already created the tables;
 - the job `tutor local do importrptcourse ARCHIVE`: in the cms container, fetch ARCHIVE (a path
-  inside the container or an http(s) URL), unpack it, find its one `course.xml` and run
+  inside the container or an http(s) URL), check it, unpack it, find its one `course.xml` and run
   `./manage.py cms import` on that folder, as Tutor's own `importdemocourse` does for a Git
-  repository. A bad archive stops the job with a message and a non-zero status.
+  repository. The check is `rpt-course validate` when the image has the authoring command
+  (`rpt-au[authoring]`); without it (the usual lean image) only that the archive holds nothing but
+  files and folders inside one root (Python's tarfile "data" filter). A bad archive stops the job with a
+  message and a non-zero status, before anything is imported.
 """
 from __future__ import annotations
 
@@ -76,8 +79,26 @@ with urllib.request.urlopen(sys.argv[1], timeout=60) as reply, open(sys.argv[2],
         cp "$archive" "$workdir/course.tar.gz"
         ;;
 esac
+if python -c 'import rpt_course.cli' 2>/dev/null ; then
+    echo "INFO: Checking the archive with rpt-course validate"
+    if ! python -m rpt_course.cli validate "$workdir/course.tar.gz" ; then
+        echo "ERROR: rpt-course validate found mistakes in the archive (above); nothing was imported."
+        exit 1
+    fi
+else
+    echo "INFO: This image has no authoring command (rpt-au[authoring]): checking only that the archive unpacks safely. Run rpt-course validate ARCHIVE where it is installed for the full check."
+fi
 mkdir "$workdir/unpacked"
-tar -xzf "$workdir/course.tar.gz" -C "$workdir/unpacked" --no-same-owner
+python -c 'import sys, tarfile
+with tarfile.open(sys.argv[1], "r:gz") as archive:
+    members = archive.getmembers()
+    odd = [m.name for m in members if not (m.isfile() or m.isdir())]
+    if odd:
+        sys.exit("ERROR: The archive holds links or special files, which a course archive does not: " + ", ".join(odd[:5]))
+    try:
+        archive.extractall(sys.argv[2], members=members, filter="data")
+    except tarfile.FilterError as refused:
+        sys.exit("ERROR: The archive would write outside its folder: %s" % refused)' "$workdir/course.tar.gz" "$workdir/unpacked"
 course_xml_count="$(find "$workdir/unpacked" -name course.xml | wc -l)"
 if [ "$course_xml_count" -ne 1 ] ; then
     echo "ERROR: The archive holds $course_xml_count course.xml files; a course archive (rpt-course build) holds one."
