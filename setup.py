@@ -72,7 +72,7 @@ setup(
         ],
     },
     entry_points={
-        "console_scripts": ["rpt-course = rpt_course.cli:main"],
+        "console_scripts": ["rpt-course = rpt_course.launcher:main"],
         # The records app joins the LMS and Studio as a platform plugin, so their `migrate` creates its tables.
         "lms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
         "cms.djangoapp": ["rpt_records = rpt_xblocks.records.apps:RecordsConfig"],
