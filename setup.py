@@ -40,13 +40,13 @@ setup(
     # the version every supported release pins (requirements/release-*.txt), so installing rpt-au into
     # an Open edX image moves none of the platform's pins (tests/releases checks it).
     install_requires=[
-        "XBlock>=5.2,<7",  # Ulmo pins 5.2.0
+        "XBlock>=5.2,<7",  # Ulmo pins 5.3.0 (5.2.0 at its code cut)
         "edx-opaque-keys>=3",  # course_links: the course of a usage key (Ulmo pins 3.0.0)
-        "Django>=5.2",  # the records app (rpt_xblocks.records); the platform brings its own (Ulmo 5.2.7)
+        "Django>=5.2",  # the records app (rpt_xblocks.records); the platform brings its own (Ulmo 5.2.10, Verawood 5.2.13)
         "lxml>=5.3",  # Ulmo pins 5.3.2
         "PyYAML>=6",  # the tracker's requirement sets
         "bleach[css]>=6.1",  # sanitizing author HTML (Ulmo pins 6.3.0)
-        "jsonschema>=4.20",  # the tracker's requirement-set schema (Ulmo pins 4.25.1)
+        "jsonschema>=4.20",  # the tracker's requirement-set schema (Ulmo pins 4.26.0)
         "Pint>=0.24",  # units of the walkthroughs' quantities (not in the platform)
         "simpleeval>=1.0",  # the walkthroughs' formulas (Ulmo pins 1.0.3)
         "MarkupSafe>=2.1",  # escaping in the blocks' HTML (XBlock brings it too)
