@@ -66,7 +66,7 @@ def test_the_wheel_registers_the_blocks_and_the_command(wheel):
     for line in ("rpt_quiz = rpt_xblocks.quiz.block:QuizBlock",
                  "rpt_dosimetry = rpt_xblocks.dosimetry.block:WalkthroughBlock",
                  "rpt_prereq_tracker = rpt_xblocks.tracker.block:TrackerBlock",
-                 "rpt-course = rpt_course.cli:main",
+                 "rpt-course = rpt_course.launcher:main",
                  "[lms.djangoapp]\nrpt_records = rpt_xblocks.records.apps:RecordsConfig",
                  "[cms.djangoapp]\nrpt_records = rpt_xblocks.records.apps:RecordsConfig"):
         assert line in entry_points
