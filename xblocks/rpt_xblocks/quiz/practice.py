@@ -2,12 +2,13 @@
 one question. A mixin of QuizBlock (block.py); the rows are drafts.py's and checks.py's.
 
 Contract:
-- `save_draft` (JSON handler, at most DRAFT_BYTES): `{"attempt": n, "answers": {question id: answer}}`
+- `save_draft` (JSON handler, bounded as a submission is: json_handler's size and nesting limits): `{"attempt": n, "answers": {question id: answer}}`
   with answers in the learner's stand-in ids, as quiz.js sends them (debounced) while the learner
   answers. The answers are validated like a submission's (learner_view.answers_from_browser and
   grading.check_shape: a question not drawn for the learner, or a choice or step they were not shown,
   gives 400; a value of the wrong shape gives 400 naming the question); unanswered values are left
-  out. The draft replaces the learner's whole draft in one upsert (drafts.save). A draft for an
+  out, so what is stored is at most one bounded answer per drawn question (a numeric text of at most
+  grading.MAX_NUMERIC_TEXT characters, a list of the question's own choices or steps). The draft replaces the learner's whole draft in one upsert (drafts.save). A draft for an
   attempt that is not open (already submitted, or a number that is not the next) gets 409 and
   changes nothing; no draft write ever touches a submission. Reply: `{"saved": n}` (answers kept).
 - `check` (JSON handler): `{"question": id, "answer": answer in stand-ins}`. Only when the author
@@ -25,8 +26,6 @@ from rpt_xblocks.quiz import checks, drafts, grading, learner_view, policy, word
 from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.translation import translated_by
 
-DRAFT_BYTES = 32 * 1024  # a 30-question quiz's draft is a few kilobytes
-
 
 class PracticeMixin:
     def _open_attempt(self, standing) -> bool:
@@ -40,7 +39,7 @@ class PracticeMixin:
             named = {q: message for q in refusal.questions if q}
             raise HandlerError(400, message, **({"questions": named} if named else {})) from None
 
-    @json_handler(max_bytes=DRAFT_BYTES)
+    @json_handler()
     def save_draft(self, data):
         attempt, answers = data.get("attempt"), data.get("answers")
         if not isinstance(attempt, int) or isinstance(attempt, bool) or attempt < 1:
