@@ -11,7 +11,7 @@ import pytest
 from webob import Request
 
 from quiz_fixture import RIGHT, WRONG, as_browser, quiz_olx
-from rpt_xblocks.quiz import analysis, item_totals
+from rpt_xblocks.quiz import analysis, item_totals, learner_view
 from rpt_xblocks.quiz.bank import Choice, Question
 from rpt_xblocks.records.models import QuizSubmission
 
@@ -50,11 +50,11 @@ def item_analysis(submissions, questions):
 def test_figures_equal_the_hand_computed_ones():
     q1, q2 = item_analysis(SUBMISSIONS, [Q1, Q2])
     # q1: 4 of 8 right; upper group 2/2 right, lower group 0/2: D = 1 - 0.
-    assert q1 == {"id": "q1", "type": "single", "responses": 8, "percent_correct": 50.0,
+    assert q1 == {"id": "q1", "type": "single", "responses": 8, "unanswered": 0, "percent_correct": 50.0,
                   "distribution": {"a": 4, "b": 3, "c": 1}, "discrimination": 1.0}
     # q2: answered by 7; mean earned 3.75 / 7 = 0.5357; upper (0.75 + 1.0) / 2 = 0.875; lower: only L8
     # answered it, 0.0; D = 0.875.
-    assert q2 == {"id": "q2", "type": "multiple", "responses": 7, "percent_correct": 53.6,
+    assert q2 == {"id": "q2", "type": "multiple", "responses": 7, "unanswered": 0, "percent_correct": 53.6,
                   "distribution": {"a": 4, "b": 2, "c": 3, "d": 2}, "discrimination": 0.875}
 
 
@@ -116,7 +116,11 @@ def test_the_analysis_equals_one_computed_from_the_rows(load_olx, runtime):
     _, reply = call(block, "item_analysis", {})
     questions = block.bank_questions()
     expected = analysis.item_analysis(item_totals.totals(rows, {q.id: q for q in questions}), questions)
-    assert reply["submissions"] == 7 and reply["questions"] == json.loads(json.dumps(expected))
+    assert reply["submissions"] == 7 and reply["submissions_text"] == "7 graded submissions."
+    texts = {q.id: learner_view.plain_text(q.prompt) for q in questions}
+    assert [{k: v for k, v in q.items() if k not in ("prompt", "options")} for q in reply["questions"]] \
+        == json.loads(json.dumps(expected))
+    assert [q["prompt"] for q in reply["questions"]] == [texts[q["id"]] for q in expected]
     assert sum(q["responses"] for q in reply["questions"]) == 7 * 3
 
 

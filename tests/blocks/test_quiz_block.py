@@ -60,7 +60,7 @@ def test_page_and_init_data_hold_no_answer_key(quiz):
 def test_all_right_scores_full_marks_publishes_grade_and_completion(quiz, published):
     status, state = submit(quiz, RIGHT)
     assert status == 200
-    assert state["score"] == {"earned": 5.0, "possible": 5.0}
+    assert state["score"] == {"earned": 5.0, "possible": 5.0, "text": "Score: 5 of 5 points"}
     assert {q["id"]: q["status"] for q in state["questions"]} == dict.fromkeys(RIGHT, "correct")
     grades = [data for kind, data in published if kind == "grade"]
     assert grades == [{"value": 5.0, "max_value": 5.0, "only_if_higher": True}]
@@ -76,7 +76,7 @@ def test_wrong_answers_get_feedback_but_not_the_key_while_attempts_remain(quiz):
     assert by_id["public_limit"]["feedback"] == ["<p>That is the occupational TEDE limit (10 CFR 20.1201).</p>"]
     assert by_id["public_limit"]["teaches_url"] == "/jump_to_id/decay"
     assert by_id["limits_that_apply"]["status"] == "partially_correct"  # 2 of 4 decisions right
-    assert state["score"] == {"earned": 0.5, "possible": 5.0}
+    assert state["score"] == {"earned": 0.5, "possible": 5.0, "text": "Score: 0.5 of 5 points"}
     assert not any(secret in json.dumps(state) for secret in SECRETS)
     assert state["can_reset"] and not state["can_submit"]
 
@@ -133,7 +133,6 @@ HOSTILE = [
     ({"answers": dict(RIGHT, limits_that_apply=["a", "a"])}, 400),
     ({"answers": dict(RIGHT, limits_in_order=["step1", "step1", "step2"])}, 400),
     ({"answers": dict(RIGHT, i131_release_activity="5 mSv")}, 400),
-    ({"answers": dict(RIGHT, i131_release_activity="33")}, 400),
     ({"answers": dict(RIGHT, i131_release_activity="<script>alert(1)</script>")}, 400),
     ({"answers": dict(RIGHT, i131_release_activity="1" * 100)}, 400),
     ({"answers": RIGHT, "padding": "x" * 70_000}, 413),
@@ -326,9 +325,10 @@ def test_reset_then_submit_numbers_the_next_attempt_and_shows_only_the_new_answe
     assert call(block, "submit", {"answers": as_browser(block, RIGHT)})[0] == 409, "Try again first"
     status, state = call(block, "reset", {})
     assert status == 200 and state["can_submit"] and not any("answer" in q for q in state["questions"])
+    assert {q["id"]: q["draft"] for q in state["questions"]} == as_browser(block, WRONG), "kept for editing"
     assert call(block, "reset", {})[0] == 409, "a reset submission is reset once"
     _, state = call(block, "submit", {"answers": as_browser(block, RIGHT)})
-    assert state["attempts"] == 2 and state["score"] == {"earned": 5.0, "possible": 5.0}
+    assert state["attempts"] == 2 and state["score"] == {"earned": 5.0, "possible": 5.0, "text": "Score: 5 of 5 points"}
     assert [(row[1], row[2]) for row in rows(block)] == [(1, True), (2, False)]
 
 
@@ -353,7 +353,7 @@ def test_set_score_is_the_score_until_the_next_submission(load_olx, published):
     assert block.get_score() == Score(4.0, 5.0), "the latest score set wins"
     assert list(ScoreSet.objects.values_list("earned", "after")) == [(3.0, 1), (4.0, 1)]
     _, state = call(block, "state", {})
-    assert state["score"] == {"earned": 4.0, "possible": 5.0}
+    assert state["score"] == {"earned": 4.0, "possible": 5.0, "text": "Score: 4 of 5 points"}
     call(block, "reset", {})
     call(block, "submit", {"answers": as_browser(block, dict(RIGHT, public_limit="b"))})
     assert block.get_score() == Score(4.0, 5.0), "best of the submissions since: 4 of 5"

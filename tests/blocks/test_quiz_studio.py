@@ -10,7 +10,8 @@ from webob import Request
 from quiz_fixture import quiz_olx
 
 SETTINGS = {"display_name": "Edited quiz", "max_attempts": 3, "show_answer": "always", "show_correctness": "always",
-            "grading_method": "last", "weight": 2.0, "draw": 0, "shuffle_choices": False}
+            "grading_method": "last", "weight": 2.0, "draw": 0, "shuffle_choices": False,
+            "allow_check": False, "max_checks": 3}
 
 
 def call(block, payload):

@@ -26,12 +26,26 @@ def question(quiz, question_id):
     return quiz.locator(f'fieldset[data-id="{question_id}"]')
 
 
+def put_first(quiz, question_id, text):
+    """Arrange an ordering question with the step `text` first (moving it at least once, so that the
+    question counts as answered: the starting order is never taken as an answer)."""
+    steps = question(quiz, question_id).locator("li")
+    index = steps.all_inner_texts().index(next(t for t in steps.all_inner_texts() if text in t))
+    if index == 0:
+        steps.nth(0).get_by_role("button", name=re.compile("^Move down")).click()
+        index = 1
+    for position in range(index, 0, -1):
+        steps.nth(position).get_by_role("button", name=re.compile("^Move up")).click()
+    assert text in steps.nth(0).inner_text()
+
+
 def answer_wrongly(quiz):
     question(quiz, "public_limit").get_by_label("50 mSv (5 rem)").check()
     question(quiz, "limits_that_apply").get_by_label("50 mSv TEDE").check()
     question(quiz, "limits_that_apply").get_by_label("1 mSv TEDE").check()
     question(quiz, "release_is_by_dose").get_by_label("False").check()
     question(quiz, "i131_release_activity").get_by_role("textbox").fill("20 mCi")
+    put_first(quiz, "limits_in_order", "50 mSv per year")  # highest first: wrong
 
 
 def test_learner_answers_sees_feedback_runs_out_of_attempts_then_sees_answers(good_page, page_trouble):
@@ -87,7 +101,10 @@ def test_the_whole_quiz_works_from_the_keyboard(good_page):
     expect(quiz.locator('[role="status"]')).to_contain_text("Step 1")
     quiz.get_by_role("button", name="Submit").focus()
     good_page.keyboard.press("Enter")
-    expect(quiz.locator('[role="status"]')).to_contain_text("Answer this question.")
+    confirm = quiz.get_by_role("group", name="Some questions are not answered")
+    expect(confirm).to_be_visible()
+    expect(confirm.get_by_role("heading")).to_be_focused()
+    expect(confirm.get_by_role("button", name=re.compile("^Question "))).to_have_count(3)  # 1 and 5 answered
 
 
 def test_no_wcag_violations_before_and_after_submitting(good_page):

@@ -71,7 +71,7 @@ def test_a_valid_submission_is_graded_on_the_server(good_preview):
     learner = Learner(good_preview)
     status, reply = learner.post("submit", json.dumps({"answers": learner.in_my_ids(WRONG), "score": 5, "grade": 1.0}).encode())
     assert status == 200, reply
-    assert json.loads(reply)["score"] == {"earned": 0.5, "possible": 5.0}
+    assert json.loads(reply)["score"] == {"earned": 0.5, "possible": 5.0, "text": "Score: 0.5 of 5 points"}
     assert learner.attempts() == 1
 
 

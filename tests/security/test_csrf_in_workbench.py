@@ -30,7 +30,8 @@ CASE = {"kind": "case", "fields": {"date": "2026-10-01", "category": "G3", "radi
 # A body each handler would accept from this user (None: the handler is a GET download).
 BODIES = {
     "rpt_quiz": {"state": {}, "submit": {"answers": WRONG_QUIZ}, "reset": {}, "hint": {"question": "public_limit", "index": 0},
-                 "item_analysis": {}},
+                 "item_analysis": {}, "item_analysis_csv": None, "save_draft": {"attempt": 1, "answers": {}},
+                 "check": {"question": "public_limit", "answer": "x"}},
     "rpt_dosimetry": {"state": {}, "check_step": {"step": "remaining", "answer": "0.1"},
                       "hint": {"step": "remaining", "index": 0}},
     "rpt_prereq_tracker": {"state": {}, "add_entry": CASE, "delete_entry": {"entry": "e1"},
@@ -40,7 +41,7 @@ BODIES = {
 }
 STUDIO_SETTINGS = {
     "rpt_quiz": ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight", "draw",
-                 "shuffle_choices"),
+                 "shuffle_choices", "allow_check", "max_checks"),
     "rpt_dosimetry": ("display_name", "step_attempts", "weight"),
     "rpt_prereq_tracker": ("display_name", "sets"),
 }
@@ -123,7 +124,7 @@ def test_with_the_token_the_same_requests_reach_the_block(good_preview, tag):
             assert status == 405, (tag, handler)
             continue
         status, reply = user.post(handler, json.dumps(BODIES[tag][handler]).encode())
-        assert status not in (403, 404, 500) or handler in ("item_analysis", "review_entry", "delete_entry"), (
+        assert status not in (403, 404, 500) or handler in ("item_analysis", "review_entry", "delete_entry", "check"), (
             tag, handler, status, reply[:200])
         if status == 403:
             assert b"CSRF" not in reply, "refused by the block (staff only), not by the CSRF check"

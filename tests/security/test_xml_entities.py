@@ -36,7 +36,8 @@ BLOCKS = {"rpt_quiz": "course/vertical/check_unit.xml", "rpt_dosimetry": "course
           "rpt_prereq_tracker": "course/vertical/records_unit.xml"}
 STUDIO_SETTINGS = {
     "rpt_quiz": {"display_name": "Quiz", "max_attempts": 2, "show_answer": "finished", "show_correctness": "always",
-                 "grading_method": "best", "weight": 1.0, "draw": 0, "shuffle_choices": True},
+                 "grading_method": "best", "weight": 1.0, "draw": 0, "shuffle_choices": True,
+                 "allow_check": False, "max_checks": 3},
     "rpt_dosimetry": {"display_name": "Walkthrough", "step_attempts": 2, "weight": 1.0},
     "rpt_prereq_tracker": {"display_name": "Tracker", "sets": "nrc-35-390"},
 }

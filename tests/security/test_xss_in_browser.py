@@ -93,6 +93,10 @@ def test_quiz_prompts_choices_feedback_explanations_and_hints_stay_inert(trapped
         questions.evaluate_all(  # one choice in each question (ids are the learner's stand-ins, not the authors')
             "sets => sets.forEach(s => { const r = s.querySelector('input[type=radio]'); if (r) { r.checked = true; } })")
         quiz.get_by_role("button", name="Submit").click()
+        confirm = quiz.get_by_role("button", name="Submit with unanswered questions")  # questions left unanswered
+        if confirm.count():
+            assert_inert(trapped_page, QUIZZES)
+            confirm.click()
         expect(quiz.get_by_text("Attempts used: 1 of 1")).to_be_visible()
         expect(quiz.locator(".rpt-quiz-revealed")).to_have_count(count)  # answers and explanations shown
         expect(quiz.locator(".rpt-quiz-feedback")).not_to_have_count(0)

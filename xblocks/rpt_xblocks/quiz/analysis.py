@@ -2,7 +2,7 @@
 learner is named).
 
 Contract: `item_analysis(totals, questions)` returns, per question of the bank, a dict with
-`responses` (submissions that answered it), `percent_correct` (mean earned x 100, so partial credit
+`responses` (submissions graded on it), `unanswered` (those of them that left it unanswered), `percent_correct` (mean earned x 100, so partial credit
 counts in part), `distribution` (how many submissions chose each option) and `discrimination`, the
 upper-lower index D = p(upper) - p(lower): submissions are ranked by quiz score, the upper and lower
 groups are the top and bottom 27% (at least one submission each), and p is the mean earned on the
@@ -56,11 +56,12 @@ def item_analysis(totals: dict, questions: list[Question]) -> list[dict]:
     lower, upper = _group(ranked, size), _group(ranked[::-1], size)
     report = []
     for question in questions:
-        counted = totals["questions"].get(question.id, {"responses": 0, "earned": Fraction(0), "chosen": {}})
+        counted = totals["questions"].get(question.id, {"responses": 0, "earned": Fraction(0), "chosen": {},
+                                                        "unanswered": 0})
         responses = counted["responses"]
         p_upper, p_lower = _group_mean(upper, question.id), _group_mean(lower, question.id)
         report.append({
-            "id": question.id, "type": question.type, "responses": responses,
+            "id": question.id, "type": question.type, "responses": responses, "unanswered": counted["unanswered"],
             "percent_correct": round(100 * float(counted["earned"] / responses), 1) if responses else None,
             "distribution": _distribution(question, counted["chosen"]),
             "discrimination": None if p_upper is None or p_lower is None else round(float(p_upper - p_lower), 3),

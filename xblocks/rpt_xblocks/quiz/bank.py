@@ -94,6 +94,8 @@ class QuizSettings:
     weight: float = 1.0
     draw: int = 0  # questions per learner; 0 = all
     shuffle_choices: bool = True
+    allow_check: bool = False  # learners may check one question before submitting (ungraded)
+    max_checks: int = 3  # checks per question per learner, when allow_check
 
 
 # ---- validation -------------------------------------------------------------------------------
@@ -133,6 +135,11 @@ def _check_settings(settings: QuizSettings, count: int, errors: list[BankError])
         errors.append(BankError(("max_attempts",), "max_attempts must be a whole number, 0 for unlimited — fix it"))
     if not isinstance(settings.weight, (int, float)) or not math.isfinite(settings.weight) or settings.weight < 0:
         errors.append(BankError(("weight",), "weight must be a number of 0 or more — fix it"))
+    if not isinstance(settings.max_checks, int) or isinstance(settings.max_checks, bool) or settings.max_checks < 1:
+        errors.append(BankError(("max_checks",), "max_checks must be a whole number of 1 or more — fix it"))
+    if settings.allow_check and settings.show_correctness != "always":
+        errors.append(BankError(("allow_check",), "allow_check shows right and wrong before submitting, so it needs "
+                                                  "show_correctness: always — set that, or remove allow_check"))
     if not isinstance(settings.draw, int) or settings.draw < 0 or (count and settings.draw > count):
         errors.append(BankError(("draw",), f"draw must be a whole number from 1 to the {count} questions in the bank (or omitted for all) — fix it"))
 
@@ -224,6 +231,8 @@ def settings_from_data(data: dict) -> QuizSettings:
         weight=data.get("weight", defaults.weight),
         draw=data.get("draw", 0),
         shuffle_choices=data.get("shuffle_choices", defaults.shuffle_choices),
+        allow_check=data.get("allow_check", defaults.allow_check),
+        max_checks=data.get("max_checks", defaults.max_checks),
     )
 
 
@@ -267,6 +276,9 @@ def quiz_to_xml(settings: QuizSettings, questions: list[Question], url_name: str
     root.set("weight", repr(float(settings.weight)))
     root.set("draw", str(settings.draw))
     root.set("shuffle_choices", "true" if settings.shuffle_choices else "false")
+    if settings.allow_check:
+        root.set("allow_check", "true")
+        root.set("max_checks", str(settings.max_checks))
     for question in questions:
         root.append(_question_to_xml(question))
     return root
@@ -345,6 +357,8 @@ def quiz_from_xml(element: etree._Element) -> tuple[QuizSettings, list[Question]
         weight=attribute("weight", float, defaults.weight),
         draw=attribute("draw", int, defaults.draw),
         shuffle_choices=attribute("shuffle_choices", bool, defaults.shuffle_choices),
+        allow_check=attribute("allow_check", bool, defaults.allow_check),
+        max_checks=attribute("max_checks", int, defaults.max_checks),
     )
     questions = []
     for index, node in enumerate(element.iterchildren("question")):

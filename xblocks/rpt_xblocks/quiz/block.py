@@ -1,13 +1,18 @@
 """The rpt_quiz XBlock: a radiation-safety quiz graded on the server.
 
-A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submissions are rows
-(`submissions.py`, the only quiz code that touches the database); grading (`grading.py`), draws
+A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submissions, drafts and
+checks are rows (`submissions.py`, `drafts.py`, `checks.py`: the only quiz code that touches the
+database); drafts and Check are handled in `practice.py`, the staff's reports in `staff_reports.py`; grading (`grading.py`), draws
 (`pool.py`), policies (`policy.py`), item analysis (`item_totals.py`, `analysis.py`) and what the
-browser may see (`learner_view.py`) are plain functions. A submission claims its attempt by
+browser may see (`learner_view.py`) and its words (`wording.py`) are plain functions. A submission claims its attempt by
 inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
 handler validates its input and stores nothing before it has accepted it. "Review the lesson" links
 (`teaches_url`) come from the runtime (`course_links.lesson_url`), as do the links in the questions'
 text (`LearnerBlockMixin.runtime_links`): in the view, the mobile data and handler replies alike.
+
+Unanswered questions (grading.is_unanswered: the same rule for every type) are submitted only when
+the request confirms it (`"unanswered": "confirmed"`; the page asks the learner first, listing them):
+each scores 0 with the status "unanswered". Without the confirmation the reply is 400 naming them.
 """
 from __future__ import annotations
 
@@ -23,7 +28,9 @@ from rpt_xblocks.content_fields import ContentList
 from rpt_xblocks.course_links import lesson_url
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
-from rpt_xblocks.quiz import analysis, bank, grading, item_totals, learner_view, policy, studio, submissions
+from rpt_xblocks.quiz import bank, checks, drafts, grading, learner_view, policy, studio, submissions, wording
+from rpt_xblocks.quiz.practice import PracticeMixin
+from rpt_xblocks.quiz.staff_reports import StaffReportsMixin
 from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
@@ -38,7 +45,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
-class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(PracticeMixin, StaffReportsMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",
@@ -59,6 +66,10 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                    help=_("How many questions each learner draws from the bank; 0 for all."))
     shuffle_choices = Boolean(display_name=_("Shuffle choices"), scope=Scope.settings, default=True,
                               help=_("Show choices in a different order to each learner (pinned ones stay put)."))
+    allow_check = Boolean(display_name=_("Allow Check"), scope=Scope.settings, default=False,
+                          help=_("Let learners check one question before submitting (ungraded; uses no attempt)."))
+    max_checks = Integer(display_name=_("Checks per question"), scope=Scope.settings, default=3,
+                         help=_("How many times each learner may check each question, when Check is allowed."))
     questions = ContentList(display_name=_("Questions"), scope=Scope.content, default=[],
                             help=_("The question bank (edit the OLX or the course_content YAML)."))
 
@@ -80,7 +91,8 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         return bank.QuizSettings(display_name=self.display_name, max_attempts=self.max_attempts,
                                  show_answer=self.show_answer, show_correctness=self.show_correctness,
                                  grading_method=self.grading_method, weight=self.weight, draw=self.draw,
-                                 shuffle_choices=self.shuffle_choices)
+                                 shuffle_choices=self.shuffle_choices, allow_check=self.allow_check,
+                                 max_checks=self.max_checks)
 
     def _drawn(self) -> list[bank.Question]:
         return learner_view.drawn_questions(self.bank_questions(), self.draw, self.seed_key())
@@ -101,18 +113,32 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
     def _standing(self) -> submissions.Standing:
         return submissions.standing(self.record_block_key(), self.learner_key(), self.grading_method)
 
-    def _situation(self, seed_key: str, standing: submissions.Standing | None = None) -> learner_view.Situation:
+    def _situation(self, seed_key: str, drawn: list[bank.Question],
+                   standing: submissions.Standing | None = None) -> learner_view.Situation:
         standing = standing or self._standing()
         shown = standing.shown
         answers, results = (shown.answers, shown.results) if shown is not None else ({}, {})
         left = policy.attempts_left(self.max_attempts, standing.attempts)
         past_due = self._past_due()
+        is_open = not answers and left != 0
+        block, learner, draft, previous, checks_left, checked = self.record_block_key(), self.learner_key(), None, None, None, frozenset()
+        stand_in_key = self.stand_in_key(seed_key)
+        if is_open:
+            draft = drafts.open_draft(block, learner, standing.attempts)
+            if draft is not None:
+                draft = learner_view.valid_draft(drawn, draft, stand_in_key)
+            previous = standing.latest.answers if standing.latest is not None else None
+            if self.allow_check:
+                used = checks.checks_used(block, learner)
+                checks_left = {q.id: max(0, self.max_checks - used.get(q.id, 0)) for q in drawn}
+                checked = frozenset(checks.correct_in(block, learner, standing.attempts + 1))
         return learner_view.Situation(
-            seed_key=seed_key, stand_in_key=self.stand_in_key(seed_key), attempts=standing.attempts, attempts_left=left, answers=answers, results=results,
+            seed_key=seed_key, stand_in_key=stand_in_key, attempts=standing.attempts, attempts_left=left, answers=answers, results=results,
             correctness_visible=policy.correctness_visible(self.show_correctness, past_due),
             answer_visible=policy.answer_visible(self.show_answer, all_correct=self._all_correct(results),
                                                  out_of_attempts=left == 0, past_due=past_due),
-            score=standing.score)
+            score=standing.score, open=is_open, draft=draft, previous=previous, checks_left=checks_left,
+            checked_correct=checked)
 
     def _learner_state(self, drawn: list[bank.Question] | None = None, seed_key: str | None = None,
                        standing: submissions.Standing | None = None) -> dict:
@@ -122,41 +148,33 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         seed_key = seed_key or self.seed_key()
         if drawn is None:
             drawn = learner_view.drawn_questions(self.bank_questions(), self.draw, seed_key)
-        situation = self._situation(seed_key, standing)
-        state = learner_view.learner_state(
-            drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
-            jump_url=lambda url_name: lesson_url(self, url_name))
+        situation = self._situation(seed_key, drawn, standing)
+        with translated_by(self.translator()):
+            state = learner_view.learner_state(
+                drawn, title=self.display_name, shuffle=self.shuffle_choices, situation=situation,
+                jump_url=lambda url_name: lesson_url(self, url_name), ngettext=self.ngettext)
         state["can_reset"] = (bool(situation.answers) and state["attempts_left"] != 0
                               and not self._all_correct(situation.results))
-        state["can_submit"] = not situation.answers and state["attempts_left"] != 0
+        state["can_submit"] = situation.open
+        state["can_check"] = situation.open and self.allow_check and situation.correctness_visible
         return state
 
-    def _labels(self) -> dict:
-        t = self.ugettext
-        return {
-            "submit": t("Submit"), "reset": t("Try again"), "hint": t("Hint"),
-            "attempts": t("Attempts used: {used} of {max}"), "attempts_unlimited": t("Attempts used: {used}"),
-            "score": t("Score: {earned} of {possible}"), "correct": t("Correct"), "incorrect": t("Incorrect"),
-            "partially_correct": t("Partially correct"), "true": t("True"), "false": t("False"),
-            "answer": t("Answer"), "explanation": t("Explanation"), "source": t("Source"),
-            "review": t("Review the lesson"), "move_up": t("Move up"), "move_down": t("Move down"),
-            "position": t("Step {n}"), "numeric_label": t("Your answer, with its unit (e.g. {unit})"),
-            "numeric_label_plain": t("Your answer"), "error": t("Something went wrong: {message}"),
-            "submitted": t("Your answers were submitted."), "order_help": t("Use the buttons to put the steps in order."),
-            "question": t("Question {n} of {total}"),
-            "analysis": t("Item analysis"), "analysis_learners": t("{n} graded submissions."),
-            "analysis_question": t("Question"), "analysis_responses": t("Responses"),
-            "analysis_correct": t("Percent correct"), "analysis_discrimination": t("Discrimination index"),
-            "analysis_distribution": t("Choices (submissions)"),
-        }
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The i18n service's plural-aware translation ("1 point", "2 points")."""
+        return self.runtime.service(self, "i18n").ungettext(singular, plural, count)
+
+    def _labels(self, total: int) -> dict:
+        return wording.labels(self.translator(), self.ngettext, total)
 
     # ---- views ---------------------------------------------------------------------------------
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The quiz: a labelled region that quiz.js fills from the learner's public state."""
-        return learner_fragment("quiz", self.display_name, _resource("static/quiz.css"), _resource("static/quiz.js"),
-                                "RptQuizBlock", {"state": self._learner_state(), "labels": self._labels(),
+        state = self._learner_state()
+        script = "".join(_resource(f"static/{name}") for name in ("quiz_progress.js", "quiz_staff.js", "quiz.js"))
+        return learner_fragment("quiz", self.display_name, _resource("static/quiz.css"), script,
+                                "RptQuizBlock", {"state": state, "labels": self._labels(len(state["questions"])),
                                                  "staff": self.is_staff()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
@@ -188,7 +206,7 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
                 message = self.ugettext("These answers do not belong to your questions; reload the page.")
                 named = {q: message for q in refusal.questions if q}
                 raise HandlerError(400, message, **({"questions": named} if named else {})) from None
-            return (answers, *self._graded(drawn, answers))
+            return self._graded(drawn, answers, confirmed=data.get("unanswered") == "confirmed")
 
         try:
             submission, standing = submissions.submit(self.record_block_key(), self.learner_key(), self._username(),
@@ -202,14 +220,17 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
             "results": {qid: r["status"] for qid, r in submission.results.items()}})
         return self._learner_state(drawn, seed_key, standing)
 
-    def _graded(self, drawn: list[bank.Question], answers: dict) -> tuple[dict, float, float]:
-        """(results, earned, possible) of `answers` to the `drawn` questions; HandlerError 400 when
-        any answer is missing or cannot be graded."""
+    def _graded(self, drawn: list[bank.Question], answers: dict, confirmed: bool) -> tuple[dict, dict, float, float]:
+        """(answers kept, results, earned, possible) of `answers` to the `drawn` questions; HandlerError
+        400 when an answer cannot be graded, or when questions are unanswered and `confirmed` is not set
+        (the reply's `unanswered` lists them). Unanswered questions score 0 and are not stored as answers."""
         results, refused = {}, {}
         translate = self.translator()
+        answers = {qid: answer for qid, answer in answers.items() if not grading.is_unanswered(answer)}
+        unanswered = [q.id for q in drawn if q.id not in answers]
         for question in drawn:
             if question.id not in answers:
-                refused[question.id] = translate("Answer this question.")
+                results[question.id] = {"earned": 0.0, "status": grading.UNANSWERED}
                 continue
             try:
                 with translated_by(translate):
@@ -220,7 +241,13 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         if refused:
             raise HandlerError(400, self.ugettext("Some answers could not be graded; nothing was recorded."),
                                questions=refused)
-        return results, sum(r["earned"] for r in results.values()), float(len(drawn))
+        if unanswered and not confirmed:
+            message = self.ngettext("{n} question is not answered: answer it, or confirm that it should score 0.",
+                                    "{n} questions are not answered: answer them, or confirm that they should score 0.",
+                                    len(unanswered)).format(n=len(unanswered))
+            raise HandlerError(400, message, unanswered=unanswered,
+                               questions={qid: translate("Not answered yet.") for qid in unanswered})
+        return answers, results, sum(r["earned"] for r in results.values()), float(len(drawn))
 
     def _refusal(self, reason: str) -> tuple[int, str]:
         if reason == submissions.USED_UP:
@@ -252,42 +279,18 @@ class QuizBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Completab
         question = next((q for q in self._drawn() if q.id == question_id), None)
         if question is None or not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(question.hints):
             raise HandlerError(400, self.ugettext("There is no such hint."))
+        if self._answered_correctly(question.id):
+            raise HandlerError(409, self.ugettext("You have answered this question correctly; it needs no hint."))
         return {"question": question.id, "index": index, "hint": sanitize(question.hints[index]),
                 "hint_count": len(question.hints)}
 
-    @json_handler()
-    def item_analysis(self, data):  # pylint: disable=unused-argument
-        """Staff only: per-question statistics over every graded submission (counts and rates, no names)."""
-        if not self.is_staff():
-            raise HandlerError(403, self.ugettext("Only course staff can see the item analysis."))
-        questions = self.bank_questions()
-        totals = item_totals.totals(submissions.graded_submissions(self.record_block_key()),
-                                    {q.id: q for q in questions})
-        count = totals["submissions"]
-        return {"learners": count, "submissions": count, "questions": analysis.item_analysis(totals, questions)}
-
-    def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """Rows for Open edX's problem response report: one per answered question of each learner's
-        latest submission, for the learners (usernames) of `user_state_iterator`."""
-        questions = {q.id: q for q in self.bank_questions()}
-        block, count = self.record_block_key(), 0
-        for user_state in user_state_iterator:
-            attempts, latest = submissions.latest_by_username(block, user_state.username)
-            if latest is None:
-                continue
-            for question_id, answer in sorted(latest.answers.items()):
-                question = questions.get(question_id)
-                if question is None:
-                    continue
-                if limit_responses is not None and count >= limit_responses:
-                    return
-                count += 1
-                yield user_state.username, {
-                    "Question": learner_view.plain_text(question.prompt),
-                    "Answer": learner_view.answer_text(question, answer),
-                    "Correctness": latest.results.get(question_id, {}).get("status", ""),
-                    "Attempts": attempts,
-                }
+    def _answered_correctly(self, question_id: str) -> bool:
+        """Whether the shown submission, or a Check in the open attempt, found the question correct."""
+        standing = self._standing()
+        shown = standing.shown
+        if shown is not None:
+            return shown.results.get(question_id, {}).get("status") == grading.CORRECT
+        return question_id in checks.correct_in(self.record_block_key(), self.learner_key(), standing.attempts + 1)
 
     # ---- scoring -------------------------------------------------------------------------------
 

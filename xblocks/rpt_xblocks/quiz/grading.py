@@ -5,8 +5,12 @@ Contract:
   answer has the form the question type takes: single -> a choice id; multiple -> a list of
   distinct choice ids; truefalse -> true or false; numeric -> text of at most MAX_NUMERIC_TEXT
   characters; ordering -> a list holding each item id exactly once.
+- One rule for unanswered questions, whatever their type (`is_unanswered`): no answer, None, an
+  empty list (a multiple-select with nothing selected) or blank text is *unanswered*; it is never
+  partly right. `grade` gives it `Result(0.0, UNANSWERED)`; the block submits unanswered questions
+  only when the learner confirms (see block.py), never blocking one type and crediting another.
 - `grade(question, answer, numeric)` returns a `Result` with `earned` in [0, 1] and a status of
-  correct / partially_correct / incorrect. `numeric(text, question)` compares a numeric answer
+  correct / partially_correct / incorrect / unanswered. `numeric(text, question)` compares a numeric answer
   and returns True or False, or raises `AnswerRejected` when the answer cannot be compared (no
   unit, wrong dimension, not a number): such an answer is refused, not marked wrong.
 - Multiple-select with partial credit scores every choice as a decision (checked or not):
@@ -20,7 +24,7 @@ from typing import Callable, NamedTuple
 from rpt_xblocks.quiz.bank import Question
 
 MAX_NUMERIC_TEXT = 64
-CORRECT, PARTIAL, INCORRECT = "correct", "partially_correct", "incorrect"
+CORRECT, PARTIAL, INCORRECT, UNANSWERED = "correct", "partially_correct", "incorrect", "unanswered"
 
 
 class AnswerRejected(Exception):
@@ -30,6 +34,11 @@ class AnswerRejected(Exception):
 class Result(NamedTuple):
     earned: float
     status: str
+
+
+def is_unanswered(answer) -> bool:
+    """Whether `answer` (as stored or sent, any question type) leaves its question unanswered."""
+    return answer is None or answer == [] or (isinstance(answer, str) and not answer.strip())
 
 
 def check_shape(question: Question, answer) -> None:
@@ -59,6 +68,8 @@ def check_shape(question: Question, answer) -> None:
 
 
 def grade(question: Question, answer, numeric: Callable[[str, Question], bool]) -> Result:
+    if is_unanswered(answer):
+        return Result(0.0, UNANSWERED)
     check_shape(question, answer)
     kind = question.type
     if kind == "single":

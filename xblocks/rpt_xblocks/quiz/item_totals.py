@@ -9,9 +9,10 @@ as the quiz stores them (`results` holds each drawn question's `earned`), each c
 `questions` maps question ids to the bank's `Question`s (a question no longer in the bank still
 counts towards the submission's score, with no options chosen). Returns
 `{"submissions": int, "questions": {question id: {"responses": int, "earned": Fraction,
-"chosen": {option key: int}}}, "by_score": {score Fraction: {"submissions": int,
+"chosen": {option key: int}, "unanswered": int}}, "by_score": {score Fraction: {"submissions": int,
 "items": {question id: [responses, earned Fraction]}}}}`, where a score is the submission's mean
-earned.
+earned. An unanswered question (status "unanswered", grading.is_unanswered) counts as a response
+that earned 0 and chose nothing, and is also counted in its question's `unanswered`.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fractions import Fraction
 from typing import Iterable
 
 from rpt_xblocks.quiz.bank import Question
+from rpt_xblocks.quiz.grading import UNANSWERED, is_unanswered
 
 MAX_DENOMINATOR = 10**6  # earned is decisions right / choices: far smaller denominators
 
@@ -35,7 +37,7 @@ def option_key(option) -> str:
 
 def chosen_options(question: Question | None, answer) -> list[str]:
     """The options an answer chose, as counted in the distribution (none for numeric and ordering)."""
-    if question is None:
+    if question is None or is_unanswered(answer):
         return []
     if question.type in ("single", "truefalse"):
         return [option_key(answer)]
@@ -55,8 +57,9 @@ def totals(submissions: Iterable[tuple[dict, dict]], questions: dict[str, Questi
         bucket = by_score.setdefault(score, {"submissions": 0, "items": {}})
         bucket["submissions"] += 1
         for qid, value in earned.items():
-            question = by_question.setdefault(qid, {"responses": 0, "earned": Fraction(0), "chosen": {}})
+            question = by_question.setdefault(qid, {"responses": 0, "earned": Fraction(0), "chosen": {}, "unanswered": 0})
             question["responses"] += 1
+            question["unanswered"] += results[qid].get("status") == UNANSWERED
             question["earned"] += value
             for option in chosen_options(questions.get(qid), answers.get(qid)):
                 question["chosen"][option] = question["chosen"].get(option, 0) + 1

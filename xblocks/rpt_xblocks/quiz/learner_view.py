@@ -11,6 +11,13 @@ is `jump_url(question.teaches)`: the block passes the runtime's link to that uni
 (`course_links.lesson_url`: course-scoped in the LMS, the unit's page in the preview); this module
 makes no URL itself.
 
+While an attempt is open (`Situation.open`), each question carries the learner's `draft`: their
+saved draft (`Situation.draft`, in stand-ins, checked by `valid_draft`) when there is one, else
+the answers of the submission they chose Try again on (`Situation.previous`), so Try again keeps
+the answers for editing. `hint_offered` is False for a question answered correctly (in the shown
+submission, or by a Check in the open attempt). `points` ("0.5 of 1 point") comes with the status;
+a numeric answer read in the question's unit gets a note saying so (numeric.assumed_unit_note).
+
 Choice and step ids never leave as the authors wrote them: every id keyed to an answer (choices,
 steps, the saved answers shown again, the revealed answer key and its feedback keys) is the
 learner's stand-in for it (`opaque_ids.py`). Answers stay in author ids on the server: the browser's
@@ -25,9 +32,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from lxml import html as lxml_html
+from markupsafe import escape as markupsafe_escape
 
-from rpt_xblocks.quiz import grading, pool
+from rpt_xblocks.quiz import grading, pool, wording
 from rpt_xblocks.quiz.bank import Question
+from rpt_xblocks.quiz.numeric import assumed_unit_note
 from rpt_xblocks.quiz.opaque_ids import opaque_ids
 from rpt_xblocks.sanitizing import sanitize
 
@@ -45,6 +54,11 @@ class Situation:
     correctness_visible: bool
     answer_visible: bool
     score: tuple[float, float] | None  # (earned, possible) of the graded score, if any
+    open: bool = False  # an attempt is open: the learner may answer and submit
+    draft: dict | None = None  # the learner's saved draft for the open attempt (stand-ins), if any
+    previous: dict | None = None  # author-id answers of the submission reset by Try again, if any
+    checks_left: dict | None = None  # question id -> checks left, when the author allows Check
+    checked_correct: frozenset = frozenset()  # questions a Check found correct in the open attempt
 
 
 def drawn_questions(questions: list[Question], draw: int, seed_key: str) -> list[Question]:
@@ -117,6 +131,30 @@ def answers_for_browser(questions: list[Question], answers: dict, stand_in_key: 
     return {question_id: shown(question_id, answer) for question_id, answer in answers.items()}
 
 
+def valid_draft(drawn: list[Question], draft, stand_in_key: str) -> dict:
+    """The answers of `draft` (question id -> answer in stand-ins) that are still answers to the
+    learner's questions (the bank may have changed since it was saved); unanswered ones left out."""
+    if not isinstance(draft, dict):
+        return {}
+    by_id, kept = {q.id: q for q in drawn}, {}
+    for question_id, answer in draft.items():
+        if question_id not in by_id or grading.is_unanswered(answer):
+            continue
+        try:
+            author = answers_from_browser(drawn, {question_id: answer}, stand_in_key)[question_id]
+            grading.check_shape(by_id[question_id], author)
+        except (NotOffered, grading.AnswerRejected):
+            continue
+        kept[question_id] = answer
+    return kept
+
+
+def chosen_feedback(question: Question, answer) -> list[str]:
+    """The feedback of the options `answer` (author ids) chose, and the note on a bare number's unit."""
+    note = assumed_unit_note(answer, question) if question.type == "numeric" else None
+    return _chosen_feedback(question, answer) + ([str(markupsafe_escape(note))] if note else [])
+
+
 def _public_question(question: Question, seed_key: str, shuffle: bool, stand_ins: dict[str, str]) -> dict:
     data = {"id": question.id, "type": question.type, "prompt": sanitize(question.prompt),
             "hint_count": len(question.hints)}  # the citation comes with the explanation: it can hint at the answer
@@ -157,22 +195,38 @@ def _revealed(question: Question, jump_url: Callable[[str], str], stand_ins: dic
 
 
 def learner_state(drawn: list[Question], *, title: str, shuffle: bool, situation: Situation,
-                  jump_url: Callable[[str], str]) -> dict:
+                  jump_url: Callable[[str], str], ngettext: wording.Ngettext) -> dict:
     state = {"title": title, "attempts": situation.attempts, "attempts_left": situation.attempts_left,
              "submitted": bool(situation.answers), "questions": []}
     if situation.correctness_visible and situation.score is not None:
-        state["score"] = {"earned": situation.score[0], "possible": situation.score[1]}
+        earned, possible = situation.score
+        state["score"] = {"earned": earned, "possible": possible,
+                          "text": wording.score_text(ngettext, earned, possible)}
+    if situation.open:
+        state["draft_attempt"] = situation.attempts + 1
     for question in drawn:
         stand_ins = _stand_ins(question, situation.stand_in_key)
         data = _public_question(question, situation.seed_key, shuffle, stand_ins)
         if question.id in situation.answers:
             data["answer"] = _shown(situation.answers[question.id], stand_ins)
+        if situation.open:
+            if situation.draft is not None:
+                if question.id in situation.draft:
+                    data["draft"] = situation.draft[question.id]
+            elif situation.previous and not grading.is_unanswered(situation.previous.get(question.id)):
+                data["draft"] = _shown(situation.previous[question.id], stand_ins)
         result = situation.results.get(question.id)
+        correct = question.id in situation.checked_correct
         if result and situation.correctness_visible:
             data["status"] = result["status"]
-            data["feedback"] = _chosen_feedback(question, situation.answers.get(question.id))
+            data["points"] = wording.question_points(ngettext, result["earned"], 1)
+            data["feedback"] = chosen_feedback(question, situation.answers.get(question.id))
+            correct = correct or result["status"] == grading.CORRECT
             if result["status"] != grading.CORRECT and question.teaches:
                 data["teaches_url"] = jump_url(question.teaches)
+        data["hint_offered"] = bool(question.hints) and not correct
+        if situation.checks_left is not None and situation.open:
+            data["checks_left"] = situation.checks_left.get(question.id, 0)
         if situation.answer_visible:
             data["revealed"] = _revealed(question, jump_url, stand_ins)
         state["questions"].append(data)

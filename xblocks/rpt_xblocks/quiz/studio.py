@@ -10,7 +10,7 @@ from rpt_xblocks.quiz import bank
 from rpt_xblocks.quiz.numeric import unit_problem
 
 SETTINGS = ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight",
-            "draw", "shuffle_choices")
+            "draw", "shuffle_choices", "allow_check", "max_checks")
 CONTENT_LABEL = "Questions (OLX question elements)"
 
 

@@ -7,6 +7,8 @@ and audit events are inserted, never edited (a quiz submission's `reset` flag an
 What the database itself refuses (constraints, so no code path can get around them):
 - a second quiz submission, or walkthrough attempt, with the same number (`unique_*_attempt`):
   a request claims its attempt by inserting the row, and the loser of a race gets IntegrityError;
+  the same for a quiz question's numbered checks (`unique_quiz_check`); one draft per learner and
+  quiz (`unique_quiz_draft`: the draft is the one row that is replaced, by an upsert);
 - an attempt number below 1;
 - two entries from one learner with the same client-made id (`unique_entry_client_id`): adding is
   idempotent;
@@ -137,6 +139,41 @@ class QuizSubmission(models.Model):
             models.CheckConstraint(condition=Q(attempt__gte=1), name="quiz_attempt_from_one"),
         ]
         indexes = [models.Index(fields=["block", "id"], name="rpt_quiz_by_block")]
+
+
+class QuizDraft(models.Model):
+    """A learner's unsubmitted answers to one quiz, for the attempt numbered `attempt`: one row per
+    (block, learner), replaced whole by each save (one upsert; never merged with what was there).
+    `answers` holds the learner's stand-in ids (quiz/opaque_ids.py), as the browser sent them, never
+    the authors' ids. A draft whose `attempt` is not the learner's open attempt is ignored."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    attempt = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["block", "learner"], name="unique_quiz_draft")]
+
+
+class QuizCheck(models.Model):
+    """One ungraded "Check" of one question: the insert claims `number` (the learner's checks of the
+    question so far + 1), so concurrent checks cannot exceed the author's limit; append-only."""
+
+    block = models.CharField(max_length=BLOCK)
+    learner = models.CharField(max_length=LEARNER)
+    question = models.CharField(max_length=100)
+    number = models.PositiveIntegerField()
+    attempt = models.PositiveIntegerField(help_text="The open attempt the check was made in.")
+    status = models.CharField(max_length=20, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block", "learner", "question", "number"], name="unique_quiz_check"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="quiz_check_from_one"),
+        ]
 
 
 class StepAttempt(models.Model):

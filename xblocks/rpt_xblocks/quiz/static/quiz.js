@@ -1,6 +1,10 @@
 /* rpt_quiz: renders the learner's public state (sent by the server) and talks to the handlers.
- * Every learner-facing string comes translated from the server in `labels`; HTML fragments in the
- * state (prompts, choices, feedback, explanations) were sanitized on the server. */
+ * Every learner-facing string comes translated from the server in `labels` (plurals chosen there);
+ * HTML fragments in the state (prompts, choices, feedback, explanations) were sanitized on the server.
+ * While an attempt is open, each question starts from its submitted answer, else its `draft` (the
+ * saved draft, or the answers kept by Try again); quiz_progress.js counts and saves them, and
+ * quiz_staff.js is the staff's item analysis. An ordering question counts as answered once the
+ * learner has moved a step (or it had an answer): the starting order is never the solution. */
 function RptQuizBlock(runtime, element, init) {
   "use strict";
   init = window.RptBlockKit.unpack(init);
@@ -11,6 +15,12 @@ function RptQuizBlock(runtime, element, init) {
   var state = init.state;
   var kit = window.RptBlockKit(runtime, element, status);
   var fill = kit.fill, el = kit.el, html = kit.html, call = kit.call, announce = kit.announce, uid = kit.uid;
+  var touched = {};  /* ordering questions the learner has arranged (or that had an answer) */
+  var progress = window.RptQuizProgress(kit, labels, {body: body, state: function () { return state; }, collect: collect});
+  function given(q) { return q.answer !== undefined ? q.answer : q.draft; }
+  function changed() { progress.update(); progress.scheduleSave(); }
+  body.addEventListener("change", function (event) { if (event.target.closest(".rpt-quiz-question")) { changed(); } });
+  body.addEventListener("input", function (event) { if (event.target.type === "text") { changed(); } });
 
   function choiceInputs(fieldset, q, type, locked) {
     var list = el("div", {"class": "rpt-quiz-choices"});
@@ -20,7 +30,8 @@ function RptQuizBlock(runtime, element, init) {
     options.forEach(function (choice, n) {
       var id = uid + "-" + q.id + "-" + n;
       var input = el("input", {type: type, id: id, name: uid + "-" + q.id, value: String(choice.id)});
-      var chosen = q.answer !== undefined && (Array.isArray(q.answer) ? q.answer.indexOf(choice.id) >= 0 : q.answer === choice.id);
+      var answer = given(q);
+      var chosen = answer !== undefined && (Array.isArray(answer) ? answer.indexOf(choice.id) >= 0 : answer === choice.id);
       input.checked = chosen;
       input.disabled = locked;
       var label = el("label", {"for": id});
@@ -35,8 +46,10 @@ function RptQuizBlock(runtime, element, init) {
     var help = el("p", {"class": "rpt-quiz-help", id: uid + "-" + q.id + "-help"}, labels.order_help);
     var list = el("ol", {"class": "rpt-quiz-order", "aria-describedby": help.id});
     var items = q.items.slice();
-    if (Array.isArray(q.answer)) {
-      items.sort(function (a, b) { return q.answer.indexOf(a.id) - q.answer.indexOf(b.id); });
+    var answer = given(q);
+    if (Array.isArray(answer)) {
+      touched[q.id] = true;
+      items.sort(function (a, b) { return answer.indexOf(a.id) - answer.indexOf(b.id); });
     }
     function draw() {
       list.innerHTML = "";
@@ -51,7 +64,9 @@ function RptQuizBlock(runtime, element, init) {
           button.addEventListener("click", function () {
             var moved = items.splice(n, 1)[0];
             items.splice(n + pair[1], 0, moved);
+            touched[q.id] = true;
             draw();
+            changed();
             var again = list.children[n + pair[1]].querySelectorAll("button")[pair[1] < 0 ? 0 : 1];
             if (again.disabled) { again = list.children[n + pair[1]].querySelector("button:not([disabled])"); }
             if (again) { again.focus(); }
@@ -80,7 +95,7 @@ function RptQuizBlock(runtime, element, init) {
       var inputId = uid + "-" + q.id + "-input";
       fieldset.appendChild(el("label", {"for": inputId}, q.unit_hint ? fill(labels.numeric_label, {unit: q.unit_hint}) : labels.numeric_label_plain));
       var input = el("input", {type: "text", id: inputId, inputmode: "decimal", autocomplete: "off", spellcheck: "false", maxlength: "64"});
-      input.value = q.answer || "";
+      input.value = given(q) || "";
       input.disabled = locked;
       fieldset.appendChild(input);
     }
@@ -90,6 +105,7 @@ function RptQuizBlock(runtime, element, init) {
     if (q.status) {
       var verdict = el("p", {"class": "rpt-quiz-verdict rpt-quiz-" + q.status}, labels[q.status]);
       fieldset.appendChild(verdict);
+      if (q.points) { fieldset.appendChild(el("p", {"class": "rpt-quiz-points"}, q.points)); }
       (q.feedback || []).forEach(function (text) { fieldset.appendChild(html("div", {"class": "rpt-quiz-feedback"}, text)); });
       if (q.teaches_url) { fieldset.appendChild(el("a", {href: q.teaches_url, "class": "rpt-quiz-review"}, labels.review)); }
     }
@@ -103,7 +119,8 @@ function RptQuizBlock(runtime, element, init) {
       box.appendChild(el("p", {"class": "rpt-quiz-source"}, labels.source + ": " + q.revealed.citation));
       fieldset.appendChild(box);
     }
-    if (q.hint_count && !q.revealed) {
+    if (state.can_check && q.checks_left !== undefined) { checkControls(fieldset, q); }
+    if (q.hint_offered && !q.revealed) {
       var hints = el("div", {"class": "rpt-quiz-hints", "aria-live": "polite"});
       var shown = 0;
       var button = el("button", {type: "button", "class": "rpt-quiz-hint"}, labels.hint);
@@ -118,6 +135,35 @@ function RptQuizBlock(runtime, element, init) {
       fieldset.appendChild(hints);
     }
     return fieldset;
+  }
+
+  /* Check: one question graded on the server, ungraded; the reply holds that question's verdict only. */
+  function checkControls(fieldset, q) {
+    var result = el("div", {"class": "rpt-quiz-check-result", "aria-live": "polite"});
+    var button = el("button", {type: "button", "class": "rpt-quiz-check"}, labels.check);
+    button.disabled = q.checks_left === 0;
+    button.addEventListener("click", function () {
+      var error = fieldset.querySelector(".rpt-quiz-error");
+      error.textContent = "";
+      var answers = collect();
+      if (!(q.id in answers)) { error.textContent = labels.check_unanswered; return; }
+      call("check", {question: q.id, answer: answers[q.id]}).then(function (reply) {
+        result.innerHTML = "";
+        result.appendChild(el("p", {"class": "rpt-quiz-verdict rpt-quiz-" + reply.status}, labels[reply.status]));
+        reply.feedback.forEach(function (text) { result.appendChild(html("div", {"class": "rpt-quiz-feedback"}, text)); });
+        result.appendChild(el("p", {"class": "rpt-quiz-checks-left"}, reply.checks_left_text));
+        q.checks_left = reply.checks_left;
+        button.disabled = reply.checks_left === 0;
+        if (!reply.hint_offered) {
+          q.hint_offered = false;
+          fieldset.querySelectorAll(".rpt-quiz-hint").forEach(function (b) { b.remove(); });
+        }
+      }).catch(function (e) {
+        error.textContent = (e.reply && e.reply.questions && e.reply.questions[q.id]) || e.message;
+      });
+    });
+    fieldset.appendChild(button);
+    fieldset.appendChild(result);
   }
 
   function describeAnswer(q) {
@@ -137,6 +183,7 @@ function RptQuizBlock(runtime, element, init) {
     var answers = {};
     state.questions.forEach(function (q) {
       var fieldset = body.querySelector('fieldset[data-id="' + q.id + '"]');
+      if (!fieldset) { return; }
       if (q.type === "single") {
         var picked = fieldset.querySelector("input:checked");
         if (picked) { answers[q.id] = picked.value; }
@@ -144,10 +191,12 @@ function RptQuizBlock(runtime, element, init) {
         var tf = fieldset.querySelector("input:checked");
         if (tf) { answers[q.id] = tf.value === "true"; }
       } else if (q.type === "multiple") {
-        answers[q.id] = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+        var checked = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+        if (checked.length) { answers[q.id] = checked; }
       } else if (q.type === "numeric") {
-        answers[q.id] = fieldset.querySelector("input").value;
-      } else if (q.type === "ordering") {
+        var text = fieldset.querySelector("input").value;
+        if (text.trim()) { answers[q.id] = text; }
+      } else if (q.type === "ordering" && touched[q.id]) {
         answers[q.id] = Array.prototype.map.call(fieldset.querySelectorAll("li"), function (li) { return li.getAttribute("data-id"); });
       }
     });
@@ -156,50 +205,47 @@ function RptQuizBlock(runtime, element, init) {
 
   function render() {
     body.innerHTML = "";
+    touched = {};
     body.appendChild(el("h3", {"class": "rpt-quiz-title"}, state.title));
+    if (state.can_submit) { body.appendChild(progress.element); }
     state.questions.forEach(function (q, n) { body.appendChild(renderQuestion(q, n, state.questions.length)); });
     var footer = el("div", {"class": "rpt-quiz-actions"});
     var used = state.attempts_left === null
       ? fill(labels.attempts_unlimited, {used: state.attempts})
       : fill(labels.attempts, {used: state.attempts, max: state.attempts + state.attempts_left});
     footer.appendChild(el("p", {"class": "rpt-quiz-attempts"}, used));
-    if (state.score) {
-      footer.appendChild(el("p", {"class": "rpt-quiz-score"}, fill(labels.score, {earned: +state.score.earned.toFixed(2), possible: state.score.possible})));
-    }
-    if (state.can_submit) { footer.appendChild(button("submit", submit)); }
+    if (state.score) { footer.appendChild(el("p", {"class": "rpt-quiz-score"}, state.score.text)); }
+    if (state.can_submit) { footer.appendChild(button("submit", function () { submit(false); })); }
     if (state.can_reset) { footer.appendChild(button("reset", reset)); }
     body.appendChild(footer);
-    if (init.staff) { body.appendChild(staffSection()); }
+    if (state.can_submit) { progress.update(); }
+    if (init.staff) { body.appendChild(window.RptQuizStaff(kit, labels, runtime.handlerUrl(element, "item_analysis_csv"))); }
   }
-  function staffSection() {
-    var section = el("section", {"class": "rpt-quiz-staff", "aria-label": labels.analysis});
-    var area = el("div", {"class": "rpt-quiz-analysis"});
-    var show = el("button", {type: "button", "class": "rpt-quiz-analysis-button"}, labels.analysis);
-    show.addEventListener("click", function () {
-      call("item_analysis", {}).then(function (reply) {
-        area.innerHTML = "";
-        area.appendChild(el("p", {}, fill(labels.analysis_learners, {n: reply.submissions})));
-        var table = el("table", {"class": "rpt-quiz-analysis-table"});
-        table.appendChild(el("caption", {}, labels.analysis));
-        var head = el("tr");
-        ["analysis_question", "analysis_responses", "analysis_correct", "analysis_discrimination", "analysis_distribution"]
-          .forEach(function (key) { head.appendChild(el("th", {scope: "col"}, labels[key])); });
-        table.appendChild(head);
-        reply.questions.forEach(function (q) {
-          var row = el("tr");
-          row.appendChild(el("th", {scope: "row"}, q.id));
-          row.appendChild(el("td", {}, String(q.responses)));
-          row.appendChild(el("td", {}, q.percent_correct === null ? "–" : q.percent_correct + "%"));
-          row.appendChild(el("td", {}, q.discrimination === null ? "–" : String(q.discrimination)));
-          row.appendChild(el("td", {}, Object.keys(q.distribution).map(function (k) { return k + ": " + q.distribution[k]; }).join(", ")));
-          table.appendChild(row);
-        });
-        area.appendChild(table);
-      }).catch(function (e) { announce(e.message); });
+  /* Unanswered questions score 0: before submitting them the learner confirms, with a list of them
+   * to go back to (the server asks for the same confirmation). */
+  function confirmUnanswered(missing) {
+    var old = body.querySelector(".rpt-quiz-confirm");
+    if (old) { old.remove(); }
+    var titleId = uid + "-confirm-title";
+    var panel = el("div", {"class": "rpt-quiz-confirm", role: "group", "aria-labelledby": titleId});
+    var title = el("h4", {id: titleId, tabindex: "-1"}, labels.confirm_title);
+    panel.appendChild(title);
+    panel.appendChild(el("p", {}, labels.confirm_text));
+    var list = el("ul");
+    var ids = state.questions.map(function (q) { return q.id; });
+    missing.forEach(function (q) {
+      var go = el("button", {type: "button", "class": "rpt-quiz-goto"}, fill(labels.question_link, {n: ids.indexOf(q.id) + 1}));
+      go.addEventListener("click", function () { panel.remove(); progress.focusQuestion(q.id); });
+      var item = el("li"); item.appendChild(go); list.appendChild(item);
     });
-    section.appendChild(show);
-    section.appendChild(area);
-    return section;
+    panel.appendChild(list);
+    var yes = el("button", {type: "button", "class": "rpt-quiz-confirm-submit"}, labels.confirm_submit);
+    yes.addEventListener("click", function () { panel.remove(); submit(true); });
+    var no = el("button", {type: "button", "class": "rpt-quiz-confirm-back"}, labels.confirm_back);
+    no.addEventListener("click", function () { panel.remove(); progress.focusQuestion(missing[0].id); });
+    panel.appendChild(yes); panel.appendChild(no);
+    body.querySelector(".rpt-quiz-actions").before(panel);
+    title.focus();
   }
   function button(name, action) {
     var b = el("button", {type: "button", "class": "rpt-quiz-" + name}, labels[name]);
@@ -221,12 +267,17 @@ function RptQuizBlock(runtime, element, init) {
   function update(reply, message, toQuestions) {
     state = reply; render();
     keepFocus(toQuestions);
-    var summary = state.score ? fill(labels.score, {earned: +state.score.earned.toFixed(2), possible: state.score.possible}) : "";
+    var summary = state.score ? state.score.text : "";
     announce([message, summary].filter(Boolean).join(" "));
   }
-  function submit() {
+  function submit(confirmed) {
     body.querySelectorAll(".rpt-quiz-error").forEach(function (p) { p.textContent = ""; });
-    call("submit", {answers: collect()}).then(function (reply) { update(reply, labels.submitted); })
+    var missing = progress.unanswered();
+    if (missing.length && !confirmed) { confirmUnanswered(missing); return; }
+    progress.cancelSave();
+    var payload = {answers: collect()};
+    if (confirmed) { payload.unanswered = "confirmed"; }
+    call("submit", payload).then(function (reply) { update(reply, labels.submitted); })
       .catch(function (e) {
         var perQuestion = (e.reply && e.reply.questions) || {};
         Object.keys(perQuestion).forEach(function (id) {
