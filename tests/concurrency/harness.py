@@ -31,6 +31,7 @@ QUIZ = ("/scenario/course.0003/", "rpt_quiz")
 QUIZ_BURSTS = ("/scenario/course.0004/", "rpt_quiz")
 WALKTHROUGH = ("/scenario/course.0005/", "rpt_dosimetry")
 QUIZ_MAX_ATTEMPTS = 2  # fixtures/olx/course/vertical/quiz.xml
+QUIZ_MAX_CHECKS = 3  # fixtures/olx/course/vertical/quiz_bursts.xml
 STEP_ATTEMPTS = 2  # fixtures/olx/course/vertical/walkthrough.xml
 FIRST_STEP = "remaining"
 

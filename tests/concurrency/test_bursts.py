@@ -6,14 +6,16 @@ SQLite preview (Django's threaded development server, as `rpt-course preview` se
   8 different entries at once make 8;
 - 8 different quiz submissions at once (max_attempts=2): at most 2 graded, every one answered 200
   stored; the others are refused with 409 and reveal nothing about correctness;
-- 8 different answers to one walkthrough step at once (step_attempts=2): the same.
+- 8 different answers to one walkthrough step at once (step_attempts=2): the same;
+- 8 Checks of one quiz question at once (max_checks=3): at most 3 answered 200, the rest refused
+  (403 used up, or 409 lost the race), and a later Check reports the checks left from the rows stored.
 """
 from __future__ import annotations
 
 
 import pytest
 
-from harness import (FIRST_STEP, QUIZ_BURSTS, QUIZ_MAX_ATTEMPTS, STEP_ATTEMPTS, TRACKER_BURSTS, WALKTHROUGH, Block,
+from harness import (FIRST_STEP, QUIZ_BURSTS, QUIZ_MAX_ATTEMPTS, QUIZ_MAX_CHECKS, STEP_ATTEMPTS, TRACKER_BURSTS, WALKTHROUGH, Block,
                      Violations, at_once, case_entry, client_id, run_id, entry_marker, live_entries, quiz_attempts,
                      reveals_correctness, shown_choice_ids, step_attempts_used)
 
@@ -106,6 +108,33 @@ def test_a_burst_of_quiz_submissions_grades_at_most_max_attempts(preview, learne
         attempts = quiz_attempts(state)
         problems.check(attempts == graded, f"{name}: {graded} submissions answered 200 (graded), {attempts} attempts stored")
         problems.check(attempts <= QUIZ_MAX_ATTEMPTS, f"{name}: {attempts} attempts stored, beyond max_attempts={QUIZ_MAX_ATTEMPTS}")
+    problems.assert_none(preview)
+
+
+def test_a_burst_of_checks_of_one_question_uses_at_most_max_checks(preview, learners):
+    block = Block(preview, QUIZ_BURSTS)
+    run = run_id()
+    names = [f"check-burst-{run}-{i}" for i in range(learners)]
+    shown = {n: shown_choice_ids(block, n, "occupational_tede") for n in names}
+    replies = at_once([lambda n=n, k=k: block.post(n, "check", {"question": "occupational_tede",
+                                                                 "answer": shown[n][k % 3]})
+                       for n in names for k in range(BURST)])
+    problems = Violations(preview.label)
+    for index, name in enumerate(names):
+        mine = replies[index * BURST:(index + 1) * BURST]
+        checked = [r for r in mine if getattr(r, "status", None) == 200]
+        problems.check(1 <= len(checked) <= QUIZ_MAX_CHECKS,
+                       f"{name} sent {BURST} checks at once (max_checks={QUIZ_MAX_CHECKS}): {len(checked)} answered 200")
+        for reply in mine:
+            status = getattr(reply, "status", None)
+            problems.check(status in (200, 403, 409), f"{name}: a check was answered {_brief(reply)}")
+        lefts = sorted(r.data["checks_left"] for r in checked)
+        problems.check(lefts == sorted(range(QUIZ_MAX_CHECKS - len(checked), QUIZ_MAX_CHECKS)),
+                       f"{name}: the 200 replies report checks left {lefts}, not one number each")
+        later = block.post(name, "check", {"question": "occupational_tede", "answer": shown[name][0]})
+        expected = 200 if len(checked) < QUIZ_MAX_CHECKS else 403
+        problems.check(getattr(later, "status", None) == expected,
+                       f"{name}: after {len(checked)} checks a further one was answered {_brief(later)}, not {expected}")
     problems.assert_none(preview)
 
 
