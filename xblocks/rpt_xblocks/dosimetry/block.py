@@ -140,7 +140,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         return learner_fragment("walkthrough", self.display_name, _resource("static/walkthrough.css"),
-                                _resource("static/walkthrough.js"), "RptWalkthroughBlock",
+                                _resource("static/walkthrough_practice.js") + _resource("static/walkthrough.js"), "RptWalkthroughBlock",
                                 {"state": self._state(), "labels": self._labels()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
