@@ -1,5 +1,6 @@
 """Issue 17's walkthrough in Chromium, on the fixture course's Lu-177 walkthrough: the learner's
-numbers under the author's labels, one heading per step, a wrong answer diagnosed and kept in the
+numbers under the author's labels, one heading per step, a "%" explained where no percentage is
+asked (percentage steps are answered with "%" in test_course_walkthroughs_in_browser.py), a wrong answer diagnosed and kept in the
 step's history, "Print this summary" printing the walkthrough only, and an ungraded practice round.
 axe finds no violation in the unit in each new state."""
 from __future__ import annotations
@@ -46,6 +47,10 @@ def test_labels_one_heading_per_step_and_a_diagnosed_slip_kept_in_the_history(go
     assert walkthrough.locator("ol.rpt-walkthrough-steps").evaluate("ol => getComputedStyle(ol).listStyleType") == "none"
     remaining = remaining_fraction(walkthrough)
 
+    answer(walkthrough, "81%")  # a % where no percentage is asked: a sentence for the learner, no attempt used
+    expect(walkthrough.locator(".rpt-walkthrough-error")).to_have_text(re.compile("^This step does not ask for a percentage"))
+    expect(walkthrough.get_by_text("Attempts left for this step: 2")).to_be_visible()
+    assert wcag_violations(good_page, UNIT_REGION) == set()
     answer(walkthrough, f"{remaining:.4f}")
     expect(walkthrough.get_by_role("heading", name="Step 2 of 2")).to_be_visible()
     answer(walkthrough, "7.4 GBq")  # the activity at calibration: the described mistake
@@ -61,7 +66,8 @@ def test_labels_one_heading_per_step_and_a_diagnosed_slip_kept_in_the_history(go
     expect(done.locator(".rpt-walkthrough-try-wrong")).to_contain_text("7.4 GBq (not right)")
     expect(done.locator(".rpt-walkthrough-try-right")).to_contain_text("Try 2:")
     assert wcag_violations(good_page, UNIT_REGION) == set()
-    assert not page_trouble, page_trouble
+    assert not page_trouble.outside_requests and not page_trouble.script_errors, page_trouble
+    assert [r.split()[0] for r in page_trouble.failed_responses] == ["400"], "only the refused 81%"
 
 
 def finish(page):

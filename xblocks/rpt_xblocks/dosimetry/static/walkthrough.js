@@ -134,8 +134,9 @@ function RptWalkthroughBlock(runtime, element, init) {
         var last = reply.last;
         var diagnosis = last.diagnosis ? fill(labels.diagnosis, {message: last.diagnosis}) : "";
         announce(last.correct ? labels.correct : [labels.incorrect, last.message, diagnosis].filter(Boolean).join(" "));
-        var error = body.querySelector(".rpt-walkthrough-error");
-        if (error && !last.correct && last.message) { error.textContent = [last.message, diagnosis].filter(Boolean).join(" "); }
+        var error = body.querySelector(".rpt-walkthrough-current .rpt-walkthrough-error");
+        var same = state.current && state.current.id === last.step;  /* else the step is done: its history says it */
+        if (error && same && !last.correct && last.message) { error.textContent = [last.message, diagnosis].filter(Boolean).join(" "); }
       }).catch(function (e) {
         form.querySelector(".rpt-walkthrough-error").textContent = e.message;
         announce(e.message);
