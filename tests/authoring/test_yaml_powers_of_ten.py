@@ -38,13 +38,13 @@ def test_both_loaders_read_powers_of_ten_as_numbers(tmp_path, monkeypatch, libya
 
 
 DECAY = "intro/walkthroughs/decay.yaml"
-PARAMETER = "  A0: {value: 7.4, unit: GBq, citation: \"Lutathera US label: 7.4 GBq (200 mCi)\"}"
+PARAMETER = "  A0: {label: \"Calibrated activity\", value: 7.4, unit: GBq, citation: \"Lutathera US label: 7.4 GBq (200 mCi)\"}"
 
 
 def test_a_walkthrough_parameter_written_6_022e23_builds(good_course, tmp_path, capsys):
     path = good_course / DECAY
     path.write_text(path.read_text("utf-8").replace(
-        PARAMETER, PARAMETER + "\n  N_A: {value: 6.02214076e23, unit: /mol}", 1), "utf-8")
+        PARAMETER, PARAMETER + "\n  N_A: {label: Avogadro constant, value: 6.02214076e23, unit: /mol}", 1), "utf-8")
     assert main(["build", str(good_course), "-o", str(tmp_path / "dist")]) == 0, capsys.readouterr().err
 
 
@@ -52,7 +52,7 @@ def test_a_number_in_quotes_is_refused_with_how_to_write_it(good_course, tmp_pat
     path = good_course / DECAY
     text = path.read_text("utf-8")
     line = text.splitlines().index(PARAMETER) + 2
-    path.write_text(text.replace(PARAMETER, PARAMETER + "\n  N_A: {value: \"6.022e23\", unit: /mol}", 1), "utf-8")
+    path.write_text(text.replace(PARAMETER, PARAMETER + "\n  N_A: {label: Avogadro constant, value: \"6.022e23\", unit: /mol}", 1), "utf-8")
     assert main(["build", str(good_course), "-o", str(tmp_path / "dist")]) == 1
     err = capsys.readouterr().err
     assert (f"{DECAY}:{line}: 'value' must be a number, not \"6.022e23\" — write 6.022e23 without quotes"

@@ -41,7 +41,9 @@ def stored(block, progress: dict) -> None:
 def test_the_reply_is_the_state_with_every_step_evaluated(load_olx, progress):
     block = load_olx(EXAMPLE)
     stored(block, progress)
-    assert block._record().progress == progress
+    shown = {step: {key: value for key, value in record.items() if key != "tries"}
+             for step, record in block._record().progress.items()}
+    assert shown == progress  # `tries` (every answer) is tested in test_walkthrough_ux.py
     steps = [s.id for s in block.scenario().steps]
     current = next(s for s in block.scenario().steps if not progress.get(s.id, {}).get("done"))
     step = current.id

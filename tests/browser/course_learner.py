@@ -13,13 +13,13 @@ import re
 from playwright.sync_api import expect
 
 from rpt_xblocks.dosimetry.scenario import expected_values, learner_parameters
-from rpt_xblocks.dosimetry.walkthrough_view import parameter_value
+from rpt_xblocks.dosimetry.walkthrough_view import parameter_texts
 
 
-def typed(value, unit: str) -> str:
-    """A reference value as a learner would type it, with its unit."""
+def typed(value, unit: str, percent: bool = False) -> str:
+    """A reference value as a learner would type it, with its unit (a percentage with its % sign)."""
     number = value.m_as(unit) if unit else float(value)
-    return f"{number:.6g} {unit}".strip()
+    return f"{number:.6g}%" if percent else f"{number:.6g} {unit}".strip()
 
 
 def complete_walkthrough(page, scenario, student: str):
@@ -32,13 +32,15 @@ def complete_walkthrough(page, scenario, student: str):
     expected = expected_values(scenario, parameters)
     shown = walkthrough.get_by_role("definition")  # the learner's numbers: <dd> "value (citation)"
     expect(shown).to_have_count(len(scenario.parameters))
+    expect(walkthrough.get_by_role("term")).to_have_text([p.label for p in scenario.parameters])
+    texts = parameter_texts(scenario, parameters)
     for index, parameter in enumerate(scenario.parameters):
-        value = re.escape(parameter_value(parameters[parameter.name]))
+        value = re.escape(texts[parameter.name])
         expect(shown.nth(index)).to_have_text(re.compile(rf"^{value}( \(.*\))?$"))
     for number, step in enumerate(scenario.steps, start=1):
         expect(walkthrough.get_by_role("heading", name=f"Step {number} of {steps}")).to_be_visible()
         answer = walkthrough.get_by_label(re.compile("^Your answer"))
-        answer.fill(typed(expected[step.id], step.unit))
+        answer.fill(typed(expected[step.id], step.unit, step.percent))
         answer.press("Enter")
         expect(walkthrough.locator(".rpt-walkthrough-done")).to_have_count(number)
         expect(walkthrough.locator(".rpt-walkthrough-done .rpt-walkthrough-correct")).to_have_count(number)

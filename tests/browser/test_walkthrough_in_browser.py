@@ -20,7 +20,7 @@ def test_learner_walks_through_both_steps(good_page, page_trouble):
     walkthrough = good_page.locator(".rpt-walkthrough")
     expect(walkthrough.get_by_role("heading", name="Step 1 of 2")).to_be_visible()
     assert wcag_violations(good_page, UNIT_REGION) == set()
-    hours = float(re.search(r"t\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
+    hours = float(re.search(r"Time since calibration\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
     remaining = math.exp(-math.log(2) * hours / (6.647 * 24))
 
     answer = walkthrough.get_by_label("Your answer")

@@ -218,7 +218,7 @@ def test_a_walkthrough_from_the_keyboard_alone(page):
     page.goto(f"{WALKTHROUGH_UNIT}?student={uuid.uuid4().hex}")
     walkthrough = page.locator(".rpt-walkthrough")
     expect(walkthrough.get_by_role("heading", name="Step 1 of 2")).to_be_visible()
-    hours = float(re.search(r"t\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
+    hours = float(re.search(r"Time since calibration\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
     remaining = math.exp(-math.log(2) * hours / (6.647 * 24))
 
     stops = tab_until(page, lambda s: s["inWalkthrough"] and s["tag"] == "input")

@@ -171,7 +171,7 @@ def write_content(authored: Authored) -> None:
 
     path = "intro/walkthroughs/decay.yaml"
     lines = ["title: Payload walkthrough", "step_attempts: 1", "parameters:",
-             "  A0: {value: 7.4, unit: GBq, citation: \"Lutathera US label\"}", "steps:"]
+             "  A0: {label: Activity, value: 7.4, unit: GBq, citation: \"Lutathera US label\"}", "steps:"]
     for n, group in enumerate(authored.markdown_groups()):
         markdown = _q("\n\n".join(texts[i] for i in group)) if n not in authored.refused["step"] else '"Refused"'
         source = _q(texts[cited[n % len(cited)]]) if cited else '"Test source"'

@@ -2,9 +2,10 @@
 
 Contract: `compile_walkthrough(path, shown, component_id, markdown, problems)` returns the
 `Scenario` (and its settings) for `scenario_olx.scenario_to_xml`, or None after adding every
-problem at `shown:line`: YAML syntax, schema, and the scenario's own checks (names, a formula using
-a name not defined before it, and — evaluating every formula over the parameter ranges — division
-by zero, non-finite results, inconsistent units, a result in the wrong unit).
+problem at `shown:line`: YAML syntax, schema, a parameter without the `label:` learners see instead
+of its name, and the scenario's own checks (names, a formula using a name not defined before it,
+and — evaluating every formula, the steps' and their `mistakes:`, over the parameter ranges —
+division by zero, non-finite results, inconsistent units, a result in the wrong unit).
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def compile_walkthrough(path: Path, shown: str, component_id: str, markdown, pro
         for n, hint in enumerate(step.get("hints", [])):
             line = lines.line(("steps", index, "hints", n))
             rendered.setdefault(hint, markdown(hint, f"{component_id}-{step['id']}", shown, lambda _n, line=line: line))
+    for name, spec in data["parameters"].items():
+        if not spec.get("label", "").strip():
+            problems.append(lines.problem(("parameters", name), f"parameter '{name}' has no label: learners see "
+                                          "the label, not the name — add one, e.g. label: \"Prescribed activity\""))
     scenario = scenario_from_data(data, lambda text: rendered.get(text, "") if text else "")
     for location, message in scenario_errors(scenario, memo):
         problems.append(lines.problem(location, message))

@@ -10,7 +10,8 @@ Contract (`block` is the block's `record_block_key()`, `learner` its `learner_ke
   `unique_step_attempt`); the caller's message must not tell which, nor whether the answer was right.
 - `record(block, learner, step_attempts)` reads the learner's `Record`: `progress`, per step id,
   `{"attempts": int, "answer": the last answer, "correct": whether it was right, "done": right or
-  out of attempts}` (the shape `walkthrough_view.walkthrough_state` reads); `attempts`, the number
+  out of attempts, "tries": [{"answer": str, "correct": bool}, ...] every answer in order}` (the
+  shape `walkthrough_view.walkthrough_state` reads); `attempts`, the number
   of rows; `earned`, the steps answered right, unless the platform set a score (`ScoreSet`) after
   the learner's current number of attempts (the latest such row wins).
 - `set_score(block, learner, earned, possible)` records a score the platform set (rescore, override).
@@ -76,8 +77,9 @@ def _record_of(rows: list, step_attempts: int, platform: ScoreSet | None) -> Rec
     progress = {}
     for step, attempt, answer, correct in rows:
         right = correct or progress.get(step, {}).get("correct", False)
+        tries = progress.get(step, {}).get("tries", []) + [{"answer": answer, "correct": bool(correct)}]
         progress[step] = {"attempts": attempt, "answer": answer, "correct": right,
-                          "done": right or attempt >= step_attempts}
+                          "done": right or attempt >= step_attempts, "tries": tries}
     earned = float(sum(1 for state in progress.values() if state["correct"]))
     if platform is not None:
         earned = platform.earned

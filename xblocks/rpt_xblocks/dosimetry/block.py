@@ -2,12 +2,13 @@
 
 A thin shell: the scenario model (`scenario.py`, formulas in `formula.py`, physics in `physics.py`)
 computes the reference values on the server; `walkthrough_view.py` decides what the browser sees.
-Each step is checked with units (`quantities.check_numeric`); a wrong kind of unit is explained and
-costs no attempt. After a right answer or the step's last attempt the reference value is shown and
+Each step is checked with units (`step_check.py`); a wrong kind of unit is explained and
+costs no attempt, and a wrong answer matching a mistake the author describes gets its diagnosis. After a right answer or the step's last attempt the reference value is shown and
 carried forward, so one slip does not spoil the rest. The learner's answers are rows
 (`attempts.py`, the only walkthrough code that touches the database): an answer claims its attempt
 by inserting its row, so concurrent requests cannot use one attempt twice. Handlers store nothing
-before accepting.
+before accepting. Once finished, a learner may practise with new numbers (`practice.py`): checked,
+never graded or stored.
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ from rpt_xblocks.dosimetry.formula import Formula
 from rpt_xblocks.dosimetry.plot import curve_points, svg_plot, value_at
 from rpt_xblocks.dosimetry.scenario import Plot, Scenario, expected_values, learner_parameters, scenario_errors
 from rpt_xblocks.dosimetry.scenario_olx import TAG, scenario_from_xml, scenario_to_xml
-from rpt_xblocks.dosimetry.walkthrough_view import fill_placeholders, parameter_value, walkthrough_state
+from rpt_xblocks.dosimetry import walkthrough_labels
+from rpt_xblocks.dosimetry.practice import MAX_ROUND, practice_answer, practice_parameters, practice_start
+from rpt_xblocks.dosimetry.step_check import check_answer
+from rpt_xblocks.dosimetry.walkthrough_view import fill_placeholders, parameter_texts, step_texts, walkthrough_state
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.olx_block import OlxBlockMixin
 from rpt_xblocks.sanitizing import sanitize
-from rpt_xblocks.translation import translated_by
 
 _ = lambda text: text  # noqa: E731  marks field help for extraction; the i18n service translates at run time
 
@@ -130,22 +133,14 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         return state
 
     def _labels(self) -> dict:
-        t = self.ugettext
-        return {
-            "parameters": t("Your numbers"), "step": t("Step {n} of {total}"), "check": t("Check"), "hint": t("Hint"),
-            "answer_label": t("Your answer, with its unit (e.g. {unit})"), "answer_label_plain": t("Your answer"),
-            "attempts_left": t("Attempts left for this step: {n}"), "correct": t("Correct"),
-            "incorrect": t("Not quite"), "reference": t("Reference value: {value}"), "your_answer": t("Your answer: {value}"),
-            "source": t("Source: {source}"), "summary": t("Your calculation"), "score": t("Steps right: {earned} of {possible}"),
-            "print": t("Print this summary"),
-        }
+        return walkthrough_labels.labels(self.ugettext)
 
     # ---- views ---------------------------------------------------------------------------------
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         return learner_fragment("walkthrough", self.display_name, _resource("static/walkthrough.css"),
-                                _resource("static/walkthrough.js"), "RptWalkthroughBlock",
+                                _resource("static/walkthrough_practice.js") + _resource("static/walkthrough.js"), "RptWalkthroughBlock",
                                 {"state": self._state(), "labels": self._labels()}, links=self.runtime_links)
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
@@ -174,19 +169,16 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
             raise HandlerError(400, self.ugettext("Enter a number with its unit."))
         parameters = learner_parameters(scenario, self.seed_key())
         expected = expected_values(scenario, parameters, index + 1)
-        value = expected[current.id]
-        expected_number = value.m_as(quantities.parse_unit(current.unit)) if current.unit else float(value)
-        with translated_by(self.ugettext):
-            result = quantities.check_numeric(answer, expected_number, current.unit or None, current.tolerance)
-        if result.outcome not in (quantities.Outcome.CORRECT, quantities.Outcome.INCORRECT):
-            raise HandlerError(400, result.message)
+        checked = check_answer(current, answer, expected[current.id], {**parameters, **expected}, self.ugettext)
+        if checked.refused:
+            raise HandlerError(400, checked.message)
         try:
             attempt, record = attempts.check(self.record_block_key(), self.learner_key(), current.id,
-                                             answer.strip(), result.correct, self.step_attempts)
+                                             answer.strip(), checked.correct, self.step_attempts)
         except attempts.Refused:  # says nothing of whether the answer was right
             raise HandlerError(409, self.ugettext("This step was already answered; reload the page.")) from None
         self.runtime.publish(self, "edx.rpt_dosimetry.step_checked", {
-            "step": current.id, "attempt": attempt, "correct": result.correct})
+            "step": current.id, "attempt": attempt, "correct": checked.correct})
         shown = self._first_unfinished(scenario, record.progress)
         if shown == len(scenario.steps):
             self._publish_grade(Score(raw_earned=record.earned, raw_possible=self.max_score()))
@@ -194,9 +186,43 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         if shown > index + 1:  # finished, or later steps were already done: the state shows them too
             expected = expected_values(scenario, parameters, shown)
         state = self._state((scenario, parameters, expected), record)
-        state["last"] = {"step": current.id, "correct": result.correct,
-                         "message": "" if result.correct else result.message}
+        state["last"] = {"step": current.id, "correct": checked.correct,
+                         "message": "" if checked.correct else checked.message, "diagnosis": checked.diagnosis}
         return state
+
+    def _practice_round(self, data) -> tuple[Scenario, dict, int]:
+        """The scenario, the round's parameters and its number; refused before the graded
+        walkthrough is finished (a practice reference value must not help with a graded step)."""
+        round_number = data.get("round")
+        if not isinstance(round_number, int) or isinstance(round_number, bool) or not 1 <= round_number <= MAX_ROUND:
+            raise HandlerError(400, self.ugettext("There is no such practice round."))
+        scenario = self.scenario()
+        progress = attempts.record(self.record_block_key(), self.learner_key(), self.step_attempts,
+                                   with_score=False).progress
+        if not scenario.steps or self._first_unfinished(scenario, progress) < len(scenario.steps):
+            raise HandlerError(409, self.ugettext("Finish the walkthrough first; then you can practise with new numbers."))
+        return scenario, practice_parameters(scenario, self.seed_key(), round_number), round_number
+
+    @json_handler()
+    def practice(self, data):
+        """A practice round's numbers and first step: ungraded, nothing stored."""
+        scenario, parameters, round_number = self._practice_round(data)
+        return practice_start(scenario, parameters, round_number)
+
+    @json_handler()
+    def practice_check(self, data):
+        """Check a practice answer (or, with `reveal`, show the step's answer); nothing is stored or graded."""
+        scenario, parameters, _round = self._practice_round(data)
+        answer, reveal = data.get("answer"), data.get("reveal") is True
+        if not reveal and (not isinstance(answer, str) or not answer.strip()
+                           or len(answer) > quantities.MAX_ANSWER_LENGTH):
+            raise HandlerError(400, self.ugettext("Enter a number with its unit."))
+        reply = practice_answer(scenario, parameters, data.get("step"), answer, reveal, self.ugettext)
+        if reply is None:
+            raise HandlerError(400, self.ugettext("There is no such step."))
+        if reply.get("refused"):
+            raise HandlerError(400, reply["message"])
+        return reply
 
     @json_handler()
     def hint(self, data):
@@ -212,7 +238,7 @@ class WalkthroughBlock(OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, Co
         if "{" in hint:  # `{name}`: the learner's parameters and earlier steps, as in prompts (the build allows no other)
             parameters = learner_parameters(scenario, self.seed_key())
             known = {**parameters, **expected_values(scenario, parameters, scenario.steps.index(step))}
-            hint = fill_placeholders(hint, known, {name: parameter_value(value) for name, value in parameters.items()})
+            hint = fill_placeholders(hint, known, parameter_texts(scenario, parameters), *step_texts(scenario))
         return {"step": step.id, "index": index, "hint": hint, "hint_count": len(step.hints)}
 
     # ---- scoring -------------------------------------------------------------------------------

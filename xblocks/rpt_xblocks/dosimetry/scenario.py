@@ -21,7 +21,7 @@ Contract:
   non-finite results, inconsistent units and a result whose dimension is not the step's unit —
   and a bare number multiplying units of one kind that convert into each other (hidden_factors.py:
   RG 8.39's 34.6 already holds 24 h/d), in a step's formula and in the plot's (so also in a
-  figure's, which figures.py checks as a plot).
+  figure's, which figures.py checks as a plot) — and then the steps' `mistakes` (mistakes.py).
   With a `CheckMemo` (author_input/check_memo.py) it asks the memo first, under the check name
   `"scenario"` with `repr(scenario)` as input (frozen dataclasses of str, float, None and tuples).
 """
@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from rpt_xblocks.author_input.check_memo import CheckMemo, checked
 from rpt_xblocks.dosimetry.formula import RESERVED_NAMES, Formula, FormulaError, check_dimension, evaluate, parsed
 from rpt_xblocks.dosimetry.hidden_factors import hidden_conversion_problems
+from rpt_xblocks.dosimetry.mistakes import Mistake, mistake_errors
+from rpt_xblocks.dosimetry.percent import is_percent
 from rpt_xblocks.dosimetry.plot import curve_points
 from rpt_xblocks.learner_seed import seeded_random
 from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit, tolerance_problem
@@ -44,12 +46,16 @@ from rpt_xblocks.quantities import AnswerError, Quantity, parse_unit, tolerance_
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")  # as walkthrough_view fills them in
 INTERIOR_SAMPLES = 16
+DRAWN_FIGURES = 3
 MAX_RANGED_FOR_CORNERS = 6  # 2**6 = 64 corners at most; beyond that, samples only
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """A named quantity: fixed (`value`) or drawn per learner from [low, high] in steps of `step`."""
+    """A named quantity: fixed (`value`) or drawn per learner from [low, high] in steps of `step`
+    (without a step, drawn to 3 significant figures, as shown). `label` is what learners see
+    ("Prescribed activity"), not the name formulas use; `percent` marks a pure number in percent
+    (the author's unit "%", percent.py)."""
 
     name: str
     unit: str
@@ -58,6 +64,8 @@ class Parameter:
     high: float | None = None
     step: float | None = None
     citation: str = ""
+    label: str = ""
+    percent: bool = False
 
     @property
     def ranged(self) -> bool:
@@ -71,7 +79,8 @@ MAX_FIGURES = 6
 @dataclass(frozen=True)
 class Step:
     """One question; `figures` is how many significant figures its reference value is shown with
-    (a source that prints 4 is quoted to 4), from 1 to MAX_FIGURES."""
+    (a source that prints 4 is quoted to 4), from 1 to MAX_FIGURES; `percent` marks an answer in
+    percent (percent.py); `mistakes` are the common wrong answers the author diagnoses (mistakes.py)."""
     id: str
     prompt: str
     formula: str
@@ -81,6 +90,8 @@ class Step:
     explanation: str = ""
     source: str = ""
     figures: int = DEFAULT_FIGURES
+    percent: bool = False
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,32 +119,41 @@ class Scenario:
     plot: Plot | None = None
 
     def to_dict(self) -> dict:
-        """The JSON form a block stores in its `scenario_data` field (a step's `figures` only when it
-        is not the default, so the stored form of a walkthrough without it is as it was)."""
-        steps = [{**vars(s), "hints": list(s.hints)} for s in self.steps]
-        for step in steps:
-            if step["figures"] == DEFAULT_FIGURES:
-                del step["figures"]
-        return {"title": self.title, "parameters": [vars(p) for p in self.parameters], "steps": steps,
+        """The JSON form a block stores in its `scenario_data` field (a step's `figures`, `percent`
+        and `mistakes`, a parameter's `label` and `percent`, only when not the default, so the stored
+        form of a walkthrough without them is as it was)."""
+        steps = [{**vars(s), "hints": list(s.hints), "mistakes": [vars(m) for m in s.mistakes]} for s in self.steps]
+        parameters = [dict(vars(p)) for p in self.parameters]
+        for item in steps + parameters:
+            for key, default in (("figures", DEFAULT_FIGURES), ("percent", False), ("mistakes", []), ("label", "")):
+                if key in item and item[key] == default:
+                    del item[key]
+        return {"title": self.title, "parameters": parameters, "steps": steps,
                 "plot": vars(self.plot) if self.plot else None}
 
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
         return cls(title=data["title"], parameters=tuple(Parameter(**p) for p in data["parameters"]),
-                   steps=tuple(Step(**{**s, "hints": tuple(s["hints"])}) for s in data["steps"]),
+                   steps=tuple(Step(**{**s, "hints": tuple(s["hints"]),
+                                       "mistakes": tuple(Mistake(**m) for m in s.get("mistakes", ()))})
+                               for s in data["steps"]),
                    plot=Plot(**data["plot"]) if data.get("plot") else None)
 
 
 def scenario_from_data(data: dict, render=lambda text: text) -> Scenario:
     parameters = []
     for name, spec in data.get("parameters", {}).items():
-        parameters.append(Parameter(name=name, unit=spec.get("unit", ""), value=spec.get("value"),
+        unit = spec.get("unit", "")
+        parameters.append(Parameter(name=name, unit="" if is_percent(unit) else unit, value=spec.get("value"),
                                     low=spec.get("min"), high=spec.get("max"), step=spec.get("step"),
-                                    citation=spec.get("citation", "")))
-    steps = [Step(id=s["id"], prompt=render(s["prompt"]), formula=s["formula"], unit=s.get("unit", ""),
+                                    citation=spec.get("citation", ""), label=spec.get("label", ""),
+                                    percent=is_percent(unit)))
+    steps = [Step(id=s["id"], prompt=render(s["prompt"]), formula=s["formula"],
+                  unit="" if is_percent(s.get("unit", "")) else s.get("unit", ""),
                   tolerance=str(s.get("tolerance", "1%")), hints=tuple(render(h) for h in s.get("hints", [])),
                   explanation=render(s.get("explanation", "")), source=s.get("source", ""),
-                  figures=s.get("figures", DEFAULT_FIGURES))
+                  figures=s.get("figures", DEFAULT_FIGURES), percent=is_percent(s.get("unit", "")),
+                  mistakes=tuple(Mistake(formula=m["formula"], message=m["message"]) for m in s.get("mistakes", [])))
              for s in data["steps"]]
     plot = None
     if "plot" in data:
@@ -149,10 +169,14 @@ def _quantity(parameter: Parameter, magnitude: float):
 
 
 def _draw(parameter: Parameter, rng: random.Random) -> float:
+    """A value in the range: on the step's grid (without float noise such as 5.800000000000001),
+    or, without a step, to DRAWN_FIGURES significant figures, so the number a learner is shown is
+    the number the reference values are computed from."""
     if parameter.step:
         count = int(math.floor((parameter.high - parameter.low) / parameter.step + 1e-9))
-        return parameter.low + rng.randint(0, count) * parameter.step
-    return rng.uniform(parameter.low, parameter.high)
+        return float(f"{parameter.low + rng.randint(0, count) * parameter.step:.12g}")
+    value = rng.uniform(parameter.low, parameter.high)
+    return min(max(float(f"{value:.{DRAWN_FIGURES}g}"), parameter.low), parameter.high)
 
 
 def learner_parameters(scenario: Scenario, seed_key: str) -> dict:
@@ -265,6 +289,7 @@ def _scenario_errors(scenario: Scenario) -> list:
         return errors
     reported: set[int] = set()
     sizes: dict[int, list[float]] = {index: [] for index in range(len(scenario.steps))}
+    complete: list[dict] = []  # the points at which every step evaluated, for the mistakes' checks
     for number, point in enumerate(_corner_and_sample_points(scenario)):
         values = dict(point)
         for index, (step, formula) in enumerate(zip(scenario.steps, formulas)):
@@ -286,12 +311,16 @@ def _scenario_errors(scenario: Scenario) -> list:
                     for message in hidden_conversion_problems(formula, values):
                         errors.append((("steps", index, "formula"), f"step '{step.id}': {message}"))
                         reported.add(index)
+        else:
+            complete.append(values)
     for index, step in enumerate(scenario.steps):
         if index in reported:
             continue
         problem = tolerance_problem(step.tolerance, sizes[index])
         if problem:
             errors.append((("steps", index, "tolerance"), f"step '{step.id}': {problem}"))
+    if not errors:
+        errors += mistake_errors(scenario, complete)
     if scenario.plot is not None and not errors:
         errors += _plot_errors(scenario)
     return errors
