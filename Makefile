@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON312 ?= $(shell for c in python3.12 $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: run test build validate preview clean browser-deps database-deps pythons bench fuzz-deep review-sheet
+.PHONY: run test build validate preview clean browser-deps database-deps pythons bench fuzz-deep review-sheet screenshots
 
 # Debian's MariaDB server (tests/concurrency runs the preview against a private one) and the client
 # library and build tools mysqlclient compiles against; installed when missing, before the venv.
@@ -75,6 +75,12 @@ pythons:
 
 test: $(BIN)/.installed browser-deps pythons
 	$(BIN)/python -m pytest
+
+# docs/screenshots/<block>-<state>-<width>.png, which README.md shows: each block's main states
+# (tests/browser/screenshot_catalogue.py) at 390 and 1280 px, taken by tests/browser/test_screenshots.py,
+# which also fails on a block wider than the viewport or an axe violation (the pictures are written first).
+screenshots: $(BIN)/.installed browser-deps
+	RPT_SCREENSHOTS_DIR="$(CURDIR)/docs/screenshots" $(BIN)/python -m pytest -p no:cacheprovider -q tests/browser/test_screenshots.py
 
 # Measured speed (docs/benchmarks.md): build, blocks and validate beside their floors, about 10 minutes.
 bench: $(BIN)/.installed
