@@ -122,7 +122,7 @@ def walkthrough_wrong_answer(page: Page) -> None:
 
 def walkthrough_finished(page: Page) -> None:
     walkthrough = _open_walkthrough(page, "sample-learner")
-    hours = float(re.search(r"t\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
+    hours = float(re.search(r"Time since calibration:?\s*([\d.]+) h", walkthrough.locator("dl").inner_text()).group(1))
     remaining = math.exp(-math.log(2) * hours / (6.647 * 24))  # Lu-177, as the fixture's scenario
     _answer(walkthrough, f"{remaining:.4f}")
     expect(walkthrough.get_by_role("heading", name="Step 2 of 2")).to_be_visible()

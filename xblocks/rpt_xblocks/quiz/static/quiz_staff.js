@@ -33,7 +33,10 @@ window.RptQuizStaff = function (kit, labels, csvUrl) {
         row.appendChild(options);
         table.appendChild(row);
       });
-      area.appendChild(table);
+      /* A wide table scrolls inside its own focusable region, so the page itself never scrolls sideways (WCAG 1.4.10). */
+      var scroller = el("div", {"class": "rpt-quiz-analysis-scroll", tabindex: "0", role: "region", "aria-label": labels.analysis});
+      scroller.appendChild(table);
+      area.appendChild(scroller);
     }).catch(function (e) { kit.announce(e.message); });
   });
   section.appendChild(show);
