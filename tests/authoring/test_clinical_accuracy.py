@@ -303,3 +303,31 @@ def test_glossary_does_not_require_an_attestation_on_every_route():
     text = _plain((CONTENT / "orientation/lessons/glossary.md").read_text("utf-8"))
     assert "ends every training-and-experience route" not in text
     assert "not required of an individual qualifying by certification" in text and "83 FR 33046" in text
+
+
+# --- The orientation's list of where the walkthroughs are matches the modules -----------------------------
+
+def test_orientation_names_every_module_with_a_walkthrough():
+    row = next(line for line in (CONTENT / "orientation/lessons/course-and-clinical-training.md")
+               .read_text("utf-8").splitlines() if line.startswith("| Dosimetry walkthroughs"))
+    where = row.rstrip(" |").rsplit("|", 1)[1]
+    for module in sorted(CONTENT.glob("*/module.yaml")):
+        data = yaml.safe_load(module.read_text("utf-8"))
+        kinds = [c.get("kind") for s in data.get("sections", []) for u in s.get("units", [])
+                 for c in u.get("components", [])]
+        if "walkthrough" in kinds:
+            short = data["title"].split(":")[0].split(" for ")[0].replace("Radiation physics and instrumentation",
+                                                                          "Physics and instrumentation")
+            assert short.lower() in where.lower(), (module.parent.name, short, where)
+
+
+# --- When "discovery" happens during a dose estimate is not in the rule's text ---------------------------
+# 10 CFR 35.3045(c)-(e) run the clocks from "discovery of the medical event"; the text does not say
+# whether a swap under dose estimation is already discovered. The lesson may advise the safe reading, as
+# local practice, but not state it as the rule.
+
+def test_medical_events_lesson_labels_its_reading_of_discovery():
+    text = _plain((CONTENT / "written_directives/lessons/medical-events.md").read_text("utf-8"))
+    assert "runs from discovery, not from the end of the dose estimate" not in text
+    assert "not settled by the text this course has read (UNCONFIRMED)" in text
+    assert "local practice" in text
