@@ -214,3 +214,120 @@ def test_no_text_excuses_a_nursing_childs_dose_by_advance_approval():
             if "nursing child" in low and "approv" in low and not any(q in low for q in qualifiers):
                 wrong.append(f"{path.relative_to(CONTENT)}: {segment[:160]}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- 10 CFR 35.204(b): "first eluate after receipt" is the pre-2019 text ---------------------------------
+# 83 FR 33046 (final rule, effective 2019-01-14), summary: it "amends the requirements for measuring
+# molybdenum contamination" and adds the eluate report of 35.3204. Before it, 35.204(b) required the
+# Mo-99 concentration of "the first eluate after receipt of a generator"; an Agreement State rule adopted
+# since reads "in each eluate from a generator" (Minn. R. 4731.4435 B). The current federal wording was
+# not read, so lessons and quizzes may give the old rule only as the old rule, never as the current one.
+
+def _lessons_and_quizzes():
+    for path in sorted(CONTENT.rglob("*")):
+        if (path.suffix == ".md" and path.parent.name == "lessons") or (
+                path.suffix == ".yaml" and path.parent.name == "quizzes"):
+            yield path, path.read_text("utf-8")
+
+
+def test_no_lesson_or_quiz_teaches_first_eluate_after_receipt_as_the_current_rule():
+    wrong = []
+    for path, text in _lessons_and_quizzes():
+        for segment in _segments(text, after=".;"):
+            # allowed: the dated old rule, and the distractor that the 35.3204 question marks wrong
+            if "first eluate after receipt" in segment.lower() and not re.search(
+                    r"Until 14 January 2019|Only if it was the first eluate", segment):
+                wrong.append(f"{path.relative_to(CONTENT)}: {segment[:160]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_generator_lesson_dates_the_old_mo99_rule_and_marks_the_current_one_unconfirmed():
+    text = _plain((CONTENT / "radiopharmacy/lessons/generators-and-kits.md").read_text("utf-8"))
+    assert "83 FR 33046" in text and "Minn. R. 4731.4435" in text
+    assert "each eluate" in text and "UNCONFIRMED" in text
+
+
+def test_mo99_when_question_is_keyed_on_the_35_3204_report_not_the_old_35_204b_text():
+    question = _question("radiopharmacy/quizzes/radiopharmacy.yaml", "rx_mo99_when")
+    correct = [c for c in question["choices"] if c.get("correct")]
+    assert len(correct) == 1 and "time of generator elution" in correct[0]["text"]
+    assert "first eluate" not in correct[0]["text"].lower()
+    assert "first eluate after receipt" not in question["explanation"]
+    assert "35.3204" in question["citation"]
+
+
+def test_purity_warning_reports_only_an_eluate_above_the_limit_at_elution():
+    """35.3204 reports an eluate that exceeded the limit "at the time of generator elution"; a preparation
+    that grows above it later may not be administered (35.204(a)) but is not a 35.3204 report."""
+    text = (CONTENT / "radiopharmacy/lessons/purity.md").read_text("utf-8")
+    reported = [s for s in _segments(text, after=".") if "35.3204" in s and "reported" in s]
+    assert reported
+    for segment in reported:
+        assert "at the time of generator elution" in segment, segment
+
+
+# --- 10 CFR 35.315: the visitor note may be on the door or in the chart; shared room; notification ---------
+# 35.315(a)(1) "(ii) A room, with a private sanitary facility, with another individual who also has
+# received therapy with unsealed byproduct material and who also cannot be released"; (a)(2) "Visibly post
+# the ... room with a 'Radioactive Materials' sign"; (a)(3) "Note on the door or in the patient's ... chart
+# where and how long visitors may stay"; (b) "notify the Radiation Safety Officer, or his or her designee,
+# and an authorized user as soon as possible".
+CONFINEMENT_LESSONS = ("radiation_protection/lessons/packages-posting-and-waste.md",
+                       "patient_release/lessons/release-records-and-confinement.md")
+
+
+def test_every_visitor_note_allows_the_chart():
+    wrong = []
+    for path, text in _lessons_and_quizzes():
+        for segment in _segments(text, after=".;"):
+            low = segment.lower()
+            if ("visitors may stay" in low or "note on the door" in low) and "chart" not in low:
+                wrong.append(f"{path.relative_to(CONTENT)}: {segment[:160]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("lesson", CONFINEMENT_LESSONS)
+def test_confinement_lessons_follow_35_315(lesson):
+    text = _plain((CONTENT / lesson).read_text("utf-8"))
+    assert "on the door or in the patient's chart" in text
+    assert "that room, too, with a private sanitary facility" in text
+    assert "also treated with unsealed byproduct material" in text
+    assert "as soon as possible" in text and "notified at once" not in text
+
+
+# --- Preceptor attestation: removed from the board-certification route in 2018 ------------------------------
+# 83 FR 33046, summary: the rule amends the T&E requirements "to remove from multiple sections the
+# requirement to obtain a written attestation for an individual who is certified by a specialty board".
+
+def test_glossary_does_not_require_an_attestation_on_every_route():
+    text = _plain((CONTENT / "orientation/lessons/glossary.md").read_text("utf-8"))
+    assert "ends every training-and-experience route" not in text
+    assert "not required of an individual qualifying by certification" in text and "83 FR 33046" in text
+
+
+# --- The orientation's list of where the walkthroughs are matches the modules -----------------------------
+
+def test_orientation_names_every_module_with_a_walkthrough():
+    row = next(line for line in (CONTENT / "orientation/lessons/course-and-clinical-training.md")
+               .read_text("utf-8").splitlines() if line.startswith("| Dosimetry walkthroughs"))
+    where = row.rstrip(" |").rsplit("|", 1)[1]
+    for module in sorted(CONTENT.glob("*/module.yaml")):
+        data = yaml.safe_load(module.read_text("utf-8"))
+        kinds = [c.get("kind") for s in data.get("sections", []) for u in s.get("units", [])
+                 for c in u.get("components", [])]
+        if "walkthrough" in kinds:
+            short = data["title"].split(":")[0].split(" for ")[0].replace("Radiation physics and instrumentation",
+                                                                          "Physics and instrumentation")
+            assert short.lower() in where.lower(), (module.parent.name, short, where)
+
+
+# --- When "discovery" happens during a dose estimate is not in the rule's text ---------------------------
+# 10 CFR 35.3045(c)-(e) run the clocks from "discovery of the medical event"; the text does not say
+# whether a swap under dose estimation is already discovered. The lesson may advise the safe reading, as
+# local practice, but not state it as the rule.
+
+def test_medical_events_lesson_labels_its_reading_of_discovery():
+    text = _plain((CONTENT / "written_directives/lessons/medical-events.md").read_text("utf-8"))
+    assert "runs from discovery, not from the end of the dose estimate" not in text
+    assert "not settled by the text this course has read (UNCONFIRMED)" in text
+    assert "local practice" in text
