@@ -331,3 +331,11 @@ def test_medical_events_lesson_labels_its_reading_of_discovery():
     assert "runs from discovery, not from the end of the dose estimate" not in text
     assert "not settled by the text this course has read (UNCONFIRMED)" in text
     assert "local practice" in text
+
+
+def test_no_walkthrough_teaches_the_pre_2019_first_eluate_rule_of_35_204b():
+    """83 FR 33046 (effective 2019-01-14) amended the Mo-99 measurement of 35.204(b); the 'first eluate
+    after receipt' wording is the 2007 text. A walkthrough may not present it as the rule."""
+    stale = [f"{path.relative_to(CONTENT)}" for path in CONTENT.rglob("walkthroughs/*.yaml")
+             if "first eluate after receipt" in path.read_text("utf-8")]
+    assert not stale, stale
