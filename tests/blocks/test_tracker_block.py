@@ -11,6 +11,7 @@ import pytest
 import records_database
 from lxml import etree
 from webob import Request
+from xblock.reference.user_service import UserService, XBlockUser
 
 OLX = '<rpt_prereq_tracker sets="nrc-35-390 astro-au-training-center nrc-35-59-recentness"/>'
 CUSTOM_OLX = """<rpt_prereq_tracker display_name="State tracker" sets="nrc-35-396">
@@ -32,16 +33,38 @@ DIDACTIC = {"kind": "didactic", "fields": {"provider": "Training center", "start
                                            "certificate": "TC-001"}}
 
 
+class Users(UserService):
+    """The LMS's user service as the tracker reads it: username, course-team flag, course role
+    (`user_role`: "instructor" is the course Admin) and full name (the profile name)."""
+
+    def __init__(self, runtime):
+        super().__init__()
+        self.runtime, self.roles, self.names = runtime, {}, {}
+
+    def get_current_user(self):
+        uid = self.runtime.user_id
+        user = XBlockUser(is_current_user=True, emails=[], full_name=self.names.get(uid))
+        user.opt_attrs.update({"edx-platform.username": uid, "edx-platform.user_is_staff": self.runtime.user_is_staff,
+                               "edx-platform.user_role": self.roles.get(uid, "student")})
+        return user
+
+
 class Tracker:
     """One tracker usage seen by several users of one runtime (user state per user, summary shared)."""
 
     def __init__(self, runtime, olx=OLX):
         self.runtime = runtime
         self.usage = runtime.parse_xml_string(olx)
+        self.users = runtime._services["user"] = Users(runtime)
 
-    def as_user(self, user_id, staff=False):
+    def as_user(self, user_id, staff=False, role=None, full_name=None):
+        """`user_id` as the current user; staff are a course Admin ("instructor") unless `role` says
+        otherwise ("staff": course Staff)."""
         self.runtime.user_id = user_id
         self.runtime.user_is_staff = staff
+        self.users.roles[user_id] = role or ("instructor" if staff else "student")
+        if full_name is not None:
+            self.users.names[user_id] = full_name
         return self.runtime.get_block(self.usage)
 
 
@@ -115,8 +138,8 @@ def test_a_learner_cannot_verify_and_the_attempt_changes_nothing(tracker):
 
 def test_staff_verify_from_their_own_view_and_the_learner_sees_it(tracker):
     learner = tracker.as_user("learner-1")
-    call(learner, "add_entry", case())
-    staff = tracker.as_user("preceptor", staff=True)
+    call(learner, "add_entry", case(preceptor="Preceptor"))
+    staff = tracker.as_user("preceptor", staff=True, role="staff")
     status, state = call(staff, "state", {})
     assert status == 200
     (pending,) = state["review"]["pending"]
