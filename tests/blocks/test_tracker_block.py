@@ -260,20 +260,39 @@ def test_counts_for_staff_are_numbers_only(tracker):
     assert "learner-1" not in learner_page and "LU-2026-1" not in learner_page, "no other learner's details"
 
 
-def test_csv_lists_live_cases_with_status_and_defuses_formulas(tracker):
+def test_one_csv_holds_every_live_entry_with_status_and_defuses_formulas(tracker):
     learner = tracker.as_user("learner-1")
     call(learner, "add_entry", case(reference="LU-2026-001"))
     call(learner, "add_entry", case(reference="LU-2026-002", category="G1", activity="30 mCi",
                                     notes="=HYPERLINK(1)"))
     call(learner, "add_entry", case(reference="LU-2026-003"))
     call(learner, "delete_entry", {"entry": "e3"})
-    response = learner.handle("case_log_csv", Request.blank("/"))
+    call(learner, "add_entry", DIDACTIC)
+    call(learner, "add_entry", {"kind": "work", "fields": {"item": "C", "date": "2026-09-01", "hours": 8,
+                                                          "supervising_au": "@Dr AU", "site": "Clinic", "description": ""}})
+    call(learner, "add_entry", {"kind": "declaration", "fields": {"requirement": "astro_membership", "date": "2026-01-05",
+                                                                 "reference": "+1 member"}})
+    call(tracker.as_user("learner-2"), "add_entry", case(reference="LU-2026-999"))
+    learner = tracker.as_user("learner-1")
+    response = learner.handle("records_csv", Request.blank("/"))
     assert response.status_code == 200 and response.content_type == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
-    assert rows[0][:3] == ["Entry", "Date", "Category"] and len(rows) == 3
-    assert rows[2][:6] == ["e2", "2026-10-01", "G1", "Lu-177 dotatate", "30 mCi", "1110"]
-    assert rows[2][8] == "'=HYPERLINK(1)" and rows[2][9] == "pending"
-    assert learner.handle("case_log_csv", Request.blank("/", method="POST")).status_code == 405
+    assert "training-records.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.body.decode("utf-8"))))
+    assert [(r["Section"], r["Entry"]) for r in rows] == [
+        ("Classroom and laboratory training", "e4"), ("Supervised work experience", "e5"), ("Clinical case", "e1"),
+        ("Clinical case", "e2"), ("Declaration", "e6")], "every kind, live entries only, this learner's only"
+    didactic, work, _case1, case2, declaration = rows
+    assert (didactic["Date"], didactic["Last day"], didactic["Hours"], didactic["Hours: Radiation biology"]) == \
+        ("2026-01-05", "2026-03-27", "200", "40")
+    assert work["Category, item or requirement"].startswith("C: Calculating") and work["Hours"] == "8"
+    assert work["Supervising Authorized User"] == "'@Dr AU"
+    assert (case2["Category, item or requirement"][:4], case2["Administered activity"], case2["Activity (MBq)"]) == \
+        ("G1: ", "30 mCi", "1110")
+    assert case2["Notes"] == "'=HYPERLINK(1)" and case2["Status"] == "Awaiting verification"
+    assert declaration["Reference"] == "'+1 member" and declaration["Category, item or requirement"]
+    assert "LU-2026-999" not in response.body.decode("utf-8")
+    assert learner.handle("records_csv", Request.blank("/", method="POST")).status_code == 405
+    assert learner.handle("case_log_csv", Request.blank("/")).body == response.body, "the former name still works"
 
 
 def test_printable_summary_has_the_313a_training_sections_and_escapes_text(tracker):

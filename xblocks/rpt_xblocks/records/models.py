@@ -104,9 +104,10 @@ class EntryDecision(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(preceptor=F("learner")), name="decision_not_own_entry"),
             models.CheckConstraint(condition=Q(decision__in=["verified", "rejected"]), name="decision_known"),
-            models.CheckConstraint(condition=(Q(decision="rejected", rejected_entry=F("entry")) |
-                                              (Q(decision="verified") & Q(rejected_entry__isnull=True))),
-                                   name="decision_rejection_names_entry"),
+            models.CheckConstraint(
+                condition=(Q(decision="rejected", rejected_entry__isnull=False, rejected_entry=F("entry"))
+                           | Q(decision="verified", rejected_entry__isnull=True)),
+                name="decision_rejection_names_entry"),
         ]
 
 

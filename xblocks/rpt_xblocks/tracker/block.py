@@ -286,23 +286,33 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     # ---- exports -------------------------------------------------------------------------------
 
     @XBlock.handler
-    def case_log_csv(self, request, suffix=""):  # pylint: disable=unused-argument
-        """The learner's case log as CSV (GET)."""
+    def records_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """Everything the current user logged, as one CSV file (GET): their own records only."""
         if request.method != "GET":
             return Response(status=405)
-        state = self._state()
-        body = export.case_log_csv(state["entries"], self.ugettext)
+        declarations = {d["id"]: d["label"] for d in vocabulary(self.ugettext, self.requirement_sets())["declarations"]}
+        body = export.records_csv(self._state()["entries"], declarations, self.ugettext)
         return Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
-                        content_disposition='attachment; filename="case-log.csv"')
+                        content_disposition='attachment; filename="training-records.csv"')
+
+    @XBlock.handler
+    def case_log_csv(self, request, suffix=""):
+        """The former name of `records_csv` (links saved before it held everything still work)."""
+        return self.records_csv(request, suffix)
 
     @XBlock.handler
     def printable_summary(self, request, suffix=""):  # pylint: disable=unused-argument
-        """A printable page laid out like the training sections of NRC Form 313A(AUT) (GET)."""
+        """A printable page laid out like the training sections of NRC Form 313A(AUT) (GET), headed by
+        the learner's full name (their profile name), else their username with a note saying so."""
         if request.method != "GET":
             return Response(status=405)
         state = self._state()
+        name, note = self.full_name(), ""
+        if not name:
+            name = self.learner_name()
+            note = self.ugettext("username: your profile has no full name; add it in your account settings")
         with translated_by(self.ugettext):
-            page = export.printable_summary(self.learner_name(), state, self.requirement_sets(), self.ugettext)
+            page = export.printable_summary(name, state, self.requirement_sets(), self.ugettext, note)
         return Response(body=page.encode("utf-8"), content_type="text/html", charset="utf-8",
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
