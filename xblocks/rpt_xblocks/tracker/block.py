@@ -187,8 +187,8 @@ class TrackerBlock(OlxBlockMixin, LearnerBlockMixin, CompletableXBlockMixin, XBl
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The page; it writes nothing. When a preceptor's decision has changed the learner's progress
         since it was last reported (`stale`), the script asks the `state` handler, which reports it."""
-        return learner_fragment("tracker", self.display_name, _resource("static/tracker.css"),
-                                _resource("static/tracker.js"), "RptTrackerBlock",
+        script = "\n".join(_resource(f"static/{name}.js") for name in ("tracker_entries", "tracker_review", "tracker"))
+        return learner_fragment("tracker", self.display_name, _resource("static/tracker.css"), script, "RptTrackerBlock",
                                 {"state": self._state(), "labels": labels(self.ugettext),
                                  "vocabulary": vocabulary(self.ugettext, self.requirement_sets())},
                                 links=self.runtime_links)
