@@ -34,7 +34,7 @@ def log_case(tracker, reference, preceptor="preceptor", date="2026-10-01"):
     tracker.get_by_label("Radiopharmaceutical").fill("Lu-177 dotatate")
     tracker.get_by_label(re.compile("^Administered activity")).fill("200 mCi")
     tracker.get_by_label("Supervising Authorized User", exact=True).fill("Dr Preceptor AU")
-    tracker.get_by_label(re.compile("^Supervising Authorized User's username")).fill(preceptor)
+    tracker.get_by_label(re.compile("^Preceptor's username")).fill(preceptor)
     tracker.get_by_label(re.compile("^De-identified case reference")).fill(reference)
 
 

@@ -154,7 +154,7 @@ VALID = {
 JSON_HANDLERS = {"quiz": ["state", "submit", "reset", "hint", "item_analysis", "studio_submit"],
                  "walkthrough": ["state", "check_step", "hint", "studio_submit"],
                  "tracker": ["state", "add_entry", "delete_entry", "set_plan", "review_entry", "studio_submit"]}
-GET_HANDLERS = {"quiz": [], "walkthrough": [], "tracker": ["case_log_csv", "printable_summary"]}
+GET_HANDLERS = {"quiz": [], "walkthrough": [], "tracker": ["case_log_csv", "records_csv", "printable_summary"]}
 USERS = ["learner-1", "learner-2", "preceptor"]
 
 STRINGS = st.sampled_from([

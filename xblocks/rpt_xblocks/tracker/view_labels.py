@@ -50,7 +50,7 @@ _LABELS = {
     "correcting": "Correcting {entry}: the new entry goes to your preceptor for review; {entry} stays in your "
                   "records as rejected.",
     "cancel_correction": "Cancel the correction", "save_correction": "Send the correction",
-    "preceptor": "Supervising Authorized User's username on this site (optional: puts the entry in their review queue)",
+    "preceptor": "Preceptor's username on this site (optional: puts the entry in their review queue)",
     "views": "Tracker views", "view_review": "Preceptor review", "view_own": "Your own records",
     "queue_choice": "Show", "queue_mine": "Entries naming you", "queue_all": "All entries waiting",
     "names_preceptor": "Names {username} as preceptor.", "names_no_username": "Names no preceptor username.",
@@ -72,7 +72,7 @@ def vocabulary(gettext, sets) -> dict:
     return {
         "kinds": [{"id": k, "label": gettext(_LABELS[f"kind_{k}"])} for k in ("didactic", "work", "case", "declaration")],
         "topics": [{"id": k, "label": gettext(v)} for k, v in TOPICS.items()],
-        "items": [{"id": k, "label": f"{k}: {gettext(v)}"} for k, v in WORK_ITEMS.items()],
+        "items": [{"id": k, "label": f"{k}: {gettext(v)}", "short": gettext(v)} for k, v in WORK_ITEMS.items()],
         "categories": [{"id": k, "label": f"{k}: {gettext(v)}", "short": f"{k}: {gettext(CASE_CATEGORY_SHORT[k])}"}
                        for k, v in CASE_CATEGORIES.items()],
         "declarations": declarations, "requirements": requirements,
