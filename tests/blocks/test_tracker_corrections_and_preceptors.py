@@ -201,3 +201,30 @@ def test_the_progress_summary_counts_in_sentences(tracker):
     _status, state = call(tracker.as_user("learner-1"), "state", {})
     assert state["summary"]["sentences"][1:] == ["1 entry is awaiting verification.",
                                                  "1 rejected entry can be corrected and sent again."]
+
+
+class Marking:
+    """An i18n service whose 'language' wraps every message in « », to see what went through it."""
+
+    def ugettext(self, text):
+        return f"«{text}»"
+
+    gettext = ugettext
+
+    def ngettext(self, singular, plural, count):
+        return self.ugettext(singular if count == 1 else plural)
+
+
+def test_the_new_texts_go_through_the_i18n_service(runtime, tracker):
+    runtime._services["i18n"] = Marking()  # TestRuntime keeps its services in this mapping
+    learner = tracker.as_user("learner-1")
+    _status, state = call(learner, "add_entry", case())
+    assert all(s.startswith("«") for s in state["summary"]["sentences"])
+    _status, state = call(tracker.as_user("dana", staff=True), "state", {})
+    assert state["review"]["total_text"].startswith("«Page 1 of 1: 1 entry waiting")
+    status, reply = call(tracker.as_user("learner-1"), "add_entry", {**case(), "corrects": "e1"})
+    assert status == 409 and reply["error"].startswith("«Only a rejected entry")
+    page = tracker.as_user("learner-1").render("student_view", {}).content
+    assert "u00abCorrect {entry}" in page and "u00abYour progress" in page  # « as JSON escapes it
+    body = tracker.as_user("learner-1").handle("records_csv", Request.blank("/")).body.decode("utf-8")
+    assert body.startswith("«Section»,«Entry»") and "«Clinical case»" in body
