@@ -158,6 +158,7 @@ def test_a_rejected_entry_is_corrected_and_only_the_named_preceptor_or_an_admin_
     expect(admin.get_by_label("Show")).to_have_value("all")
     waiting = admin.locator("li.rpt-tracker-pending").filter(has=admin.page.locator(f"[id$='-comment-{learner}-e2']"))
     expect(waiting).to_contain_text("you decide it as a course Admin")
+    assert wcag_violations(admin.page, UNIT_REGION) == set()
     waiting.get_by_role("button", name="Verify e2").click()
     expect(admin.locator('[role="status"]')).to_have_text("e2 Verified.")
 
