@@ -119,7 +119,7 @@ def test_a_rejected_entry_is_corrected_and_only_the_named_preceptor_or_an_admin_
     expect(preceptor.get_by_label("Show")).to_have_value("mine")
     expect(preceptor.get_by_role("heading", name="Your progress")).to_have_count(0)  # a view of its own
     pending = preceptor.locator("li.rpt-tracker-pending").filter(has=preceptor.page.locator(f"[id$='-comment-{learner}-e1']"))
-    expect(pending).to_contain_text("Names preceptor as preceptor.")
+    expect(pending).to_contain_text("Preceptor named: preceptor.")
     assert wcag_violations(preceptor.page, UNIT_REGION) == set()
     pending.get_by_label("Comment for e1 (required to reject)").fill("The date is the planning visit")
     pending.get_by_role("button", name="Reject e1").click()

@@ -53,7 +53,7 @@ _LABELS = {
     "preceptor": "Preceptor's username on this site (optional: puts the entry in their review queue)",
     "views": "Tracker views", "view_review": "Preceptor review", "view_own": "Your own records",
     "queue_choice": "Show", "queue_mine": "Entries naming you", "queue_all": "All entries waiting",
-    "names_preceptor": "Names {username} as preceptor.", "names_no_username": "Names no preceptor username.",
+    "names_preceptor": "Preceptor named: {username}.", "names_no_username": "No preceptor username named.",
     "not_yours": "Only the preceptor it names, or a course Admin, can decide this entry.",
     "override_note": "It names another preceptor (or none): you decide it as a course Admin, and the decision is "
                      "marked as an override.",
