@@ -10,7 +10,7 @@ a block instance fresh from the runtime, prepared before the clock starts:
 - rpt_quiz `submit`, rpt_prereq_tracker `add_entry`, poll `vote`, drag-and-drop-v2 `do_attempt`:
   a learner new to the class (their items dropped beforehand for drag-and-drop-v2);
 - rpt_prereq_tracker `state` as staff (`STAFF_QUEUE`): the preceptors' queue page, the first page
-  of `QUEUE_PAGE` entries awaiting a decision plus the counts (`store.review_page`, `store.counts`).
+  of `QUEUE_PAGE` entries awaiting a decision plus the counts (`queue.review_page`, `queue.counts`).
 Returns, per size, the per-call times of each handler, each handler's ratio to drag-and-drop-v2's
 `do_attempt` at that size (ratio of medians, with the paired spread) and to its own time at the
 smallest size, the rows the class left in each table, and the seconds the class took to build.

@@ -454,7 +454,7 @@ def _class_sizes(out: list[str], measured: dict) -> None:
         "class's `QuizSubmission` rows are there for the version that reads them). "
         f"Learner handlers are called by a learner new to the class; `{measured['staff_queue']}` is the tracker's "
         f"`state` handler as staff: the first page of {measured['queue_page']} entries awaiting a decision and the "
-        "counts (`store.review_page`, `store.counts`). "
+        "counts (`queue.review_page`, `queue.counts`). "
         f"{measured['repeat']} round-robin rounds over every (class size, handler) pair, {measured['loop']} call(s) "
         f"per timing, each a new request (benchmarks/class_size.py). Ratios are to `{measured['against']}` at the "
         "same class size (ratio of medians; paired p10–p90 in brackets).")

@@ -123,7 +123,7 @@ def _run_preview(working_dir: Path, command):
     )
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     for inherited in ("DJANGO_SETTINGS_MODULE", "RPT_PREVIEW_STATE_DIR", "RPT_PREVIEW_HOST", "RPT_PREVIEW_STAFF",
-                      "DJANGO_ALLOW_ASYNC_UNSAFE"):
+                      "RPT_PREVIEW_PRECEPTORS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(inherited, None)
     with open(server.output, "wb") as output:
         process = subprocess.Popen(

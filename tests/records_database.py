@@ -48,8 +48,11 @@ def _clear() -> None:
     from django.apps import apps
     from django.db import connection
 
+    from django.db import transaction
+
     models = list(apps.get_app_config("rpt_records").get_models())
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # one transaction: foreign keys in a cycle
+        # (a correction's entry -> the rejection -> the rejected entry) are checked at its end
         for model in reversed(_dependency_order(models)):
             cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
 
@@ -63,11 +66,14 @@ def rows() -> dict[str, list[dict]]:
 
 
 def _dependency_order(models: list) -> list:
-    """Models with those they point to first (so deleting in reverse never breaks a foreign key)."""
+    """Models with those they point to first (so deleting in reverse never breaks a foreign key),
+    as far as a cycle of foreign keys allows (a cycle is broken where it is found)."""
     ordered: list = []
+    visiting: set = set()
     def visit(model):
-        if model in ordered:
+        if model in ordered or model in visiting:
             return
+        visiting.add(model)
         for field in model._meta.fields:
             target = getattr(field, "related_model", None)
             if target is not None and target in models and target is not model:

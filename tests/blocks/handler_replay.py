@@ -26,7 +26,7 @@ GOLDEN = ROOT / "tests" / "fixtures" / "handler_replies.json"
 NOW = datetime(2026, 11, 28, 7, 0, tzinfo=timezone.utc)
 _ANSWERS = json.loads((ROOT / "tests" / "fixtures" / "quiz_answers.json").read_text("utf-8"))
 _CASE = {"date": "2026-10-01", "category": "G3", "radiopharmaceutical": "Lu-177 dotatate", "activity": "7.4 GBq",
-         "supervising_au": "Preceptor AU", "case_reference": "LU-2026-001", "notes": ""}
+         "supervising_au": "Preceptor AU", "preceptor": "pat", "case_reference": "LU-2026-001", "notes": ""}
 _DIDACTIC = {"provider": "Training center", "start": "2026-01-05", "end": "2026-03-27", "certificate": "TC-001",
              "hours": {"physics_instrumentation": 60, "radiation_protection": 50, "mathematics": 30, "chemistry": 20,
                        "radiation_biology": 40}}
@@ -68,7 +68,33 @@ SCRIPT = [
                                                          "comment": ""}),
     ("ann", False, "rpt_prereq_tracker", "add_entry", {"kind": "declaration", "fields": {
         "requirement": "astro_membership", "date": "2026-01-05", "reference": ""}}),
+    ("pat", True, "rpt_prereq_tracker", "review_entry", {"learner": "ann", "entry": "e2", "decision": "rejected",
+                                                         "comment": "Certificate missing"}),
+    ("ann", False, "rpt_prereq_tracker", "add_entry", {"kind": "didactic", "fields": _DIDACTIC, "corrects": "e2"}),
+    ("ann", False, "rpt_prereq_tracker", "add_entry", {"kind": "didactic", "fields": _DIDACTIC, "corrects": "e2"}),  # 409
+    ("ann", False, "rpt_prereq_tracker", "add_entry", {"kind": "case", "fields": {**_CASE, "case_reference": "LU-2026-003"}}),
+    ("sam", True, "rpt_prereq_tracker", "review_entry", {"learner": "ann", "entry": "e6", "decision": "verified",
+                                                         "comment": ""}),                  # 403: names pat
 ]
+
+
+class _Users:
+    """The LMS's user service as the tracker reads it: the username, and the course Staff role for staff."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+
+    def get_current_user(self):
+        from xblock.reference.user_service import XBlockUser
+
+        user = XBlockUser(is_current_user=True, emails=[], full_name="")
+        staff = bool(self.runtime.user_is_staff)
+        user.opt_attrs.update({"edx-platform.username": self.runtime.user_id, "edx-platform.user_is_staff": staff,
+                               "edx-platform.user_role": "staff" if staff else "student"})
+        return user
+
+
+_IDS = {"id", "rejected_entry"}  # database ids (a rejection names its entry's id again: records/models.py)
 
 
 def _store_json(store) -> dict:
@@ -82,7 +108,7 @@ def _store_json(store) -> dict:
     rows = {}
     for model in apps.get_app_config("rpt_records").get_models():
         kept = [{k: ("<time>" if isinstance(v, _datetime) else v) for k, v in row.items()
-                 if k != "id" and not k.endswith("_id")} for row in model.objects.values()]
+                 if k not in _IDS and not k.endswith("_id")} for row in model.objects.values()]
         rows[model.__name__] = sorted(kept, key=lambda row: json.dumps(row, sort_keys=True, default=str))
     return {"fields": fields, "rows": rows}
 
@@ -99,6 +125,7 @@ def replay() -> dict:
     records_database.clear()
     store = DictKeyValueStore()
     runtime = TestRuntime(services={"field-data": KvsFieldData(store)})
+    runtime._services["user"] = _Users(runtime)  # pylint: disable=protected-access
     runtime.publish = lambda block, event_type, data: None
     olx = shipped_olx()
     usages = {tag: runtime.parse_xml_string(olx[tag]) for tag in ("rpt_quiz", "rpt_dosimetry", "rpt_prereq_tracker")}

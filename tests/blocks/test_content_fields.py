@@ -50,7 +50,7 @@ CALLS = {
                                              "comment": "ok"}),
                            ("delete_entry", {"entry": "e2"})],
 }
-GET_HANDLERS = {"rpt_prereq_tracker": ["case_log_csv", "printable_summary"]}
+GET_HANDLERS = {"rpt_prereq_tracker": ["records_csv", "printable_summary"]}
 
 
 def _olx(tag: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 import records_database
 from lxml import etree
 from webob import Request
+from xblock.reference.user_service import UserService, XBlockUser
 
 OLX = '<rpt_prereq_tracker sets="nrc-35-390 astro-au-training-center nrc-35-59-recentness"/>'
 CUSTOM_OLX = """<rpt_prereq_tracker display_name="State tracker" sets="nrc-35-396">
@@ -32,16 +33,38 @@ DIDACTIC = {"kind": "didactic", "fields": {"provider": "Training center", "start
                                            "certificate": "TC-001"}}
 
 
+class Users(UserService):
+    """The LMS's user service as the tracker reads it: username, course-team flag, course role
+    (`user_role`: "instructor" is the course Admin) and full name (the profile name)."""
+
+    def __init__(self, runtime):
+        super().__init__()
+        self.runtime, self.roles, self.names = runtime, {}, {}
+
+    def get_current_user(self):
+        uid = self.runtime.user_id
+        user = XBlockUser(is_current_user=True, emails=[], full_name=self.names.get(uid))
+        user.opt_attrs.update({"edx-platform.username": uid, "edx-platform.user_is_staff": self.runtime.user_is_staff,
+                               "edx-platform.user_role": self.roles.get(uid, "student")})
+        return user
+
+
 class Tracker:
     """One tracker usage seen by several users of one runtime (user state per user, summary shared)."""
 
     def __init__(self, runtime, olx=OLX):
         self.runtime = runtime
         self.usage = runtime.parse_xml_string(olx)
+        self.users = runtime._services["user"] = Users(runtime)
 
-    def as_user(self, user_id, staff=False):
+    def as_user(self, user_id, staff=False, role=None, full_name=None):
+        """`user_id` as the current user; staff are a course Admin ("instructor") unless `role` says
+        otherwise ("staff": course Staff)."""
         self.runtime.user_id = user_id
         self.runtime.user_is_staff = staff
+        self.users.roles[user_id] = role or ("instructor" if staff else "student")
+        if full_name is not None:
+            self.users.names[user_id] = full_name
         return self.runtime.get_block(self.usage)
 
 
@@ -115,8 +138,8 @@ def test_a_learner_cannot_verify_and_the_attempt_changes_nothing(tracker):
 
 def test_staff_verify_from_their_own_view_and_the_learner_sees_it(tracker):
     learner = tracker.as_user("learner-1")
-    call(learner, "add_entry", case())
-    staff = tracker.as_user("preceptor", staff=True)
+    call(learner, "add_entry", case(preceptor="Preceptor"))
+    staff = tracker.as_user("preceptor", staff=True, role="staff")
     status, state = call(staff, "state", {})
     assert status == 200
     (pending,) = state["review"]["pending"]
@@ -237,20 +260,38 @@ def test_counts_for_staff_are_numbers_only(tracker):
     assert "learner-1" not in learner_page and "LU-2026-1" not in learner_page, "no other learner's details"
 
 
-def test_csv_lists_live_cases_with_status_and_defuses_formulas(tracker):
+def test_one_csv_holds_every_live_entry_with_status_and_defuses_formulas(tracker):
     learner = tracker.as_user("learner-1")
     call(learner, "add_entry", case(reference="LU-2026-001"))
     call(learner, "add_entry", case(reference="LU-2026-002", category="G1", activity="30 mCi",
                                     notes="=HYPERLINK(1)"))
     call(learner, "add_entry", case(reference="LU-2026-003"))
     call(learner, "delete_entry", {"entry": "e3"})
-    response = learner.handle("case_log_csv", Request.blank("/"))
+    call(learner, "add_entry", DIDACTIC)
+    call(learner, "add_entry", {"kind": "work", "fields": {"item": "C", "date": "2026-09-01", "hours": 8,
+                                                          "supervising_au": "@Dr AU", "site": "Clinic", "description": ""}})
+    call(learner, "add_entry", {"kind": "declaration", "fields": {"requirement": "astro_membership", "date": "2026-01-05",
+                                                                 "reference": "+1 member"}})
+    call(tracker.as_user("learner-2"), "add_entry", case(reference="LU-2026-999"))
+    learner = tracker.as_user("learner-1")
+    response = learner.handle("records_csv", Request.blank("/"))
     assert response.status_code == 200 and response.content_type == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
-    assert rows[0][:3] == ["Entry", "Date", "Category"] and len(rows) == 3
-    assert rows[2][:6] == ["e2", "2026-10-01", "G1", "Lu-177 dotatate", "30 mCi", "1110"]
-    assert rows[2][8] == "'=HYPERLINK(1)" and rows[2][9] == "pending"
-    assert learner.handle("case_log_csv", Request.blank("/", method="POST")).status_code == 405
+    assert "training-records.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.body.decode("utf-8"))))
+    assert [(r["Section"], r["Entry"]) for r in rows] == [
+        ("Classroom and laboratory training", "e4"), ("Supervised work experience", "e5"), ("Clinical case", "e1"),
+        ("Clinical case", "e2"), ("Declaration", "e6")], "every kind, live entries only, this learner's only"
+    didactic, work, _case1, case2, declaration = rows
+    assert (didactic["Date"], didactic["Last day"], didactic["Hours"], didactic["Hours: Radiation biology"]) == \
+        ("2026-01-05", "2026-03-27", "200", "40")
+    assert work["Category, item or requirement"].startswith("C: Calculating") and work["Hours"] == "8"
+    assert work["Supervising Authorized User"] == "'@Dr AU"
+    assert (case2["Category, item or requirement"][:4], case2["Administered activity"], case2["Activity (MBq)"]) == \
+        ("G1: ", "30 mCi", "1110")
+    assert case2["Notes"] == "'=HYPERLINK(1)" and case2["Status"] == "Awaiting verification"
+    assert declaration["Reference"] == "'+1 member" and declaration["Category, item or requirement"]
+    assert "LU-2026-999" not in response.body.decode("utf-8")
+    assert learner.handle("records_csv", Request.blank("/", method="POST")).status_code == 405
 
 
 def test_printable_summary_has_the_313a_training_sections_and_escapes_text(tracker):

@@ -155,9 +155,9 @@ VALID = {
     ],
 }
 JSON_HANDLERS = {"quiz": ["state", "submit", "reset", "hint", "item_analysis", "studio_submit", "save_draft", "check"],
-                 "walkthrough": ["state", "check_step", "hint", "studio_submit"],
+                 "walkthrough": ["state", "check_step", "hint", "studio_submit", "practice", "practice_check"],
                  "tracker": ["state", "add_entry", "delete_entry", "set_plan", "review_entry", "studio_submit"]}
-GET_HANDLERS = {"quiz": ["item_analysis_csv"], "walkthrough": [], "tracker": ["case_log_csv", "printable_summary"]}
+GET_HANDLERS = {"quiz": ["item_analysis_csv"], "walkthrough": [], "tracker": ["records_csv", "printable_summary"]}
 USERS = ["learner-1", "learner-2", "preceptor"]
 
 STRINGS = st.sampled_from([

@@ -2,6 +2,8 @@
 CSRF is enforced, only staff review, refusals keep the learner's record, exports download."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from workbench_client import WorkbenchUser
@@ -54,12 +56,14 @@ def test_hostile_bodies_get_4xx_and_leave_the_record(good_preview):
     assert after["entries"] == before["entries"] and after["audit"] == before["audit"] and after["plan"] == before["plan"]
 
 
-def test_the_case_log_downloads_as_csv(good_preview):
+def test_the_records_download_as_csv(good_preview):
     learner = WorkbenchUser(good_preview, UNIT, TAG)
     learner.post("add_entry", json.dumps(CASE).encode())
-    status, body, headers = learner.get("case_log_csv")
+    status, body, headers = learner.get("records_csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert "attachment" in headers["Content-Disposition"]
-    assert body.decode().splitlines()[1].startswith("e1,2026-10-01,G3,Ra-223 dichloride,3.85 MBq,3.85,")
+    row = next(csv.DictReader(io.StringIO(body.decode())))
+    assert (row["Section"], row["Entry"], row["Date"], row["Radiopharmaceutical"], row["Administered activity"],
+            row["Activity (MBq)"]) == ("Clinical case", "e1", "2026-10-01", "Ra-223 dichloride", "3.85 MBq", "3.85")
     status, page, headers = learner.get("printable_summary")
     assert status == 200 and b"Training and experience summary" in page and b"RA-2026-003" in page

@@ -112,7 +112,7 @@ def test_tracker_plan_error_audit_trail_rejection_studio_and_printable_summary(p
     page.reload()
     page.wait_for_load_state("networkidle")
     tracker = page.locator(".rpt-tracker")
-    expect(tracker.locator(".rpt-tracker-entry").first).to_contain_text("[Rejected]")
+    expect(tracker.locator(".rpt-tracker-entry").first).to_contain_text("Rejected by staff (course Admin override): No signature")
     tracker.locator("summary", has_text="Audit trail").click()
     expect(tracker.locator(".rpt-tracker-audit li").last).to_contain_text("No signature")
     no_violations(page, "a rejected entry and the audit trail open")

@@ -217,7 +217,7 @@ def test_a_learner_never_receives_another_learners_records_or_staff_data(fresh_p
         tracker.get_by_role("link", name="Printable summary for your preceptor").click()
     summary = popup.value
     summary.wait_for_load_state()
-    csv = page.request.get(tracker.get_by_role("link", name="Download the case log (CSV)").get_attribute("href"))
+    csv = page.request.get(tracker.get_by_role("link", name="Download all your records (CSV)").get_attribute("href"))
     page.reload()
     page.wait_for_load_state("networkidle")
 

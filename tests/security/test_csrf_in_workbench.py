@@ -37,7 +37,7 @@ BODIES = {
     "rpt_prereq_tracker": {"state": {}, "add_entry": CASE, "delete_entry": {"entry": "e1"},
                            "set_plan": {"application_date": "2027-06-01", "categories": ["G3"]},
                            "review_entry": {"learner": "someone", "entry": "e1", "decision": "verified", "comment": ""},
-                           "case_log_csv": None, "printable_summary": None},
+                           "records_csv": None, "printable_summary": None},
 }
 STUDIO_SETTINGS = {
     "rpt_quiz": ("display_name", "max_attempts", "show_answer", "show_correctness", "grading_method", "weight", "draw",

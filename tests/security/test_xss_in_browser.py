@@ -334,4 +334,4 @@ def test_a_review_comment_never_runs_as_script_in_the_learners_page(trapped, goo
     learner_page.goto(f"{TRACKERS}?student={student}")
     learner_page.wait_for_load_state("load")
     assert_inert(trapped_page, TRACKERS, page=learner_page)
-    expect(learner_page.locator(".rpt-tracker-entry").first).to_contain_text("[Verified]")
+    expect(learner_page.locator(".rpt-tracker-entry").first).to_contain_text("Verified")

@@ -13,7 +13,13 @@ What the database itself refuses (constraints, so no code path can get around th
 - two entries from one learner with the same client-made id (`unique_entry_client_id`): adding is
   idempotent;
 - a decision about an entry that does not exist (foreign key), a second decision about one entry
-  (one-to-one), and a preceptor deciding their own entry (`decision_not_own_entry`).
+  (one-to-one), and a preceptor deciding their own entry (`decision_not_own_entry`);
+- a correction of an entry that was not rejected, and a second correction of one rejected entry.
+  How: a rejection names its entry a second time, in `EntryDecision.rejected_entry` (unique; equal
+  to `entry_id` exactly when the decision is "rejected", `decision_rejection_names_entry`; a plain
+  integer column, so that makemigrations orders the tables without help), and a correction's
+  `TrackerEntry.corrects` is a one-to-one foreign key to that column: it can only hold the id of an
+  entry that has a rejection, and only one correction can hold it.
 """
 from __future__ import annotations
 
@@ -56,6 +62,13 @@ class TrackerEntry(models.Model):
     kind = models.CharField(max_length=16)
     fields = models.JSONField()
     supervising_au = models.CharField(max_length=200, blank=True)
+    preceptor = models.CharField(max_length=150, blank=True,
+                                 help_text="The username on this site the learner gave for the supervising Authorized "
+                                           "User (lower case; '' when none): whose review queue the entry is in.")
+    corrects = models.OneToOneField("EntryDecision", to_field="rejected_entry", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="correction",
+                                    help_text="The rejected entry this one corrects (its id, through its rejection): "
+                                              "at most one correction per rejected entry.")
     created = models.DateTimeField()
     deleted_at = models.DateTimeField(null=True, blank=True)
     awaiting = models.BooleanField(default=True, help_text="Live and undecided: in the preceptors' queue. Cleared once, "
@@ -66,11 +79,14 @@ class TrackerEntry(models.Model):
                        models.UniqueConstraint(fields=["owner", "number"], name="unique_entry_number"),
                        models.UniqueConstraint(fields=["owner", "seq"], name="unique_entry_seq")]
         indexes = [models.Index(fields=["block", "awaiting", "created", "id"], name="rpt_entry_queue"),
-                   models.Index(fields=["block", "awaiting", "supervising_au", "created", "id"], name="rpt_entry_queue_by_au")]
+                   models.Index(fields=["block", "awaiting", "supervising_au", "created", "id"], name="rpt_entry_queue_by_au"),
+                   models.Index(fields=["block", "awaiting", "preceptor", "created", "id"],
+                                name="rpt_entry_queue_by_preceptor")]
 
 
 class EntryDecision(models.Model):
-    """A preceptor's decision about one entry: at most one per entry, never changed."""
+    """A preceptor's decision about one entry: at most one per entry, never changed. `override`: the
+    decider was not the preceptor the entry names, and decided as a course Admin (see tracker/preceptors.py)."""
 
     VERIFIED, REJECTED = "verified", "rejected"
 
@@ -81,11 +97,19 @@ class EntryDecision(models.Model):
     decision = models.CharField(max_length=16)
     comment = models.TextField(blank=True)
     at = models.DateTimeField()
+    rejected_entry = models.BigIntegerField(unique=True, null=True, blank=True,
+                                            help_text="The entry's id again when rejected, else null (a check "
+                                                      "constraint): what a correction's `corrects` refers to.")
+    override = models.BooleanField(default=False, help_text="Decided by a course Admin who is not the named preceptor.")
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(preceptor=F("learner")), name="decision_not_own_entry"),
             models.CheckConstraint(condition=Q(decision__in=["verified", "rejected"]), name="decision_known"),
+            models.CheckConstraint(
+                condition=(Q(decision="rejected", rejected_entry__isnull=False, rejected_entry=F("entry"))
+                           | Q(decision="verified", rejected_entry__isnull=True)),
+                name="decision_rejection_names_entry"),
         ]
 
 

@@ -1,10 +1,13 @@
 """What a learner takes away from the tracker: the case log as CSV, and a printable summary.
 
 Contract:
-- `case_log_csv(entries, gettext)` -> CSV text (header + one row per live case entry, oldest first),
-  with each entry's verification status. A cell a spreadsheet would run as a formula (starting
-  with = + - @, tab or carriage return) is written with a leading apostrophe.
-- `printable_summary(name, state, sets, gettext)` -> a whole HTML page, every value escaped, no
+- `records_csv(entries, declarations, gettext)` -> CSV text, one file of everything the learner
+  logged: a header, then one row per live entry (classroom training with its hours by topic,
+  supervised work experience, cases, declarations; by section, then date), each with its status,
+  reviewer and comment, and the correction links (`declarations`: requirement id -> its title).
+  A cell a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) is
+  written with a leading apostrophe.
+- `printable_summary(name, state, sets, gettext, name_note="")` -> a whole HTML page, every value escaped, no
   script, laid out like the training sections of NRC Form 313A(AUT): classroom and laboratory
   training by topic, supervised work experience by item, cases by category, progress against each
   requirement, and a block with blank lines for the preceptor. It is a worksheet to fill the form
@@ -34,21 +37,61 @@ def _live(entries, kind):
     return sorted(chosen, key=lambda e: (e["fields"].get("date") or e["fields"].get("end") or "", e["id"]))
 
 
-def case_log_csv(entries: list, gettext) -> str:
+_KIND_ORDER = ("didactic", "work", "case", "declaration")
+_KIND_LABELS = {"didactic": "Classroom and laboratory training", "work": "Supervised work experience",
+                "case": "Clinical case", "declaration": "Declaration"}
+_STATUS_LABELS = {"pending": "Awaiting verification", "verified": "Verified", "rejected": "Rejected"}
+CSV_HEADERS = ("Section", "Entry", "Date", "Last day", "Status", "Reviewed by", "Review comment", "Correction of",
+               "Corrected by", "Category, item or requirement", "Description", "Hours", "Training provider",
+               "Certificate", "Radiopharmaceutical", "Administered activity", "Activity (MBq)",
+               "Supervising Authorized User", "Supervising Authorized User's username", "Site", "Case reference",
+               "Notes", "Reference")
+
+
+def records_csv(entries: list, declarations: dict, gettext) -> str:
+    """See the module docstring."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([gettext(h) for h in (
-        "Entry", "Date", "Category", "Radiopharmaceutical", "Administered activity", "Activity (MBq)",
-        "Supervising Authorized User", "Case reference", "Notes", "Status", "Reviewed by", "Review comment")])
-    for entry in _live(entries, "case"):
-        f, review = entry["fields"], entry.get("review") or {}
-        activity = f.get("activity") or {}
-        writer.writerow([_cell(v) for v in (
-            entry["id"], f.get("date"), f.get("category"), f.get("radiopharmaceutical"),
-            f"{activity.get('value', 0):g} {activity.get('unit', '')}".strip(), f"{f.get('activity_mbq', 0):g}",
-            f.get("supervising_au"), f.get("case_reference"), f.get("notes"), gettext(entry.get("status", "pending")),
-            review.get("by"), review.get("comment"))])
+    topics = list(TOPICS)
+    headers = [gettext(h) for h in CSV_HEADERS]
+    headers[12:12] = [gettext("Hours: {topic}").format(topic=gettext(TOPICS[t])) for t in topics]
+    writer.writerow([_cell(h) for h in headers])
+    for kind in _KIND_ORDER:
+        for entry in _live(entries, kind):
+            f, review = entry["fields"], entry.get("review") or {}
+            row = {"Section": gettext(_KIND_LABELS[kind]), "Entry": entry["id"],
+                   "Status": gettext(_STATUS_LABELS.get(entry.get("status", "pending"), "Awaiting verification")),
+                   "Reviewed by": review.get("by"), "Review comment": review.get("comment"),
+                   "Correction of": entry.get("corrects"), "Corrected by": entry.get("corrected_by"),
+                   "Supervising Authorized User": f.get("supervising_au"),
+                   "Supervising Authorized User's username": f.get("preceptor")}
+            row.update(_kind_columns(kind, f, declarations, gettext))
+            hours = f.get("hours") if kind == "didactic" else {}
+            cells = [row.get(h) for h in CSV_HEADERS]
+            cells[12:12] = [_hours(hours[t]) if t in hours else "" for t in topics]
+            writer.writerow([_cell(v) for v in cells])
     return out.getvalue()
+
+
+def _kind_columns(kind: str, f: dict, declarations: dict, gettext) -> dict:
+    if kind == "didactic":
+        return {"Date": f.get("start"), "Last day": f.get("end"), "Hours": _hours(sum(f["hours"].values())),
+                "Training provider": f.get("provider"), "Certificate": f.get("certificate")}
+    if kind == "work":
+        item = f.get("item", "")
+        return {"Date": f.get("date"), "Category, item or requirement": f"{item}: {gettext(WORK_ITEMS.get(item, ''))}",
+                "Description": f.get("description"), "Hours": _hours(f.get("hours", 0)), "Site": f.get("site")}
+    if kind == "case":
+        activity, category = f.get("activity") or {}, f.get("category", "")
+        return {"Date": f.get("date"),
+                "Category, item or requirement": f"{category}: {gettext(CASE_CATEGORIES.get(category, ''))}",
+                "Radiopharmaceutical": f.get("radiopharmaceutical"),
+                "Administered activity": f"{activity.get('value', 0):g} {activity.get('unit', '')}".strip(),
+                "Activity (MBq)": f"{f.get('activity_mbq', 0):g}", "Case reference": f.get("case_reference"),
+                "Notes": f.get("notes")}
+    requirement = f.get("requirement", "")
+    return {"Date": f.get("date"), "Category, item or requirement": declarations.get(requirement, requirement),
+            "Reference": f.get("reference")}
 
 
 def _table(caption: str, headers: list, rows: list) -> Markup:
@@ -67,7 +110,8 @@ def _hours(value) -> str:
     return f"{value:g}"
 
 
-def printable_summary(name: str, state: dict, sets: list, gettext) -> str:
+def printable_summary(name: str, state: dict, sets: list, gettext, name_note: str = "") -> str:
+    """See the module docstring; `name_note` follows the learner's name (e.g. that it is a username)."""
     t = gettext
     entries = state["entries"]
     didactic = _live(entries, "didactic")
@@ -118,7 +162,7 @@ def printable_summary(name: str, state: dict, sets: list, gettext) -> str:
     ]
     generated = datetime.now(timezone.utc).date().isoformat()
     title = t("Training and experience summary for Authorized User attestation")
-    facts = [(t("Learner"), name), (t("Generated"), generated),
+    facts = [(t("Learner"), f"{name} ({name_note})" if name_note else name), (t("Generated"), generated),
              (t("Planned application date"), plan.get("application_date") or "—"),
              (t("Categories sought"), ", ".join(plan.get("categories") or []) or "—"),
              (t("Requirement sets"), "; ".join(s.title for s in sets))]

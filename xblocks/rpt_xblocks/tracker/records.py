@@ -10,12 +10,15 @@ Fields by kind (exact keys; a key not listed is refused; "optional" keys may be 
 - didactic: provider (text), start and end (dates, end not before start), hours ({topic id from
   vocabulary.TOPICS: JSON number >= 0}, total > 0 and at most 24 h a day of the period; stored for
   the topics with hours, in TOPICS order), certificate (optional text).
-- work: item (a vocabulary.WORK_ITEMS id), date, hours (> 0, at most 24), supervising_au, site,
-  description (optional, long text, checked for patient identifiers).
+- work: item (a vocabulary.WORK_ITEMS id), date, hours (> 0, at most 24), supervising_au, preceptor
+  (optional), site, description (optional, long text, checked for patient identifiers).
 - case: date, category (a vocabulary.CASE_CATEGORIES id), radiopharmaceutical, activity (text such
   as "7.4 GBq" or "200 mCi", one activity unit, > 0 and at most 100 GBq; stored as {"value", "unit"}
-  plus "activity_mbq"), supervising_au, case_reference (de-identified, at most 40 characters, checked
-  for patient identifiers), notes (optional, long text, checked for patient identifiers).
+  plus "activity_mbq"), supervising_au, preceptor (optional), case_reference (de-identified, at most
+  40 characters, checked for patient identifiers), notes (optional, long text, checked for patient
+  identifiers).
+- preceptor: the supervising AU's username on this site, which puts the entry in their review queue
+  (preceptors.py); stored as `preceptors.username_key` (lower case), and only when given.
 - declaration: requirement (an id, [a-z0-9_]{1,64}), date, reference (optional text).
 Texts: strings only; at most LIMITS characters as typed; control, surrogate, line-separator and
 bidirectional-override characters refused (long texts may hold line breaks and tabs); markup removed
@@ -34,6 +37,7 @@ from datetime import date
 from rpt_xblocks.quantities import AnswerError, describe_dimension, parse_answer, parse_unit
 from rpt_xblocks.sanitizing import plain_text
 from rpt_xblocks.tracker.phi import phi_reason
+from rpt_xblocks.tracker.preceptors import username_key
 from rpt_xblocks.tracker.vocabulary import CASE_CATEGORIES, ENTRY_KINDS, TOPICS, WORK_ITEMS
 from rpt_xblocks.translation import _
 
@@ -49,8 +53,9 @@ LIMITS = {
 
 _FIELDS = {
     "didactic": ("provider", "start", "end", "hours", "certificate"),
-    "work": ("item", "date", "hours", "supervising_au", "site", "description"),
-    "case": ("date", "category", "radiopharmaceutical", "activity", "supervising_au", "case_reference", "notes"),
+    "work": ("item", "date", "hours", "supervising_au", "preceptor", "site", "description"),
+    "case": ("date", "category", "radiopharmaceutical", "activity", "supervising_au", "preceptor", "case_reference",
+             "notes"),
     "declaration": ("requirement", "date", "reference"),
 }
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -102,10 +107,10 @@ def _work(data: dict, today: date) -> dict:
     if not 0 < hours <= LIMITS["hours_per_day"]:
         raise EntryError("hours", _("Enter more than 0 and at most {limit} hours for one day.").format(
             limit=LIMITS["hours_per_day"]))
-    return {"item": item, "date": day, "hours": float(hours),
+    return _with_preceptor(data, {"item": item, "date": day, "hours": float(hours),
             "supervising_au": _text(data, "supervising_au", LIMITS["short_text"], required=True),
             "site": _text(data, "site", LIMITS["short_text"], required=True),
-            "description": _text(data, "description", LIMITS["long_text"], multiline=True, patient_text=True)}
+            "description": _text(data, "description", LIMITS["long_text"], multiline=True, patient_text=True)})
 
 
 def _case(data: dict, today: date) -> dict:
@@ -116,12 +121,12 @@ def _case(data: dict, today: date) -> dict:
             ids=", ".join(CASE_CATEGORIES)))
     radiopharmaceutical = _text(data, "radiopharmaceutical", LIMITS["short_text"], required=True)
     activity, activity_mbq = _activity(data.get("activity"))
-    return {"date": day, "category": category, "radiopharmaceutical": radiopharmaceutical,
+    return _with_preceptor(data, {"date": day, "category": category, "radiopharmaceutical": radiopharmaceutical,
             "activity": activity, "activity_mbq": activity_mbq,
             "supervising_au": _text(data, "supervising_au", LIMITS["short_text"], required=True),
             "case_reference": _text(data, "case_reference", LIMITS["case_reference"], required=True,
                                     patient_text=True),
-            "notes": _text(data, "notes", LIMITS["long_text"], multiline=True, patient_text=True)}
+            "notes": _text(data, "notes", LIMITS["long_text"], multiline=True, patient_text=True)})
 
 
 def _declaration(data: dict, today: date) -> dict:
@@ -133,6 +138,19 @@ def _declaration(data: dict, today: date) -> dict:
 
 
 # ---- texts ---------------------------------------------------------------------------------------
+
+def _with_preceptor(data: dict, fields: dict) -> dict:
+    """`fields` with "preceptor", the supervising AU's username on this site as
+    `preceptors.username_key`, when the learner gave one (checked after the other fields)."""
+    value = data.get("preceptor")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return fields
+    key = username_key(value)
+    if not key:
+        raise EntryError("preceptor", _("Enter the supervising Authorized User's username on this site (letters, "
+                                        "digits and . @ + - _ only, at most 150), or leave it empty."))
+    return {**fields, "preceptor": key}
+
 
 def _what(field: str) -> str:
     """The field's name inside a sentence ("Enter {what}.")."""

@@ -16,16 +16,22 @@ its own 'added' event, every other event (deletion, plan, decision) an audit row
   the block's `Progress`) and write the learner's row, the queued rows and the met rows. One
   transaction, one commit. Returns `(Records, Progress, reported)`.
 - `add_entry`, `delete_entry`, `set_plan`: edits for `change`. `add_entry` is idempotent on the
-  client-made id: the same id again adds nothing and returns the entry made the first time.
-- `decide(block, preceptor, name, learner, entry_id, decision, comment, measure)`: one preceptor
-  decision; raises `Refused(status, reason)` for a missing entry, one already decided or deleted,
-  or the preceptor's own entry (the database refuses the last two as well).
+  client-made id: the same id again adds nothing and returns the entry made the first time. With
+  `corrects` (an entry id) the new entry is the correction of that entry: a new row linked to it
+  (`TrackerEntry.corrects`), the rejected entry and its rejection staying as they are, in the trail;
+  refused (409) unless that entry is live, of the same kind, rejected and not corrected yet (the
+  database refuses a correction of an entry without a rejection, and a second correction, too).
+- `decide(block, reviewer, preceptor, name, learner, entry_id, decision, comment, measure)`: one
+  preceptor decision; raises `Refused(status, reason)` for a missing entry, one already decided or
+  deleted, the preceptor's own entry (the database refuses these as well), or an entry `reviewer`
+  (preceptors.Reviewer) may not decide (`preceptors.may_decide`, on the row read under the lock).
+  A rejection fills `EntryDecision.rejected_entry` (what a correction refers to); an Admin override
+  is marked on the decision and its audit event.
 - `learner_records(block, learner)`: the learner's `Records`, shaped as the page shows them (entry
   id `e<number>`); the audit trail holds the learner's changes and the decisions about their
   entries, in the order they were made.
-- `review_page(block, preceptor, page, per_page, supervising_au)`: the entries awaiting a decision,
-  oldest first, one page, optionally only those naming one supervising AU; never the preceptor's own.
-- `counts(block)`: `(learners counted, {requirement: learners meeting it})`.
+The preceptors' queue and the staff counts are read-only queries: `queue.py`. `entry_data(row,
+numbers)` shapes one entry row as the page shows it, for both.
 """
 from __future__ import annotations
 
@@ -36,10 +42,10 @@ from datetime import datetime, timezone
 from typing import Callable, NamedTuple
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count
 
 from rpt_xblocks.records.models import (EntryDecision, TrackerAuditEvent, TrackerEntry, TrackerLearner,
                                         TrackerRequirementMet)
+from rpt_xblocks.tracker.preceptors import Reviewer, may_decide
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 ENTRY_ID = re.compile(r"e([1-9][0-9]{0,8})")
@@ -69,17 +75,24 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _entry_data(row: TrackerEntry) -> dict:
+def entry_data(row: TrackerEntry, numbers: dict) -> dict:
+    """One entry as the page shows it; `numbers` maps entry pks to numbers (for `corrects`: the
+    corrected entry is the same learner's)."""
     data = {"id": f"e{row.number}", "kind": row.kind, "fields": row.fields, "created": row.created.isoformat(),
             "deleted": row.deleted_at is not None}
     if row.deleted_at is not None:
         data["deleted_at"] = row.deleted_at.isoformat()
+    if row.corrects_id is not None:
+        data["corrects"] = f"e{numbers[row.corrects_id]}"
     return data
 
 
 def _decision_data(row: EntryDecision, entry_id: str) -> dict:
-    return {"entry": entry_id, "decision": row.decision, "comment": row.comment, "by": row.preceptor_name,
+    data = {"entry": entry_id, "decision": row.decision, "comment": row.comment, "by": row.preceptor_name,
             "at": row.at.isoformat()}
+    if row.override:
+        data["override"] = True
+    return data
 
 
 def _entry_rows(owner: TrackerLearner) -> list[TrackerEntry]:
@@ -96,8 +109,12 @@ def _entry_rows(owner: TrackerLearner) -> list[TrackerEntry]:
 def _as_data(rows: list[TrackerEntry]) -> tuple[list, list]:
     """(entries as dicts, decision records oldest first) of entry `rows` (`_entry_rows`, or made here)."""
     entries, decisions = [], []
+    numbers = {row.pk: row.number for row in rows}
+    corrected_by = {row.corrects_id: f"e{row.number}" for row in rows if row.corrects_id is not None}
     for row in rows:
-        data = _entry_data(row)
+        data = entry_data(row, numbers)
+        if row.pk in corrected_by:
+            data["corrected_by"] = corrected_by[row.pk]
         entries.append(data)
         if row.standing is not None:
             decisions.append(_decision_data(row.standing, data["id"]))
@@ -256,25 +273,42 @@ def _audit(pending: Pending, by: str, action: str, entry: TrackerEntry | None = 
     pending.events.append(event)
 
 
-def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int) -> Callable:
-    """The edit that adds one entry (see `change`); `client_id` None makes a fresh one (no resend safety)."""
+def add_entry(client_id: str | None, kind: str, fields: dict, by: str, limit: int, corrects: object = None) -> Callable:
+    """The edit that adds one entry (see `change`); `client_id` None makes a fresh one (no resend
+    safety); `corrects`, an entry id, makes it the correction of that rejected entry."""
     client_id = client_id or uuid.uuid4().hex
 
     def edit(pending: Pending) -> None:
         owner, rows = pending.owner, pending.rows
         if any(row.client_id == client_id for row in rows):
             return  # the same entry sent again: it is already there
+        corrected = None if corrects is None else _correctable(rows, corrects, kind)
         if owner.entries_made >= limit:
             raise Refused(400, "full")
         number = owner.entries_made + 1
         row = TrackerEntry(
             block=owner.block, owner=owner, number=number, seq=_next_seq(owner), by=by[:255], client_id=client_id,
-            kind=kind, fields=fields, supervising_au=str(fields.get("supervising_au") or "")[:200], created=_now())
+            kind=kind, fields=fields, supervising_au=str(fields.get("supervising_au") or "")[:200],
+            preceptor=str(fields.get("preceptor") or "")[:150], corrects_id=corrected.pk if corrected else None,
+            created=_now())
         row.standing = None  # no decision yet
         pending.new.append(row)  # `_save` inserts it, after the learner's row
         rows.append(row)
         owner.entries_made, owner.logged = number, True
     return edit
+
+
+def _correctable(rows: list, entry_id: object, kind: str) -> TrackerEntry:
+    """The learner's entry `entry_id` if a new entry of `kind` may correct it (see the module docstring)."""
+    number = _number(entry_id)
+    row = next((r for r in rows if r.number == number and r.deleted_at is None), None)
+    if row is None or row.standing is None or row.standing.decision != EntryDecision.REJECTED:
+        raise Refused(409, "not_rejected")
+    if row.kind != kind:
+        raise Refused(409, "other_kind")
+    if any(other.corrects_id == row.pk for other in rows):
+        raise Refused(409, "corrected")
+    return row
 
 
 def delete_entry(entry_id: object, by: str) -> Callable:
@@ -302,14 +336,15 @@ def _number(entry_id: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
-           comment: str, measure: Callable) -> None:
+def decide(block: str, reviewer: Reviewer, preceptor: str, preceptor_name: str, learner: object, entry_id: object,
+           decision: str, comment: str, measure: Callable) -> None:
     """See the module docstring."""
-    _retrying(lambda: _decide(block, preceptor, preceptor_name, learner, entry_id, decision, comment, measure))
+    _retrying(lambda: _decide(block, reviewer, preceptor, preceptor_name, learner, entry_id, decision, comment,
+                              measure))
 
 
-def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, entry_id: object, decision: str,
-            comment: str, measure: Callable) -> None:
+def _decide(block: str, reviewer: Reviewer, preceptor: str, preceptor_name: str, learner: object, entry_id: object,
+            decision: str, comment: str, measure: Callable) -> None:
     number = _number(entry_id)
     if not isinstance(learner, str) or number is None:
         raise Refused(404, "no_entry")
@@ -325,12 +360,16 @@ def _decide(block: str, preceptor: str, preceptor_name: str, learner: object, en
             row = TrackerEntry.objects.filter(owner=owner, number=number, awaiting=True).first()
             if row is None:
                 raise Refused(404, "no_entry")
+            allowed, override = may_decide(reviewer, row.kind, row.preceptor)
+            if not allowed:
+                raise Refused(403, "not_named")
+            rejected = decision == EntryDecision.REJECTED
             EntryDecision.objects.create(entry=row, learner=learner, preceptor=preceptor,
                                          preceptor_name=preceptor_name[:255], decision=decision, comment=comment,
-                                         at=_now())
+                                         at=_now(), rejected_entry=row.pk if rejected else None, override=override)
             TrackerEntry.objects.filter(pk=row.pk, awaiting=True).update(awaiting=False)
             pending = Pending(owner, False, _entry_rows(owner), had_met=list(owner.met))
-            _audit(pending, preceptor_name, decision, row, comment=comment)
+            _audit(pending, preceptor_name, decision, row, comment=comment, **({"override": True} if override else {}))
             _remeasure(owner, pending.rows, measure)
             _save(pending)
     except IntegrityError:
@@ -349,35 +388,3 @@ def learner_records(block: str, learner: str) -> Records:
 
 def statuses_of(decisions: list) -> dict:
     return {record["entry"]: record["decision"] for record in decisions}
-
-
-def review_page(block: str, preceptor: str, page: int, per_page: int, supervising_au: str | None) -> dict:
-    """See the module docstring. Returns {"pending": [{learner, name, entries}], "page", "pages",
-    "total", "supervising_aus"}; `page` is clamped to the pages there are. Every query runs on the
-    `awaiting` indexes: a page costs the same whatever the size of the class."""
-    waiting = TrackerEntry.objects.filter(block=block, awaiting=True)
-    names = [name for name in waiting.order_by("supervising_au").values_list("supervising_au", flat=True).distinct()
-             if name]
-    if supervising_au:
-        waiting = waiting.filter(supervising_au=supervising_au)
-    own = TrackerLearner.objects.filter(block=block, learner=preceptor).values_list("pk", flat=True).first()
-    total = waiting.count() - (waiting.filter(owner_id=own).count() if own is not None else 0)
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    mine_left_out = waiting.exclude(owner_id=own) if own is not None else waiting
-    rows = list(mine_left_out.select_related("owner").order_by("created", "id")[(page - 1) * per_page:page * per_page])
-    pending: list[dict] = []
-    for row in rows:
-        if not pending or pending[-1]["learner"] != row.owner.learner:
-            pending.append({"learner": row.owner.learner, "name": row.owner.name, "entries": []})
-        pending[-1]["entries"].append(_entry_data(row))
-    return {"pending": pending, "page": page, "pages": pages, "total": total, "supervising_aus": names,
-            "supervising_au": supervising_au or ""}
-
-
-def counts(block: str) -> tuple[int, dict]:
-    """See the module docstring."""
-    learners = TrackerLearner.objects.filter(block=block, logged=True).count()
-    met = dict(TrackerRequirementMet.objects.filter(block=block).values("requirement")
-               .annotate(n=Count("id")).values_list("requirement", "n"))
-    return learners, {requirement: met[requirement] for requirement in sorted(met)}

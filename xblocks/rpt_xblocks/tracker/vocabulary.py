@@ -33,4 +33,10 @@ CASE_CATEGORIES = {  # 35.390(b)(1)(ii)(G)
            "electron emission, beta or alpha radiation, or photons below 150 keV, requiring a written directive"),
 }
 
+CASE_CATEGORY_SHORT = {  # the same categories, short enough for a table column
+    "G1": "Oral I-131, at most 1.22 GBq (33 mCi)",
+    "G2": "Oral I-131, more than 1.22 GBq (33 mCi)",
+    "G3": "Parenteral, with a written directive",
+}
+
 REVIEW_DECISIONS = ("verified", "rejected")

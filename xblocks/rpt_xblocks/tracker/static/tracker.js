@@ -1,6 +1,9 @@
-/* rpt_prereq_tracker: the learner's plan, progress, entry form, entries, audit trail, exports; for
- * staff, the preceptor review queue and counts. All text comes translated from the server in
- * `labels`; learner text is always inserted as text (textContent), never as HTML. */
+/* rpt_prereq_tracker: the learner's view — a short progress summary and the entry form first, then
+ * the entries as a table (with corrections of rejected entries), and, collapsible, the requirements
+ * in detail, the plan and the audit trail; for the course team, a separate preceptor view
+ * (tracker_review.js) and a switch between the two. All text comes translated from the server in
+ * `labels` (plural-aware sentences come ready made in the state); learner text is always inserted
+ * as text (textContent), never as HTML. Loaded after tracker_entries.js and tracker_review.js. */
 function RptTrackerBlock(runtime, element, init) {
   "use strict";
   init = window.RptBlockKit.unpack(init);
@@ -10,10 +13,13 @@ function RptTrackerBlock(runtime, element, init) {
   var labels = init.labels, vocab = init.vocabulary, state = init.state;
   var kit = window.RptBlockKit(runtime, element, status);
   var fill = kit.fill, el = kit.el, call = kit.call, announce = kit.announce, uid = kit.uid;
+  var entries = window.RptTrackerEntries(labels, vocab, fill);
   var chosenKind = "case";
-  var reviewQuery = {page: 1, supervising_au: ""};  /* the queue page and filter a preceptor is on */
+  var correcting = null;  /* the rejected entry being corrected, or null */
+  var view = state.staff ? "review" : "own";  /* the course team starts on the preceptor view */
+  var reviewQuery = {page: 1, supervising_au: "", queue: ""};  /* the queue page, filter and queue shown */
   var pendingEntryId = null;  /* the client id of the entry being added: a resend (double click) adds it once */
-
+  var opened = {};  /* which collapsible parts the learner opened or closed, kept across redraws */
   function newClientId() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
     var bytes = new Uint8Array(16);
@@ -21,11 +27,21 @@ function RptTrackerBlock(runtime, element, init) {
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  function section(title, cls) {
+  function section(parent, title, cls) {
     var box = el("section", {"class": "rpt-tracker-" + cls, "aria-labelledby": uid + "-" + cls});
     box.appendChild(el("h3", {id: uid + "-" + cls}, title));
-    body.appendChild(box);
+    parent.appendChild(box);
     return box;
+  }
+
+  /* A <details> part (native, keyboard accessible) whose open state survives redraws. */
+  function collapsible(parent, key, title, openByDefault) {
+    var details = el("details", {"class": "rpt-tracker-" + key});
+    details.open = opened.hasOwnProperty(key) ? opened[key] : openByDefault;
+    details.appendChild(el("summary", {}, title));
+    details.addEventListener("toggle", function () { opened[key] = details.open; });
+    parent.appendChild(details);
+    return details;
   }
 
   function field(form, name, label, attrs, tag) {
@@ -66,7 +82,8 @@ function RptTrackerBlock(runtime, element, init) {
   function submitButton(form, text) { form.appendChild(el("button", {type: "submit"}, text)); }
 
   function renderPlan() {
-    var box = section(labels.plan, "plan");
+    var planned = state.plan && (state.plan.application_date || (state.plan.categories || []).length);
+    var box = collapsible(body, "plan", labels.plan, !planned);
     var form = el("form", {novalidate: "novalidate"});
     var date = field(form, "application_date", labels.application_date, {type: "date"});
     date.value = (state.plan && state.plan.application_date) || "";
@@ -76,7 +93,7 @@ function RptTrackerBlock(runtime, element, init) {
       var id = uid + "-cat-" + c.id;
       var row = el("div", {});
       var box2 = el("input", {type: "checkbox", id: id, name: "categories", value: c.id});
-      box2.checked = (state.plan.categories || []).indexOf(c.id) >= 0;
+      box2.checked = ((state.plan || {}).categories || []).indexOf(c.id) >= 0;
       row.appendChild(box2);
       row.appendChild(el("label", {"for": id}, c.label));
       group.appendChild(row);
@@ -88,14 +105,22 @@ function RptTrackerBlock(runtime, element, init) {
       event.preventDefault();
       var categories = Array.prototype.map.call(form.querySelectorAll('[name="categories"]:checked'), function (n) { return n.value; });
       call("set_plan", {application_date: date.value, categories: categories}).then(function (reply) {
-        state = reply; render(); focusIn("plan"); announce(labels.saved);
+        update(reply, "plan"); announce(labels.saved);
       }, function (error) { showError(form, error); });
     });
     box.appendChild(form);
   }
 
+  function renderSummary() {
+    var box = section(body, labels.summary, "summary");
+    state.summary.sentences.forEach(function (sentence) { box.appendChild(el("p", {}, sentence)); });
+    if (state.progress.next_steps.length) {
+      box.appendChild(el("p", {"class": "rpt-tracker-next-first"}, fill(labels.next_first, {step: state.progress.next_steps[0]})));
+    }
+  }
+
   function renderProgress() {
-    var box = section(labels.progress, "progress");
+    var box = collapsible(body, "progress", labels.details, false);
     vocab.sets.forEach(function (set) {
       var rows = state.progress.requirements.filter(function (r) { return r.set_id === set.id; });
       if (!rows.length) { return; }
@@ -104,7 +129,7 @@ function RptTrackerBlock(runtime, element, init) {
       var head = el("tr", {});
       [labels.requirement, labels.have, labels.need, labels.status].forEach(function (h) { head.appendChild(el("th", {scope: "col"}, h)); });
       table.appendChild(el("thead", {})).appendChild(head);
-      var body = el("tbody", {});
+      var tbody = el("tbody", {});
       rows.forEach(function (r) {
         var row = el("tr", {"class": "rpt-tracker-" + r.status});
         var name = el("th", {scope: "row"}, r.title);
@@ -114,9 +139,9 @@ function RptTrackerBlock(runtime, element, init) {
         row.appendChild(el("td", {}, r.have_verified + " / " + r.have_total + (r.unit ? " " + r.unit : "")));
         row.appendChild(el("td", {}, r.need === null ? "" : String(r.need)));
         row.appendChild(el("td", {}, labels["status_" + r.status] || r.status));
-        body.appendChild(row);
+        tbody.appendChild(row);
       });
-      table.appendChild(body);
+      table.appendChild(tbody);
       box.appendChild(table);
     });
     if (state.progress.warnings.length) {
@@ -128,7 +153,7 @@ function RptTrackerBlock(runtime, element, init) {
     if (state.progress.next_steps.length) {
       box.appendChild(el("h4", {}, labels.next_steps));
       var steps = el("ul", {"class": "rpt-tracker-next"});
-      state.progress.next_steps.forEach(function (s) { steps.appendChild(el("li", {}, s)); });
+      state.progress.next_steps.forEach(function (step) { steps.appendChild(el("li", {}, step)); });
       box.appendChild(steps);
     }
   }
@@ -148,6 +173,7 @@ function RptTrackerBlock(runtime, element, init) {
       field(form, "date", labels.date, {type: "date", required: "required"});
       field(form, "hours", labels.hours, {type: "number", min: "0", step: "0.5", inputmode: "decimal", required: "required"});
       field(form, "supervising_au", labels.supervising_au, {maxlength: "200", required: "required"});
+      field(form, "preceptor", labels.preceptor, {maxlength: "150", autocomplete: "off", spellcheck: "false"});
       field(form, "site", labels.site, {maxlength: "200", required: "required"});
       field(form, "description", labels.description, {maxlength: "500"}, "textarea");
     },
@@ -157,6 +183,7 @@ function RptTrackerBlock(runtime, element, init) {
       field(form, "radiopharmaceutical", labels.radiopharmaceutical, {maxlength: "200", required: "required"});
       field(form, "activity", labels.activity, {maxlength: "64", autocomplete: "off", spellcheck: "false", required: "required"});
       field(form, "supervising_au", labels.supervising_au, {maxlength: "200", required: "required"});
+      field(form, "preceptor", labels.preceptor, {maxlength: "150", autocomplete: "off", spellcheck: "false"});
       field(form, "case_reference", labels.case_reference, {maxlength: "40", autocomplete: "off", required: "required"});
       field(form, "notes", labels.notes, {maxlength: "500"}, "textarea");
     },
@@ -180,175 +207,180 @@ function RptTrackerBlock(runtime, element, init) {
     return fields;
   }
 
+  /* The form's inputs filled from an entry's stored fields (to correct a rejected entry). */
+  function prefill(form, fields) {
+    form.querySelectorAll(".rpt-tracker-kind-fields [name]").forEach(function (input) {
+      var name = input.name, value;
+      if (name.indexOf("hours.") === 0) { value = (fields.hours || {})[name.slice(6)]; }
+      else if (name === "activity" && fields.activity) { value = fields.activity.value + " " + fields.activity.unit; }
+      else { value = fields[name]; }
+      input.value = value === undefined || value === null ? "" : String(value);
+    });
+  }
+
   function renderAdd() {
-    var box = section(labels.add, "add");
+    var box = section(body, labels.add, "add");
     var form = el("form", {novalidate: "novalidate"});
-    var kind = select(form, "kind", labels.kind, vocab.kinds.filter(function (k) { return k.id !== "declaration" || vocab.declarations.length; }));
-    kind.value = chosenKind;
+    if (correcting) {
+      var note = el("p", {"class": "rpt-tracker-correcting"}, fill(labels.correcting, {entry: correcting.id}) + " ");
+      var cancel = el("button", {type: "button"}, labels.cancel_correction);
+      cancel.addEventListener("click", function () { correcting = null; render(); focusIn("add"); });
+      note.appendChild(cancel);
+      form.appendChild(note);
+    }
+    var kinds = vocab.kinds.filter(function (k) { return k.id !== "declaration" || vocab.declarations.length; });
+    if (correcting) { kinds = kinds.filter(function (k) { return k.id === correcting.kind; }); }
+    var kind = select(form, "kind", labels.kind, kinds);
+    kind.value = correcting ? correcting.kind : chosenKind;
     var fields = el("div", {"class": "rpt-tracker-kind-fields"});
     form.appendChild(fields);
     function showKind() {
       fields.innerHTML = "";
-      chosenKind = kind.value;
+      if (!correcting) { chosenKind = kind.value; }
       KIND_FIELDS[kind.value](fields);
     }
     kind.addEventListener("change", showKind);
     showKind();
+    if (correcting) { prefill(form, correcting.fields); }
     formError(form);
-    submitButton(form, labels.save_entry);
+    submitButton(form, correcting ? labels.save_correction : labels.save_entry);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       pendingEntryId = pendingEntryId || newClientId();
-      call("add_entry", {kind: kind.value, fields: collect(form), client_id: pendingEntryId}).then(function (reply) {
+      var payload = {kind: kind.value, fields: collect(form), client_id: pendingEntryId};
+      if (correcting) { payload.corrects = correcting.id; }
+      call("add_entry", payload).then(function (reply) {
         var added = reply.entries[reply.entries.length - 1];
-        pendingEntryId = null;
-        state = reply; render(); focusIn("add"); announce(fill(labels.added, {entry: added.id}));
+        pendingEntryId = null; correcting = null;
+        update(reply, "add"); announce(fill(labels.added, {entry: added.id}));
       }, function (error) { showError(form, error); });
     });
     box.appendChild(form);
   }
 
-  function describe(entry) {
-    var f = entry.fields;
-    var label = (vocab.kinds.filter(function (k) { return k.id === entry.kind; })[0] || {}).label || entry.kind;
-    var parts = {
-      didactic: function () { return [f.provider, f.start + " \u2013 " + f.end, Object.keys(f.hours).reduce(function (s, k) { return s + f.hours[k]; }, 0) + " h"]; },
-      work: function () { return [f.item, f.date, f.hours + " h", f.supervising_au, f.site]; },
-      "case": function () { return [f.category, f.date, f.radiopharmaceutical, f.activity.value + " " + f.activity.unit, f.case_reference]; },
-      declaration: function () {
-        var declared = vocab.declarations.filter(function (d) { return d.id === f.requirement; })[0];
-        return [declared ? declared.label : f.requirement, f.date, f.reference];
-      }
-    }[entry.kind]();
-    return entry.id + " \u2014 " + label + ": " + parts.filter(function (p) { return p; }).join(", ");
+  function statusCell(entry) {
+    var cell = el("td", {});
+    var badge = entry.deleted ? labels.deleted : labels[entry.status];
+    cell.appendChild(el("span", {"class": "rpt-tracker-badge rpt-tracker-" + (entry.deleted ? "deleted" : entry.status)}, badge));
+    if (entry.review && entry.review.comment) {
+      var by = entry.review.override ? entry.review.by + " (" + labels.override + ")" : entry.review.by;
+      cell.appendChild(el("p", {"class": "rpt-tracker-review-note"}, fill(labels.review_by, {decision: labels[entry.status], by: by, comment: entry.review.comment})));
+    }
+    if (entry.corrects) { cell.appendChild(el("p", {}, fill(labels.correction_of, {entry: entry.corrects}))); }
+    if (entry.corrected_by) { cell.appendChild(el("p", {}, fill(labels.corrected_by, {entry: entry.corrected_by}))); }
+    return cell;
   }
 
-  function renderEntries() {
-    var box = section(labels.entries, "entries");
-    var list = el("ul", {"class": "rpt-tracker-entry-list"});
-    state.entries.forEach(function (entry) {
-      var item = el("li", {"class": "rpt-tracker-entry" + (entry.deleted ? " rpt-tracker-deleted" : "")});
-      item.appendChild(el("span", {}, describe(entry)));
-      var badge = entry.deleted ? labels.deleted : labels[entry.status];
-      item.appendChild(el("span", {"class": "rpt-tracker-badge rpt-tracker-" + (entry.deleted ? "deleted" : entry.status)}, " [" + badge + "]"));
-      if (entry.review && entry.review.comment) {
-        item.appendChild(el("p", {"class": "rpt-tracker-review"}, fill(labels.review_by, {decision: labels[entry.status], by: entry.review.by, comment: entry.review.comment})));
-      }
-      if (!entry.deleted) {
-        var remove = el("button", {type: "button", "class": "rpt-tracker-delete"}, fill(labels["delete"], {entry: entry.id}));
-        remove.addEventListener("click", function () {
-          if (!window.confirm(fill(labels.confirm_delete, {entry: entry.id}))) { return; }
-          call("delete_entry", {entry: entry.id}).then(function (reply) {
-            state = reply; render(); focusIn("entries"); announce(fill(labels.removed, {entry: entry.id}));
-          }, function (error) { announce(fill(labels.error, {message: error.message})); });
-        });
-        item.appendChild(remove);
-      }
-      list.appendChild(item);
+  function actionsCell(entry) {
+    var cell = el("td", {});
+    if (entry.deleted) { return cell; }
+    if (entry.status === "rejected" && !entry.corrected_by) {
+      var correct = el("button", {type: "button", "class": "rpt-tracker-correct"}, fill(labels.correct, {entry: entry.id}));
+      correct.addEventListener("click", function () { correcting = entry; render(); focusIn("add"); });
+      cell.appendChild(correct);
+    }
+    var remove = el("button", {type: "button", "class": "rpt-tracker-delete"}, fill(labels["delete"], {entry: entry.id}));
+    remove.addEventListener("click", function () {
+      if (!window.confirm(fill(labels.confirm_delete, {entry: entry.id}))) { return; }
+      call("delete_entry", {entry: entry.id}).then(function (reply) {
+        update(reply, "entries"); announce(fill(labels.removed, {entry: entry.id}));
+      }, function (error) { announce(fill(labels.error, {message: error.message})); });
     });
-    box.appendChild(list);
+    cell.appendChild(remove);
+    return cell;
+  }
+
+  /* The case log: every entry as a table row (date, category, description, supervising AU, status). */
+  function renderEntries() {
+    var box = section(body, labels.entries, "entries");
+    if (!state.entries.length) { box.appendChild(el("p", {}, labels.no_entries)); }
+    else {
+      var details = collapsible(box, "entry-table", fill(labels.entries_count, {count: state.entries.length}), true);
+      var wrap = el("div", {"class": "rpt-tracker-scroll", role: "region", tabindex: "0",
+                            "aria-label": fill(labels.entries_count, {count: state.entries.length})});
+      var table = el("table", {"class": "rpt-tracker-log"});
+      table.appendChild(el("caption", {}, labels.entries));
+      var head = el("tr", {});
+      [labels.entry, labels.col_date, labels.col_category, labels.col_description, labels.supervising_au, labels.status,
+       labels.col_actions].forEach(function (h) { head.appendChild(el("th", {scope: "col"}, h)); });
+      table.appendChild(el("thead", {})).appendChild(head);
+      var tbody = el("tbody", {});
+      state.entries.forEach(function (entry) {
+        var c = entries.cells(entry);
+        var row = el("tr", {"class": "rpt-tracker-entry" + (entry.deleted ? " rpt-tracker-deleted" : "")});
+        row.appendChild(el("th", {scope: "row"}, entry.id));
+        [c.date, c.category, c.description, c.au].forEach(function (text) { row.appendChild(el("td", {}, text)); });
+        row.appendChild(statusCell(entry));
+        row.appendChild(actionsCell(entry));
+        tbody.appendChild(row);
+      });
+      table.appendChild(tbody);
+      wrap.appendChild(table);
+      details.appendChild(wrap);
+    }
     var links = el("p", {"class": "rpt-tracker-export"});
-    links.appendChild(el("a", {href: runtime.handlerUrl(element, "case_log_csv"), download: "case-log.csv"}, labels.csv));
+    links.appendChild(el("a", {href: runtime.handlerUrl(element, "records_csv"), download: "training-records.csv"}, labels.csv));
     links.appendChild(document.createTextNode(" \u00b7 "));
     links.appendChild(el("a", {href: runtime.handlerUrl(element, "printable_summary"), target: "_blank", rel: "noopener"}, labels.printable));
     box.appendChild(links);
   }
 
   function renderAudit() {
-    var details = el("details", {"class": "rpt-tracker-audit"});
-    details.appendChild(el("summary", {}, labels.audit));
+    var details = collapsible(body, "audit", labels.audit, false);
     var list = el("ol", {});
     state.audit.forEach(function (event) {
       var text = fill(labels["audit_" + event.action] || event.action, {by: event.by, entry: event.entry || ""});
+      if (event.override) { text = fill(labels.audit_override, {text: text}); }
       if (event.comment) { text += ": " + event.comment; }
       list.appendChild(el("li", {}, event.at.replace("T", " ").replace("+00:00", " UTC") + " \u2014 " + text));
     });
     details.appendChild(list);
-    body.appendChild(details);
   }
 
-  function renderReview() {
-    var box = section(labels.staff, "review");
-    renderQueueControls(box);
-    if (!state.review.pending.length) { box.appendChild(el("p", {}, labels.queue_empty)); }
-    state.review.pending.forEach(function (learner) {
-      box.appendChild(el("h4", {}, fill(labels.learner, {name: learner.name})));
-      var list = el("ul", {});
-      learner.entries.forEach(function (entry) {
-        var item = el("li", {"class": "rpt-tracker-pending"});
-        item.appendChild(el("p", {}, describe(entry)));
-        var form = el("form", {novalidate: "novalidate"});
-        var comment = field(form, "comment", fill(labels.comment, {entry: entry.id}), {maxlength: "500"});
-        comment.id = uid + "-comment-" + learner.learner.replace(/\W/g, "") + "-" + entry.id;
-        form.querySelector("label").setAttribute("for", comment.id);
-        form.querySelector(".rpt-tracker-error").id = comment.id + "-error";
-        comment.setAttribute("aria-describedby", comment.id + "-error");
-        formError(form);
-        ["verified", "rejected"].forEach(function (decision) {
-          var button = el("button", {type: "button"}, fill(labels[decision === "verified" ? "verify" : "reject"], {entry: entry.id}));
-          button.addEventListener("click", function () {
-            call("review_entry", {learner: learner.learner, entry: entry.id, decision: decision, comment: comment.value,
-                                  page: reviewQuery.page, supervising_au: reviewQuery.supervising_au}).then(function (reply) {
-              state = reply; render(); focusIn("review"); announce(fill(labels.reviewed, {entry: entry.id, decision: labels[decision]}));
-            }, function (error) { showError(form, error); });
-          });
-          form.appendChild(button);
-        });
-        item.appendChild(form);
-        list.appendChild(item);
+  /* For the course team: a switch between the preceptor view and their own records. */
+  function renderViews() {
+    var nav = el("div", {"class": "rpt-tracker-views", role: "group", "aria-label": labels.views});
+    [["review", labels.view_review], ["own", labels.view_own]].forEach(function (pair) {
+      var button = el("button", {type: "button", "aria-pressed": String(view === pair[0])}, pair[1]);
+      button.addEventListener("click", function () {
+        view = pair[0]; render();
+        var again = body.querySelector('.rpt-tracker-views [aria-pressed="true"]');
+        if (again) { again.focus(); }
       });
-      box.appendChild(list);
-    });
-    box.appendChild(el("h4", {}, labels.counts));
-    var counts = el("ul", {"class": "rpt-tracker-counts"});
-    Object.keys(vocab.requirements).forEach(function (key) {
-      counts.appendChild(el("li", {}, vocab.requirements[key] + ": " + fill(labels.count_row, {count: state.review.counts[key] || 0, total: state.review.learners})));
-    });
-    box.appendChild(counts);
-  }
-
-  /* The queue is paged on the server; a preceptor may show only entries naming one supervising AU. */
-  function renderQueueControls(box) {
-    var review = state.review;
-    function show(query) {
-      call("state", query).then(function (reply) {
-        reviewQuery = query; state = reply; render(); focusIn("review");
-      }, function (error) { announce(fill(labels.error, {message: error.message})); });
-    }
-    if (review.supervising_aus.length) {
-      var filter = el("form", {"class": "rpt-tracker-queue-filter"});
-      var choices = [{id: "", label: labels.filter_all}].concat(review.supervising_aus.map(function (name) { return {id: name, label: name}; }));
-      var chosen = select(filter, "queue_supervising_au", labels.filter_au, choices);
-      chosen.value = review.supervising_au;
-      chosen.addEventListener("change", function () { show({page: 1, supervising_au: chosen.value}); });
-      box.appendChild(filter);
-    }
-    var nav = el("p", {"class": "rpt-tracker-queue-pages"});
-    nav.appendChild(el("span", {}, fill(labels.queue_page, {page: review.page, pages: review.pages, total: review.total})));
-    [["previous_page", review.page - 1], ["next_page", review.page + 1]].forEach(function (pair) {
-      if (pair[1] < 1 || pair[1] > review.pages) { return; }
-      var button = el("button", {type: "button"}, labels[pair[0]]);
-      button.addEventListener("click", function () { show({page: pair[1], supervising_au: review.supervising_au}); });
-      nav.appendChild(document.createTextNode(" "));
       nav.appendChild(button);
     });
-    box.appendChild(nav);
+    body.appendChild(nav);
   }
 
-  /* After a redraw the focus stays where the learner was working (WCAG 2.4.3): the section's heading. */
+  var review = window.RptTrackerReview({
+    kit: kit, labels: labels, vocab: vocab, entries: entries, uid: uid, field: field, select: select,
+    formError: formError, showError: showError, section: section,
+    state: function () { return state; },
+    query: function (query) { if (query) { reviewQuery = query; } return reviewQuery; },
+    update: function (reply, cls) { update(reply, cls); }
+  });
+
+  /* After a redraw the focus stays where the learner was working (WCAG 2.4.3): the part's heading. */
   function focusIn(cls) {
-    var heading = body.querySelector(".rpt-tracker-" + cls + " h3");
-    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    var target = body.querySelector(".rpt-tracker-" + cls + " h3, details.rpt-tracker-" + cls + " > summary");
+    if (target) {
+      if (target.tagName === "H3") { target.setAttribute("tabindex", "-1"); }
+      target.focus();
+    }
   }
+
+  function update(reply, cls) { state = reply; render(); focusIn(cls); }
 
   function render() {
     body.innerHTML = "";
-    renderPlan();
-    renderProgress();
+    if (state.staff && state.review) { renderViews(); }
+    if (view === "review" && state.staff && state.review) { review.render(body); return; }
+    renderSummary();
     renderAdd();
     renderEntries();
+    renderProgress();
+    renderPlan();
     renderAudit();
-    if (state.staff && state.review) { renderReview(); }
   }
 
   render();
