@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from lxml import etree
 from test_tracker_block import DIDACTIC, Tracker, call, case, fields_of
 from webob import Request
+from marking_translation import Marking
 
 
 @pytest.fixture
@@ -201,18 +202,6 @@ def test_the_progress_summary_counts_in_sentences(tracker):
     _status, state = call(tracker.as_user("learner-1"), "state", {})
     assert state["summary"]["sentences"][1:] == ["1 entry is awaiting verification.",
                                                  "1 rejected entry can be corrected and sent again."]
-
-
-class Marking:
-    """An i18n service whose 'language' wraps every message in « », to see what went through it."""
-
-    def ugettext(self, text):
-        return f"«{text}»"
-
-    gettext = ugettext
-
-    def ngettext(self, singular, plural, count):
-        return self.ugettext(singular if count == 1 else plural)
 
 
 def test_the_new_texts_go_through_the_i18n_service(runtime, tracker):

@@ -6,18 +6,7 @@ import json
 from webob import Request
 
 from quiz_fixture import RIGHT, as_browser, quiz_olx
-
-
-class Marking:
-    """An i18n service whose 'language' wraps every message in « », to see what went through it."""
-
-    def ugettext(self, text):
-        return f"«{text}»"
-
-    gettext = ugettext
-
-    def ngettext(self, singular, plural, count):
-        return self.ugettext(singular if count == 1 else plural)
+from marking_translation import Marking
 
 
 def test_grading_messages_go_through_the_i18n_service(runtime, load_olx):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from built_wheel import build_wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_FILES = [p for p in (ROOT / "xblocks").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
                  and "__pycache__" not in p.parts] + list((ROOT / "scripts" / "rpt_course" / "schema").glob("*.json"))
@@ -54,10 +56,7 @@ print("ok")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True)
-    (built,) = out.glob("rpt_au-*.whl")
-    return built
+    return build_wheel(out)
 
 
 def test_the_wheel_registers_the_blocks_and_the_command(wheel):

@@ -10,13 +10,13 @@ installs it. Each release's line of versions is printed as it finishes (a few mi
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from release_venv import ROOT, Release, ReleaseRun, all_releases, block_test_files, find_python, run_release
+from built_wheel import build_wheel
+
+from release_venv import Release, ReleaseRun, all_releases, block_test_files, find_python, run_release
 
 RELEASES = all_releases()
 
@@ -45,9 +45,7 @@ def test_a_release_whose_python_is_missing_fails_and_says_how_to_get_it(tmp_path
 def release_runs(tmp_path_factory) -> dict[str, ReleaseRun]:
     """Every release run once, two at a time, on one wheel built with --no-deps."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True)
-    (wheel,) = out.glob("rpt_au-*.whl")
+    wheel = build_wheel(out)
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = pool.map(lambda r: run_release(r, wheel, tmp_path_factory.mktemp(r.name.lower())), RELEASES)
         return {run.release.name: run for run in runs}

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from built_wheel import build_wheel
+
 from rpt_course.archive.write import write_archive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,9 +53,7 @@ if [ -f "$5/course.xml" ]; then echo course.xml-found >> "$FAKE_PYTHON_LOG"; fi
 def installed(tmp_path_factory) -> tuple[Path, str]:
     """The wheel, unpacked as an installed copy; and its version."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True)
-    (wheel,) = out.glob("rpt_au-*.whl")
+    wheel = build_wheel(out)
     site = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
