@@ -27,6 +27,7 @@ from typing import Callable
 from playwright.sync_api import Page, expect
 
 from test_quiz_in_browser import DECAY_UNIT, QUIZ_UNIT, answer_wrongly, question
+from tracker_forms import add_entry, fill_case, fill_classroom_training, save_plan
 
 TRACKER_UNIT = "/scenario/course.0004/"  # Introduction › Records › Your training log
 WIDTHS = (390, 1280)
@@ -133,11 +134,6 @@ def walkthrough_finished(page: Page) -> None:
 
 # ---- tracker (Introduction › Records › Your training log) ---------------------------------------
 
-TOPICS = ("Radiation physics and instrumentation", "Radiation protection",
-          "Mathematics pertaining to the use and measurement of radioactivity",
-          "Chemistry of byproduct material for medical use", "Radiation biology")
-
-
 def _open_tracker(page: Page, student: str):
     page.goto(f"{TRACKER_UNIT}?student={student}")
     tracker = page.locator(".rpt-tracker")
@@ -147,28 +143,11 @@ def _open_tracker(page: Page, student: str):
 
 def _log_training_and_a_case(page: Page, student: str):
     tracker = _open_tracker(page, student)
-    status = tracker.locator('[role="status"]')
-    tracker.get_by_label("Planned application date").fill("2027-06-01")
-    tracker.get_by_label(re.compile("^G3: Parenteral")).check()
-    tracker.get_by_role("button", name="Save plan").click()
-    expect(status).to_have_text("Saved.")
-    tracker.get_by_label("Kind of entry").select_option(label="Classroom and laboratory training")
-    tracker.get_by_label("Training provider").fill("Regional training center")
-    tracker.get_by_label("First day").fill("2026-01-05")
-    tracker.get_by_label("Last day").fill("2026-03-27")
-    for topic in TOPICS:
-        tracker.get_by_label(f"Hours: {topic}", exact=True).fill("40")
-    tracker.get_by_role("button", name="Add entry").click()
-    expect(status).to_have_text("Entry e1 added.")
-    tracker.get_by_label("Kind of entry").select_option(label="Clinical case")
-    tracker.get_by_label("Date", exact=True).fill("2026-10-01")
-    tracker.get_by_label("Category").select_option(value="G3")
-    tracker.get_by_label("Radiopharmaceutical").fill("Lu-177 dotatate")
-    tracker.get_by_label(re.compile("^Administered activity")).fill("200 mCi")
-    tracker.get_by_label("Supervising Authorized User").fill("Preceptor AU")
-    tracker.get_by_label(re.compile("^De-identified case reference")).fill("LU-2026-014")
-    tracker.get_by_role("button", name="Add entry").click()
-    expect(status).to_have_text("Entry e2 added.")
+    save_plan(tracker)
+    fill_classroom_training(tracker)
+    add_entry(tracker, "e1")
+    fill_case(tracker, "LU-2026-014")
+    add_entry(tracker, "e2")
     return tracker
 
 

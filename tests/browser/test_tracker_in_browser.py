@@ -15,27 +15,14 @@ import pytest
 from playwright.sync_api import expect
 
 from test_preview_in_browser import UNIT_REGION, wcag_violations
+from tracker_forms import add_entry, fill_case, fill_classroom_training, save_plan
 
 pytestmark = pytest.mark.browser
 TRACKER_UNIT = "/scenario/course.0004/"  # Introduction › Records › Your training log
-TOPICS = ("Radiation physics and instrumentation", "Radiation protection",
-          "Mathematics pertaining to the use and measurement of radioactivity",
-          "Chemistry of byproduct material for medical use", "Radiation biology")
 
 
 def requirement_row(tracker, title):
     return tracker.locator(".rpt-tracker-progress tr").filter(has=tracker.page.get_by_role("rowheader", name=re.compile(title)))
-
-
-def log_case(tracker, reference, preceptor="preceptor", date="2026-10-01"):
-    tracker.get_by_label("Kind of entry").select_option(label="Clinical case")
-    tracker.get_by_label("Date", exact=True).fill(date)
-    tracker.get_by_label("Category").select_option(value="G3")
-    tracker.get_by_label("Radiopharmaceutical").fill("Lu-177 dotatate")
-    tracker.get_by_label(re.compile("^Administered activity")).fill("200 mCi")
-    tracker.get_by_label("Supervising Authorized User", exact=True).fill("Dr Preceptor AU")
-    tracker.get_by_label(re.compile("^Preceptor's username")).fill(preceptor)
-    tracker.get_by_label(re.compile("^De-identified case reference")).fill(reference)
 
 
 def open_as(page, student):
@@ -57,22 +44,12 @@ def test_learner_sees_summary_and_form_first_and_logs_entries_into_a_table(good_
     expect(tracker.locator("details.rpt-tracker-plan")).to_have_attribute("open", "")  # no plan yet: open
     assert wcag_violations(good_page, UNIT_REGION) == set()
 
-    tracker.get_by_label("Planned application date").fill("2027-06-01")
-    tracker.get_by_label(re.compile("^G3: Parenteral")).check()
-    tracker.get_by_role("button", name="Save plan").click()
-    expect(status).to_have_text("Saved.")
-
-    tracker.get_by_label("Kind of entry").select_option(label="Classroom and laboratory training")
-    tracker.get_by_label("Training provider").fill("Regional training center")
-    tracker.get_by_label("First day").fill("2026-01-05")
-    tracker.get_by_label("Last day").fill("2026-03-27")
-    for topic in TOPICS:
-        tracker.get_by_label(f"Hours: {topic}", exact=True).fill("40")
-    tracker.get_by_role("button", name="Add entry").click()
-    expect(status).to_have_text("Entry e1 added.")
+    save_plan(tracker)
+    fill_classroom_training(tracker)
+    add_entry(tracker, "e1")
     expect(tracker.get_by_text("1 entry is awaiting verification.")).to_be_visible()
 
-    log_case(tracker, "Jane Doe")
+    fill_case(tracker, "Jane Doe")
     reference = tracker.get_by_label(re.compile("^De-identified case reference"))
     reference.press("Enter")  # the keyboard submits the form
     expect(reference).to_have_attribute("aria-invalid", "true")
@@ -109,9 +86,8 @@ def test_learner_sees_summary_and_form_first_and_logs_entries_into_a_table(good_
 def test_a_rejected_entry_is_corrected_and_only_the_named_preceptor_or_an_admin_decides(good_page, page_trouble):
     learner = uuid.uuid4().hex[:12]
     tracker = open_as(good_page, learner)
-    log_case(tracker, f"LU-{learner[:6]}")
-    tracker.get_by_role("button", name="Add entry").click()
-    expect(tracker.locator('[role="status"]')).to_have_text("Entry e1 added.")
+    fill_case(tracker, f"LU-{learner[:6]}")
+    add_entry(tracker, "e1")
 
     preceptor = open_as(good_page.context.new_page(), "preceptor")
     views = preceptor.get_by_role("group", name="Tracker views")
