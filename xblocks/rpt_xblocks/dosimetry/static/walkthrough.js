@@ -12,7 +12,18 @@ function RptWalkthroughBlock(runtime, element, init) {
   var state = init.state;
   var kit = window.RptBlockKit(runtime, element, status);
   var fill = kit.fill, el = kit.el, html = kit.html, call = kit.call, announce = kit.announce, uid = kit.uid;
-  var practice = window.RptWalkthroughPractice(kit, labels);
+  /* The labelled answer input of `step` appended to `form`; ids from `prefix` (its prompt is
+   * `prefix-prompt`, its error line `prefix-error`). Shared with the practice rounds. */
+  function answerField(form, prefix, step, inputClass) {
+    var inputId = prefix + "-answer";
+    form.appendChild(el("label", {"for": inputId}, step.percent ? labels.answer_label_percent
+      : step.unit ? fill(labels.answer_label, {unit: step.unit}) : labels.answer_label_plain));
+    var input = el("input", {type: "text", id: inputId, "class": inputClass, inputmode: "decimal",
+      autocomplete: "off", spellcheck: "false", maxlength: "64", "aria-describedby": prefix + "-prompt " + prefix + "-error"});
+    form.appendChild(input);
+    return input;
+  }
+  var practice = window.RptWalkthroughPractice(kit, labels, answerField);
 
   function numbers(parameters, name) {
     var list = el("dl", {"class": "rpt-walkthrough-parameters", "aria-label": name});
@@ -103,12 +114,7 @@ function RptWalkthroughBlock(runtime, element, init) {
     form.appendChild(html("div", {"class": "rpt-walkthrough-prompt", id: uid + "-prompt"}, step.prompt));
     var history = tries(step);
     if (history) { form.appendChild(history); }
-    var inputId = uid + "-answer";
-    form.appendChild(el("label", {"for": inputId}, step.percent ? labels.answer_label_percent
-      : step.unit ? fill(labels.answer_label, {unit: step.unit}) : labels.answer_label_plain));
-    var input = el("input", {type: "text", id: inputId, "class": "rpt-walkthrough-answer", inputmode: "decimal",
-      autocomplete: "off", spellcheck: "false", maxlength: "64", "aria-describedby": uid + "-prompt " + uid + "-error"});
-    form.appendChild(input);
+    var input = answerField(form, uid, step, "rpt-walkthrough-answer");
     form.appendChild(el("button", {type: "submit", "class": "rpt-walkthrough-check"}, labels.check));
     form.appendChild(el("p", {"class": "rpt-walkthrough-error", id: uid + "-error"}));
     form.appendChild(el("p", {"class": "rpt-walkthrough-attempts"}, fill(labels.attempts_left, {n: step.attempts_left})));

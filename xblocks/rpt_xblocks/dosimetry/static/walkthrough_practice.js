@@ -1,8 +1,9 @@
 /* rpt_dosimetry's practice rounds, shown under a finished walkthrough's summary: new numbers from
  * the server (`practice`), answers checked by the server (`practice_check`), nothing graded or
  * stored. `RptWalkthroughPractice(kit, labels).section(numbers)` returns the section's element;
- * `numbers(parameters, name)` draws a list of numbers as the walkthrough does. */
-window.RptWalkthroughPractice = function (kit, labels) {
+ * `numbers(parameters, name)` draws a list of numbers as the walkthrough does; `answerField(form,
+ * prefix, step, inputClass)` is the walkthrough's labelled answer input. */
+window.RptWalkthroughPractice = function (kit, labels, answerField) {
   "use strict";
   var fill = kit.fill, el = kit.el, html = kit.html, call = kit.call, announce = kit.announce, uid = kit.uid + "-practice";
   var round = 0;
@@ -41,12 +42,7 @@ window.RptWalkthroughPractice = function (kit, labels) {
     item.appendChild(el("h5", {id: headingId}, fill(labels.step, {n: step.number, total: count})));
     item.appendChild(html("div", {"class": "rpt-walkthrough-prompt", id: headingId + "-prompt"}, step.prompt));
     var form = el("form", {"class": "rpt-walkthrough-form", novalidate: "novalidate", "aria-labelledby": headingId});
-    var inputId = headingId + "-answer";
-    form.appendChild(el("label", {"for": inputId}, step.percent ? labels.answer_label_percent
-      : step.unit ? fill(labels.answer_label, {unit: step.unit}) : labels.answer_label_plain));
-    var input = el("input", {type: "text", id: inputId, "class": "rpt-walkthrough-practice-answer", inputmode: "decimal",
-      autocomplete: "off", spellcheck: "false", maxlength: "64", "aria-describedby": headingId + "-prompt " + headingId + "-error"});
-    form.appendChild(input);
+    var input = answerField(form, headingId, step, "rpt-walkthrough-practice-answer");
     form.appendChild(el("button", {type: "submit"}, labels.check));
     var reveal = el("button", {type: "button", "class": "rpt-walkthrough-reveal"}, labels.show_answer);
     form.appendChild(reveal);
