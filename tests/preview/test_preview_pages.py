@@ -119,7 +119,7 @@ def test_the_outline_lists_modules_sections_and_units_and_each_unit_has_previous
 def test_pages_load_mathjax_from_the_preview_itself_and_lessons_keep_their_math(good_preview):
     _, _, body = get(good_preview, "/scenario/course.0002/")
     page = body.decode()
-    (script,) = re.findall(r'<script defer src="([^"]+)"></script>', page)
+    (script,) = re.findall(r'<script async src="([^"]+)"></script>', page)
     assert script == "/static/mathjax/es5/tex-chtml.js"
     status, headers, data = get(good_preview, script)
     assert status == 200 and b"MathJax" in data and len(data) > 100_000

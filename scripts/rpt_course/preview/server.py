@@ -90,7 +90,10 @@ def prepare(files: Mapping[str, bytes], state_dir: str | os.PathLike[str] | None
 
     from workbench.scenarios import init_scenarios  # the wrapped one (see apps.py): class + course scenarios
 
-    init_scenarios()  # now, so that a broken course fails here rather than on the first page
+    from django.db import transaction
+
+    with transaction.atomic():  # the workbench stores each block's fields as it parses: one commit, not hundreds
+        init_scenarios()  # now, so that a broken course fails here rather than on the first page
     return Path(settings.STATE_DIR)
 
 

@@ -10,7 +10,9 @@ Contract:
   once). A change during a rebuild leads to another rebuild. `rebuild` must not raise; what it
   raises is printed and the watcher goes on. `stop()` ends the thread.
 - `rebuild_and_publish(content_dir, cache_dir)` is the preview's `rebuild`: build the content with
-  the build cache (only what changed is rendered and checked again), then `live.publish_course`;
+  the build cache (only what changed is rendered and checked again; its entries are also kept in
+  this process's memory, `RememberingBuildCache`, so a rebuild reads none of them from disk again),
+  then `live.publish_course`;
   on author mistakes `live.publish_problems` (the pages show them at path:line) and they are
   printed on stderr too. Returns the seconds the build and the swap took.
 """
@@ -24,6 +26,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
+from rpt_course.caches.build_cache import BuildCache
 from rpt_xblocks.author_input.problems import ProblemsFound
 
 Snapshot = dict[str, tuple[int, int]]
@@ -83,14 +86,60 @@ class ContentWatcher(threading.Thread):
                 traceback.print_exc()
 
 
+class RememberingBuildCache(BuildCache):
+    """A `BuildCache` whose entries, once read or written, are also kept in `memory` (a dict shared by
+    the rebuilds of one process): the same entries and the same pruning, without reading a file per
+    entry on every rebuild. `forget_unused()` drops from memory what this build did not use."""
+
+    def __init__(self, folder: Path, memory: dict[str, bytes]):
+        super().__init__(folder)
+        self.memory = memory
+        self._used_here: set[str] = set()
+
+    def read(self, key, parse):
+        data = self.memory.get(key)
+        if data is None:
+            return super().read(key, lambda raw: self._remember(key, raw, parse))
+        value = parse(data)
+        if value is not None:
+            self._used_here.add(key)
+            self._mark_used(key)
+        return value
+
+    def _remember(self, key, raw: bytes, parse):
+        value = parse(raw)
+        if value is not None:
+            self.memory[key] = raw
+            self._used_here.add(key)
+        return value
+
+    def _mark_used(self, key: str) -> None:
+        self._used.add(key)  # pylint: disable=protected-access  (what BuildCache.read records, for prune())
+
+    def write(self, key, data: bytes) -> None:
+        self.memory[key] = data
+        self._used_here.add(key)
+        super().write(key, data)
+
+    def forget_unused(self) -> None:
+        for key in [key for key in self.memory if key not in self._used_here]:
+            del self.memory[key]
+
+
+_remembered: dict[str, bytes] = {}
+
+
 def rebuild_and_publish(content_dir: Path, cache_dir: Path | None, report=sys.stderr) -> float:
     from rpt_course.build import build_files
-    from rpt_course.caches.build_cache import BuildCache
     from rpt_course.preview import live
 
     started = time.perf_counter()
+    cache = RememberingBuildCache(cache_dir, _remembered) if cache_dir else None
     try:
-        _course, files = build_files(Path(content_dir), cache=BuildCache(cache_dir) if cache_dir else None)
+        _course, files = build_files(Path(content_dir), cache=cache)
+        if cache is not None:
+            cache.forget_unused()
+        built = time.perf_counter()
         live.publish_course(files)
     except ProblemsFound as found:
         live.publish_problems(found.problems)
@@ -98,5 +147,7 @@ def rebuild_and_publish(content_dir: Path, cache_dir: Path | None, report=sys.st
             print(problem, file=report)
         print(f"preview: {len(found.problems)} problem(s); the pages show them until the next good save", file=report)
     else:
-        print(f"preview: rebuilt in {time.perf_counter() - started:.2f} s", file=report)
+        done = time.perf_counter()
+        print(f"preview: rebuilt in {done - started:.2f} s (build {built - started:.2f} s, swap {done - built:.2f} s)",
+              file=report, flush=True)
     return time.perf_counter() - started
