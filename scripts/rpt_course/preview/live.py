@@ -123,6 +123,10 @@ def publish_course(files: Mapping[str, bytes]) -> None:
         except Exception:
             _register(previous, course_scenarios(previous), only_changed=False)
             raise
+    from rpt_course.preview import links, navigation
+
+    navigation.outline()  # made now, for the new course, rather than by the first page asked for after the bump
+    links.course_jump_targets()
     _bump(())
 
 
