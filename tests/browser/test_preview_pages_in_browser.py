@@ -136,3 +136,21 @@ def test_display_math_written_with_double_dollars_is_typeset_as_a_block(good_pag
     expect(unit.locator("span.arithmatex > mjx-container:not([display='true'])")).to_have_count(1)
     assert "$$" not in unit.inner_text() and "\\(" not in unit.inner_text()
     assert not page_trouble, page_trouble
+
+
+def test_lessons_show_callouts_bordered_tables_and_separated_footnote_numbers(course_page, page_trouble):
+    settled(course_page, "/scenario/course.0002/")  # the 35.390 pathway: tables and note/warning admonitions
+    unit = course_page.locator(UNIT_REGION)
+    cell = unit.locator("td").first
+    assert cell.evaluate("td => parseFloat(getComputedStyle(td).borderTopWidth)") >= 1
+    callout = unit.locator(".admonition").first
+    left, background = callout.evaluate(
+        "box => [parseFloat(getComputedStyle(box).borderLeftWidth), getComputedStyle(box).backgroundColor]")
+    assert left >= 4 and background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    expect(callout.locator(".admonition-title")).to_have_css("font-weight", "700")
+    settled(course_page, "/scenario/course.0027/")  # dose rate: two footnote references side by side
+    pairs = unit.locator("sup:has(a.footnote-ref) + sup:has(a.footnote-ref)")
+    assert pairs.count() >= 1
+    first = pairs.first.evaluate("sup => sup.previousElementSibling.textContent")
+    assert re.fullmatch(r"\d+,", first)
+    assert not page_trouble, page_trouble
