@@ -171,6 +171,8 @@ def _validate(args) -> int:
 
 def _preview(args) -> int:
     try:
+        import mathjax  # noqa: F401  (django-static-mathjax: the preview serves MathJax from it)
+
         from rpt_course.preview.server import serve
     except ImportError as exc:
         print(f"the preview needs the development extras ({exc.name} is missing) — run `make run`, or pip install -e '.[dev]'", file=sys.stderr)
