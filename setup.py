@@ -9,6 +9,7 @@ AUTHORING = [
     "olxcleaner>=0.3",
     "xblock-sdk>=0.15",
     "setuptools<81",  # xblock-sdk's file-system service still imports pkg_resources
+    "django-static-mathjax>=3.2",  # MathJax 3 served by the preview itself (no network at run time)
 ]
 
 # Two source roots, one distribution: xblocks/ holds the XBlocks, scripts/ the authoring command.
@@ -32,7 +33,7 @@ setup(
     },
     packages=PACKAGES,
     package_data={
-        "rpt_course": ["schema/*.json"],
+        "rpt_course": ["schema/*.json", "preview/templates/rpt_preview/*.html", "preview/static/rpt_preview/*"],
         "rpt_xblocks": ["units.txt", "static/*", "quiz/static/*", "quiz/scenarios/*", "dosimetry/static/*", "dosimetry/scenarios/*",
                         "tracker/static/*", "tracker/scenarios/*", "tracker/requirement_sets/*", "tracker/*.json"],
     },

@@ -11,7 +11,8 @@ drag-and-drop-v2 on one runtime whose records rows and field data share one data
 (benchmarks.block_speed, benchmarks.database), (3) `validate` on the largest size's archive beside
 olxcleaner alone (benchmarks.validate_speed), (4) the quiz's and the tracker's handlers, and the
 preceptors' queue page, beside drag-and-drop-v2's `do_attempt` when the database holds a class's
-rows (benchmarks.class_size), then where the time and memory go (benchmarks.profiling) and the
+rows (benchmarks.class_size), (5) edit-to-visible in the live preview of the shipped course, in
+Chromium (benchmarks.preview_reload), then where the time and memory go (benchmarks.profiling) and the
 measured what-ifs (benchmarks.what_if). It returns one results dict; every ratio in it is computed
 from numbers measured in that same call. `main` writes the report (benchmarks.report) and/or JSON.
 """
@@ -29,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import block_speed, build_speed, class_size, database, profiling, validate_speed, what_if
+from benchmarks import block_speed, build_speed, class_size, database, preview_reload, profiling, validate_speed, what_if
 from benchmarks.child import run_child
 from benchmarks.generate_course import generate_course
 
@@ -54,6 +55,7 @@ class Settings:
     class_sizes: list[int] = field(default_factory=lambda: list(class_size.SIZES))
     class_repeat: int = 7
     class_loop: int = 3
+    preview_repeat: int = 7
 
 
 def machine() -> dict:
@@ -122,6 +124,10 @@ def run_benchmarks(settings: Settings, workdir: Path, log=print) -> dict:
     results["class_sizes"] = class_size.measure_class_sizes(settings.class_sizes, settings.class_repeat,
                                                             settings.class_loop, log=log)
 
+    # 5. edit-to-visible in the live preview of the shipped course (a real browser)
+    results["preview"] = preview_reload.measure_edit_to_visible(preview_reload.SHIPPED_CONTENT, workdir,
+                                                                settings.preview_repeat, log=log)
+
     # where the time goes: the build (cProfile), its memory (tracemalloc), the slowest handler
     content = _course(workdir, settings.profile_size)
     log(f"profile: build of {settings.profile_size} units under cProfile, "
@@ -189,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--class-sizes", type=_sizes, help="learners in the class-size measurement (default 100,10000)")
     parser.add_argument("--class-repeat", type=int, help="round-robin rounds of the class-size measurement (default 7)")
     parser.add_argument("--class-loop", type=int, help="calls per timing in the class-size measurement (default 3)")
+    parser.add_argument("--preview-repeat", type=int, help="lesson saves timed in the live preview (default 7)")
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="measure nothing: write the report from the results a run saved with --json")
     parser.add_argument("--keep", type=Path, help="keep the generated courses and archives in this folder")
@@ -210,11 +217,12 @@ def main(argv: list[str] | None = None) -> int:
                             class_sizes=[100, 10_000], class_repeat=5)
     for name in ("sizes", "repeat", "repeat_large", "validate_repeat", "block_repeat", "block_loop", "profile_size",
                  "memory_size", "handler_profile_calls", "what_if_sample", "what_if_rounds", "what_if_repeat", "what_if_loop",
-                 "class_sizes", "class_repeat", "class_loop"):
+                 "class_sizes", "class_repeat", "class_loop", "preview_repeat"):
         if getattr(args, name) is not None:
             setattr(settings, name, getattr(args, name))
     if any(n < 1 for n in settings.sizes) or min(settings.repeat, settings.repeat_large, settings.validate_repeat,
-                                                  settings.block_repeat, settings.block_loop, settings.class_repeat, settings.class_loop) < 1 \
+                                                  settings.block_repeat, settings.block_loop, settings.class_repeat, settings.class_loop,
+                                                  settings.preview_repeat) < 1 \
             or not settings.class_sizes or any(n < 1 for n in settings.class_sizes):
         parser.error("sizes, class sizes and repeat counts must be at least 1")
 

@@ -1,7 +1,10 @@
 """Shared fixtures: live previews in a subprocess: the small OLX course under tests/preview/fixtures/olx/
 (`fixture_course_files`, `preview_server`, started through `serve`) and the real course_content/
-(`course_preview`, started through the `rpt-course preview` command, as `make run` does); and
-`good_course`, a writable copy of the small valid content folder."""
+(`course_preview`, started through the `rpt-course preview` command, as `make run` does, but
+without watching the content: its pages then hold no live-reload long-poll, which would keep the
+network busy for tests that wait for "networkidle"); `live_preview`, `rpt-course preview` watching a
+writable copy of the small valid content folder (`live_preview.content`); and `good_course`, a
+writable copy of the small valid content folder."""
 from __future__ import annotations
 
 import os
@@ -94,7 +97,7 @@ def course_preview(tmp_path_factory) -> PreviewServer:
     """course_content/ served by `rpt-course preview` (the command `make run` uses), then stopped."""
     yield from _run_preview(tmp_path_factory.mktemp("course-preview"), lambda port, state: [
         sys.executable, "-m", "rpt_course.cli", "preview", str(COURSE_CONTENT),
-        "--port", str(port), "--state-dir", str(state)])
+        "--port", str(port), "--state-dir", str(state), "--no-watch"])
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +106,31 @@ def good_preview(tmp_path_factory) -> PreviewServer:
     `rpt-course preview`, then stopped."""
     yield from _run_preview(tmp_path_factory.mktemp("good-preview"), lambda port, state: [
         sys.executable, "-m", "rpt_course.cli", "preview", str(GOOD_COURSE),
-        "--port", str(port), "--state-dir", str(state)])
+        "--port", str(port), "--state-dir", str(state), "--no-watch"])
+
+
+@dataclass(frozen=True)
+class LivePreview:
+    """A preview that watches `content` (a writable copy of the small valid course) and reloads its pages."""
+
+    server: PreviewServer
+    content: Path
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+
+@pytest.fixture(scope="session")
+def live_preview(tmp_path_factory) -> LivePreview:
+    """`rpt-course preview` (watching, as `make run` does) on a copy of tests/fixtures/courses/good,
+    with a build cache of its own; tests edit the copy and must leave it as they found it."""
+    working = tmp_path_factory.mktemp("live-preview")
+    content = Path(shutil.copytree(GOOD_COURSE, working / "content"))
+    for server in _run_preview(working, lambda port, state: [
+            sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port),
+            "--state-dir", str(state), "--cache-dir", str(working / "build-cache")]):
+        yield LivePreview(server, content)
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("content", nargs="?", default=DEFAULT_CONTENT)
     preview.add_argument("--port", type=int, default=8000)
     preview.add_argument("--state-dir", help="where the preview keeps its SQLite state (default: $RPT_PREVIEW_STATE_DIR or var/preview)")
+    preview.add_argument("--no-watch", action="store_true",
+                         help="do not watch the content folder (by default a save rebuilds the course and reloads the open pages)")
+    preview.add_argument("--cache-dir", help="the build cache, as for build (default: $RPT_BUILD_CACHE_DIR, else var/build-cache beside the content folder)")
     return parser
 
 
@@ -93,11 +96,14 @@ def _summary(course: Course, archive: Path, size: int, sha256: str) -> str:
             f"  {size:,} bytes, sha256 {sha256}")
 
 
+def _cache_folder(args) -> Path:
+    return Path(args.cache_dir or os.environ.get(CACHE_ENV) or Path(args.content).resolve().parent / "var" / "build-cache")
+
+
 def _cache(args) -> BuildCache | None:
     if args.no_cache:
         return None
-    folder = args.cache_dir or os.environ.get(CACHE_ENV) or Path(args.content).resolve().parent / "var" / "build-cache"
-    return BuildCache(Path(folder))
+    return BuildCache(_cache_folder(args))
 
 
 def _cannot_write(where, exc: OSError) -> int:
@@ -165,13 +171,16 @@ def _validate(args) -> int:
 
 def _preview(args) -> int:
     try:
+        import mathjax  # noqa: F401  (django-static-mathjax: the preview serves MathJax from it)
+
         from rpt_course.preview.server import serve
     except ImportError as exc:
         print(f"the preview needs the development extras ({exc.name} is missing) — run `make run`, or pip install -e '.[dev]'", file=sys.stderr)
         return 1
     try:
-        _course, files = build_files(Path(args.content))
-        serve(files, port=args.port, state_dir=args.state_dir)
+        _course, files = build_files(Path(args.content), cache=BuildCache(_cache_folder(args)))
+        serve(files, port=args.port, state_dir=args.state_dir, watch_content=None if args.no_watch else args.content,
+              cache_dir=_cache_folder(args))
     except ProblemsFound as found:
         return _report(found.problems)
     except KeyboardInterrupt:

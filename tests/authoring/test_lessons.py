@@ -27,6 +27,16 @@ def test_tables_footnotes_admonitions_render_as_strict_xhtml():
     assert "&nbsp;" not in xhtml and "\u00a0" in xhtml
 
 
+def test_footnote_references_side_by_side_are_separated_by_a_comma_and_single_ones_are_not():
+    md = "Two sources.[^a][^b][^c] One source[^a] and text[^b] between.\n\n[^a]: A.\n[^b]: B.\n[^c]: C.\n"
+    xhtml, refused, _ = render_lesson(md, "fn")
+    assert refused == []
+    paragraph = _parse(xhtml).find("p")
+    shown = "".join(paragraph.itertext())
+    assert shown == "Two sources.1,2,3 One source1 and text2 between."
+    assert [sup[0].tail for sup in paragraph.findall("sup")] == [",", ",", None, None, None]
+
+
 def test_math_is_left_for_mathjax():
     md = r"Inline $T_e = \frac{T_p T_b}{T_p + T_b}$ and \(A_0 e^{-\lambda t}\)." + "\n\n$$\nD = \\tilde{A} S\n$$\n"
     xhtml, _, _ = render_lesson(md, "m")

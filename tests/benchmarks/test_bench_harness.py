@@ -16,13 +16,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ["## The goals and where we stand", "## How to run", "## Method", "## Results", "### 1. Build throughput",
-            "### 2. Block speed", "### 3. Validate", "### 4. Handler cost by class size", "## Where the time goes", "### The build (",
+            "### 2. Block speed", "### 3. Validate", "### 4. Handler cost by class size", "### 5. Live preview: edit to visible",
+            "## Where the time goes", "### The build (",
             "### The build's memory (", "### The slowest handler: ", "### Each handler: ", "## The gap and what to do",
             "### Top 3 recommendations"]
 TINY = ["--sizes", "2", "--repeat", "1", "--repeat-large", "1", "--validate-repeat", "1", "--block-repeat", "3",
         "--block-loop", "1", "--profile-size", "2", "--memory-size", "2", "--handler-profile-calls", "1",
         "--what-if-sample", "2", "--what-if-rounds", "1", "--what-if-repeat", "1", "--what-if-loop", "1",
-        "--class-sizes", "2,4", "--class-repeat", "2", "--class-loop", "1"]
+        "--class-sizes", "2,4", "--class-repeat", "2", "--class-loop", "1", "--preview-repeat", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +185,15 @@ def test_growth_is_per_extra_unit_between_consecutive_sizes():
     assert rows == [{"from": 100, "to": 1100, "build_ms_per_unit": pytest.approx(10.0),
                      "floor_ms_per_unit": pytest.approx(0.5), "build_kb_per_unit": pytest.approx(2.0),
                      "floor_kb_per_unit": 0.0, "olx_kb_per_unit": pytest.approx(1.0)}]
+
+
+def test_the_preview_edit_to_visible_comes_from_this_run(run):
+    results, page = run
+    preview = results["preview"]
+    assert len(preview["samples"]) == 1 and preview["samples"][0] > 0
+    assert preview["seconds"]["median"] == median(preview["samples"])
+    assert 0 < preview["republished_seconds"]["median"] <= preview["seconds"]["max"]
+    assert preview["met"] == (preview["seconds"]["median"] <= preview["target_seconds"] == 2.0)
+    section = page.split("### 5. Live preview: edit to visible", 1)[1].split("##", 1)[0]
+    assert f"{preview['seconds']['median']:.2f} s" in section or f"{preview['seconds']['median'] * 1e3:.2f} ms" in section
+    assert "live preview: a saved lesson shows in the open page" in page.split("## How to run", 1)[0]

@@ -61,3 +61,9 @@ def _page_on(chromium, server, page_trouble):
     page.on("pageerror", lambda error: page_trouble.script_errors.append(str(error)))
     yield page
     context.close()
+
+
+@pytest.fixture
+def live_page(chromium, live_preview, page_trouble):
+    """A fresh page on the watching preview of a copy of the small fixture course (`live_preview.content`)."""
+    yield from _page_on(chromium, live_preview.server, page_trouble)

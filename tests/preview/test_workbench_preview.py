@@ -44,15 +44,31 @@ def get(server, path: str, **headers) -> tuple[int, dict[str, str], bytes]:
 
 
 def index_links(html: str) -> list[tuple[str, str]]:
-    """(href, text) of every link in the index's main section."""
-    main = re.search(r'<section class="main">(.*?)</section>', html, re.S).group(1)
-    return [(href, unescape(text)) for href, text in re.findall(r'<a href="([^"]+)">([^<]*)</a>', main)]
+    """(href, "Module › Section › Unit") of every unit link of the course outline (the index page:
+    `<h2>` module, `<h3>` section, then its units' links), in page order."""
+    main = re.search(r'<main [^>]*>(.*?)</main>', html, re.S).group(1)
+    found, module, section = [], "", ""
+    for tag, href, text in re.findall(r'<(h2|h3|a)(?: href="([^"]+)")?>([^<]*)</(?:h2|h3|a)>', main):
+        text = unescape(text)
+        if tag == "h2":
+            module = text
+        elif tag == "h3":
+            section = text
+        else:
+            found.append((href, f"{module} › {section} › {text}"))
+    return found
 
 
 def rendered_unit(html: str) -> str:
-    """The HTML of the rendered unit only: the scenario page also shows the scenario's XML source
-    (escaped, in a debug section), which must not count as rendered content."""
-    return re.search(r'<div class="preview student_view">(.*?)<section class="debug">', html, re.S).group(1)
+    """The HTML of the rendered unit only (not the page's outline, header or previous/next)."""
+    return re.search(r'<div class="preview student_view">(.*?)</div><!-- end of unit -->', html, re.S).group(1)
+
+
+def unit_heading(html: str) -> str:
+    """"Module › Section › Unit" as the unit page's breadcrumb and `<h1>` show it."""
+    crumb = re.search(r'<p class="rpt-breadcrumb">(.*?)</p>', html, re.S).group(1)
+    title = re.search(r'<h1>(.*?)</h1>', html, re.S).group(1)
+    return " ".join(text_of(crumb + " › " + title).split())
 
 
 def text_of(html: str) -> str:
@@ -70,7 +86,7 @@ def test_index_lists_every_unit_in_course_order_and_nothing_else(preview_server)
 def test_every_unit_page_shows_its_lesson_text(preview_server, name, description, texts):
     status, _, body = get(preview_server, f"/scenario/{name}/")
     assert status == 200
-    assert f"XBlock: {description}" in text_of(body.decode())
+    assert unit_heading(body.decode()) == description
     unit = text_of(rendered_unit(body.decode()))
     for text in texts:
         assert text in unit

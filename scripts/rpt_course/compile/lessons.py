@@ -4,7 +4,8 @@ Contract: `render_lesson(text, anchor_prefix)` returns `(xhtml, problems, links)
 XHTML fragment (parses as XML when wrapped in one root element; only XML's own entities),
 `markup_problems(...)`: whatever the allow-list dropped (so the build reports it to the author
 instead of silently losing it) and images without alt text, and the XHTML's links (`tree_links`
-of the tree it is written from, so no second parse). Markdown gets tables, footnotes and admonitions; math in `$...$`,
+of the tree it is written from, so no second parse). Markdown gets tables, footnotes and admonitions
+(footnote references side by side are separated by a comma: "¹,²", not "¹²"); math in `$...$`,
 `\\(...\\)`, `$$...$$` or `\\[...\\]` is left intact as `\\(...\\)` / `\\[...\\]` for the LMS's MathJax.
 Images may come only from `/static/`; links may be relative, http(s) or mailto.
 A text with more of `[`, `<` or `\\` than `MARKUP_LIMITS` allows in one paragraph (lines up to a
@@ -120,9 +121,28 @@ def to_xhtml(clean_html: str, anchor_prefix: str) -> tuple[str, list[str]]:
         href = element.get("href")
         if href and href.startswith("#") and len(href) > 1:
             element.set("href", "#" + _anchor(anchor_prefix, href[1:]))
+    _separate_adjacent_footnote_refs(root)
     parts = [_escape_text(root.text or "")]
     parts += [etree.tostring(child, encoding="unicode", method="xml") for child in root]
     return "".join(parts).strip() + "\n", tree_links(root)
+
+
+def _footnote_ref(element) -> etree._Element | None:
+    """The `<a class="footnote-ref">` of a `<sup>` that holds only that, else None."""
+    if element.tag != "sup" or len(element) != 1 or (element.text or "").strip():
+        return None
+    link = element[0]
+    return link if link.tag == "a" and "footnote-ref" in (link.get("class") or "").split() and not (link.tail or "").strip() else None
+
+
+def _separate_adjacent_footnote_refs(root) -> None:
+    """Footnote references written side by side ("[^a][^b]") would read as one number ("¹²"): put a
+    comma inside each such superscript but the last ("¹,²")."""
+    for sup in list(root.iter("sup")):
+        link = _footnote_ref(sup)
+        following = sup.getnext()
+        if link is not None and not (sup.tail or "").strip() and following is not None and _footnote_ref(following) is not None:
+            link.tail = ","
 
 
 def _anchor(prefix: str, name: str) -> str:

@@ -6,7 +6,9 @@ process; the preview's Django app reads the mapping back with `course_files` whe
 workbench (re)builds its scenarios and whenever a course static file is requested.
 
 Modules: `scenarios` (pure: OLX mapping -> workbench scenarios), `links` (the blocks' links), `settings`, `apps`, `urls`
-(Django wiring), `server` (start the workbench). This module imports no Django.
+(Django wiring), `views` + `templates/` + `static/` (the LMS-like outline and unit pages, the live-reload
+long-poll), `navigation` (outline, previous/next), `watch` (the content watcher and rebuild), `live` (what
+is shown now and the swap), `server` (start the workbench). This module imports no Django.
 """
 from __future__ import annotations
 

@@ -73,6 +73,14 @@ def course_scenarios(files: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
     ]
 
 
+def course_outline(files: Mapping[str, bytes]) -> tuple[str, list[tuple[str, tuple[str, str, str]]]]:
+    """The course's display name and, for every unit in course order, `(scenario_name, (module title,
+    section title, unit title))` — the names and titles `course_scenarios` gives, without building
+    the scenarios' XML."""
+    units = list(_units(files))
+    return _course_title(files), list(zip(_scenario_names(len(units)), (unit.titles for unit in units)))
+
+
 def jump_targets(files: Mapping[str, bytes]) -> dict[str, str]:
     """url_name of every chapter, sequential, unit and component of the course in `files` -> the
     name of the first scenario showing it (what `/jump_to_id/URL_NAME` links are pointed at)."""
@@ -167,9 +175,18 @@ def _title(element: etree._Element) -> str:
 def _walk(files: Mapping[str, bytes]) -> tuple[list[_Unit], list[str], list[list[Component]]]:
     """The units of the course in order, their scenario names and their components."""
     units = list(_units(files))
-    width = max(4, len(str(len(units))))
-    names = [f"{SCENARIO_PREFIX}.{number:0{width}d}" for number in range(1, len(units) + 1)]
-    return units, names, [list(_components(files, unit)) for unit in units]
+    return units, _scenario_names(len(units)), [list(_components(files, unit)) for unit in units]
+
+
+def _scenario_names(count: int) -> list[str]:
+    width = max(4, len(str(count)))
+    return [f"{SCENARIO_PREFIX}.{number:0{width}d}" for number in range(1, count + 1)]
+
+
+def _course_title(files: Mapping[str, bytes]) -> str:
+    run = _parse(files, _ROOT + "course.xml").get("url_name")
+    course, _ = _resolve(files, etree.Element("course", url_name=run or ""), _ROOT + "course.xml")
+    return course.get("display_name") or run or "Course"
 
 
 def _jump_targets(units: list[_Unit], names: list[str], components: list[list[Component]]) -> dict[str, str]:

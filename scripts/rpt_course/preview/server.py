@@ -22,8 +22,14 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     state_dir: str | os.PathLike[str] | None = None,
+    watch_content: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> None:
     """Serve the course in `files` on http://host:port/ until interrupted (blocks).
+
+    With `watch_content` (the content folder `files` was built from), a watcher rebuilds the course
+    when a file in it changes (with the build cache in `cache_dir`, if given) and the open pages
+    reload themselves (`watch.py`, `live.py`); a build that fails shows its problems in the pages.
 
     `host` must be a loopback address or `localhost` (ValueError otherwise, before anything starts).
     `state_dir` holds the workbench database and log; None means `$RPT_PREVIEW_STATE_DIR`, else
@@ -36,6 +42,15 @@ def serve(
 
     os.environ["RPT_PREVIEW_HOST"] = host
     prepare(files, state_dir)
+    if watch_content is not None:
+        from rpt_course.preview import live
+        from rpt_course.preview.watch import ContentWatcher, rebuild_and_publish
+
+        content = Path(watch_content)
+        cache = Path(cache_dir) if cache_dir is not None else None
+        live.set_watching(True)
+        ContentWatcher(content, lambda: rebuild_and_publish(content, cache)).start()
+        print(f"Watching {content}/ — a save rebuilds the course and reloads the open pages.", flush=True)
     if ip_version == 6:
         call_command("runserver", f"[{host}]:{port}", "--noreload", "--ipv6")
     else:
@@ -75,7 +90,10 @@ def prepare(files: Mapping[str, bytes], state_dir: str | os.PathLike[str] | None
 
     from workbench.scenarios import init_scenarios  # the wrapped one (see apps.py): class + course scenarios
 
-    init_scenarios()  # now, so that a broken course fails here rather than on the first page
+    from django.db import transaction
+
+    with transaction.atomic():  # the workbench stores each block's fields as it parses: one commit, not hundreds
+        init_scenarios()  # now, so that a broken course fails here rather than on the first page
     return Path(settings.STATE_DIR)
 
 

@@ -21,7 +21,13 @@
 - The blocks' records app (`rpt_xblocks.records`, the same tables as in the LMS) is installed and
   migrated at start.
 - Our app is installed (it registers the course scenarios) and our URLconf serves the course's
-  static files next to the workbench's own routes.
+  static files and our own pages (`views`: the course outline, the units in an LMS-like page without
+  the workbench's debug panel, the live-reload long-poll) next to the workbench's own routes; our
+  context processor (`navigation.page_context`) gives the pages the outline, and our middleware
+  (`views.LiveCourseMiddleware`) keeps requests away from a course being swapped and shows the
+  author's problems while the latest build failed.
+- MathJax 3 is served by the preview itself, from the `django-static-mathjax` package (its Django
+  app `mathjax`: static files under `/static/mathjax/`); nothing is loaded from elsewhere.
 - The user service also gives the Open edX attributes our blocks read (`preview/users.py`):
   `?student=staff` previews as course staff.
 - A `replace_urls` service, as the LMS gives blocks (`preview/links.py`): the links our blocks make
@@ -41,7 +47,7 @@ import secrets
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F401,F403  (the base settings, overridden below)
-from workbench.settings import DJFS, INSTALLED_APPS, LOGGING, WORKBENCH
+from workbench.settings import DJFS, INSTALLED_APPS, LOGGING, MIDDLEWARE, TEMPLATES, WORKBENCH
 
 from rpt_course.preview.scenarios import SCENARIO_PREFIX
 
@@ -112,7 +118,12 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] + (
     [f"[{_extra_host}]" if ":" in _extra_host else _extra_host] if _extra_host else []
 )
 
-INSTALLED_APPS = [*INSTALLED_APPS, "rpt_xblocks.records", "rpt_course.preview.apps.PreviewConfig"]
+INSTALLED_APPS = [*INSTALLED_APPS, "rpt_xblocks.records", "rpt_course.preview.apps.PreviewConfig", "mathjax"]
+
+TEMPLATES = copy.deepcopy(TEMPLATES)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("rpt_course.preview.navigation.page_context")
+
+MIDDLEWARE = ["rpt_course.preview.views.LiveCourseMiddleware", *MIDDLEWARE]
 
 ROOT_URLCONF = "rpt_course.preview.urls"
 

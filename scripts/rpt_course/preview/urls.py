@@ -1,4 +1,5 @@
-"""URLs of the preview: the course's static files, then every workbench route.
+"""URLs of the preview: the course's static files, our own pages (`views`: the outline at `/`, each unit
+at `/scenario/NAME/`, the live-reload long-poll at `/preview-events/`), then every workbench route.
 
 `/course-static/NAME` answers with the bytes of `course/static/NAME` from the previewed OLX
 mapping, with the content type guessed from the name; 404 for any other name. NAME is limited to
@@ -12,7 +13,7 @@ import mimetypes
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, re_path
 
-from rpt_course.preview import course_files
+from rpt_course.preview import course_files, views
 from rpt_course.preview.scenarios import COURSE_STATIC_URL
 
 STATIC_NAME = r"[A-Za-z0-9._-]+"
@@ -33,5 +34,9 @@ def course_static_file(_request: HttpRequest, name: str) -> HttpResponse:
 
 urlpatterns = [
     re_path(rf"^{COURSE_STATIC_URL.strip('/')}/(?P<name>{STATIC_NAME})$", course_static_file, name="course_static"),
+    re_path(r"^$", views.outline_page, name="rpt_preview_outline"),
+    re_path(r"^scenario/(?P<scenario_id>[^/]+)/$", views.unit_page, name="rpt_preview_unit"),
+    re_path(r"^scenario/(?P<scenario_id>[^/]+)/(?P<view_name>[^/]+)/$", views.unit_page, name="rpt_preview_unit_view"),
+    re_path(r"^preview-events/$", views.preview_events, name="rpt_preview_events"),
     re_path(r"", include("workbench.urls")),
 ]

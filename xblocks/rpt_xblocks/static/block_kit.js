@@ -43,3 +43,19 @@ window.RptBlockKit.unpack = function (init) {
   "use strict";
   return init && typeof init.rpt === "string" ? JSON.parse(init.rpt) : init;
 };
+
+/* Typeset the math in `node` (an element a block just filled) with the page's MathJax: version 3
+ * (the preview) or version 2 (the LMS); a no-op without MathJax. Always returns a Promise. */
+window.RptBlockKit.typeset = function (node) {
+  "use strict";
+  var mathjax = window.MathJax;
+  if (!node || !mathjax) { return Promise.resolve(); }
+  if (typeof mathjax.typesetPromise === "function") {
+    var ready = mathjax.startup && mathjax.startup.promise ? mathjax.startup.promise : Promise.resolve();
+    return ready.then(function () { return mathjax.typesetPromise([node]); }).catch(function () {});
+  }
+  if (mathjax.Hub && typeof mathjax.Hub.Queue === "function") {
+    return new Promise(function (resolve) { mathjax.Hub.Queue(["Typeset", mathjax.Hub, node], resolve); });
+  }
+  return Promise.resolve();
+};
