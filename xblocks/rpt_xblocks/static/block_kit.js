@@ -11,8 +11,21 @@ window.RptBlockKit = function (runtime, element, statusRegion) {
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
-  /* Only for HTML the server sanitized. */
-  function html(tag, attrs, markup) { var node = el(tag, attrs); node.innerHTML = markup; return node; }
+  /* Math in server HTML a block inserts is typeset by the page's MathJax once the block's code has
+   * put the nodes in the page (one pass per turn of the event loop, for the nodes still attached). */
+  var waiting = [];
+  function typesetLater(node) {
+    if (waiting.push(node) > 1) { return; }
+    window.setTimeout(function () {
+      var nodes = waiting.filter(function (n) { return n.isConnected; });
+      waiting = [];
+      nodes.forEach(function (n) { window.RptBlockKit.typeset(n); });
+    }, 0);
+  }
+  /* Only for HTML the server sanitized: `markup` put in a new `tag` element, its math typeset. */
+  function html(tag, attrs, markup) { var node = el(tag, attrs); node.innerHTML = markup; typesetLater(node); return node; }
+  /* Only for HTML the server sanitized: `markup` put into the existing `node`, its math typeset. */
+  function setHtml(node, markup) { node.innerHTML = markup; typesetLater(node); return node; }
   function csrf() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -34,7 +47,7 @@ window.RptBlockKit = function (runtime, element, statusRegion) {
     statusRegion.textContent = "";
     window.setTimeout(function () { statusRegion.textContent = text; }, 50);
   }
-  return {fill: fill, el: el, html: html, call: call, announce: announce,
+  return {fill: fill, el: el, html: html, setHtml: setHtml, call: call, announce: announce,
           uid: "rpt-" + Math.random().toString(36).slice(2, 9)};
 };
 

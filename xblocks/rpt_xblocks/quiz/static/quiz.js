@@ -35,7 +35,7 @@ function RptQuizBlock(runtime, element, init) {
       input.checked = chosen;
       input.disabled = locked;
       var label = el("label", {"for": id});
-      if (choice.text !== null && choice.text !== undefined) { label.innerHTML = choice.text; } else { label.textContent = choice.label; }
+      if (choice.text !== null && choice.text !== undefined) { kit.setHtml(label, choice.text); } else { label.textContent = choice.label; }
       var row = el("div", {"class": "rpt-quiz-choice"});
       row.appendChild(input); row.appendChild(label); list.appendChild(row);
     });
