@@ -65,6 +65,10 @@ def test_a_draft_is_saved_as_the_learner_answers_and_restored_on_reload(good_pag
     no_violations(good_page, "a restored draft")
 
 
+# The first control a learner can use in a question (an ordering question's first "Move up" is disabled).
+FIRST_CONTROL = "input:not([disabled]), button:not([disabled])"
+
+
 def in_page_order(quiz):
     """The question ids in the learner's order (each learner draws their own order)."""
     return quiz.locator("fieldset").evaluate_all("all => all.map(f => f.dataset.id)")
@@ -82,7 +86,7 @@ def test_the_answered_count_and_the_jump_to_unanswered_questions_from_the_keyboa
     jump = quiz.get_by_role("button", name="Go to the next unanswered question")
     jump.focus()
     good_page.keyboard.press("Enter")  # from outside the questions: the first unanswered one
-    expect(question(quiz, unanswered[0]).locator("input, button").first).to_be_focused()
+    expect(question(quiz, unanswered[0]).locator(FIRST_CONTROL).first).to_be_focused()
     first = question(quiz, "release_is_by_dose").locator("input").first
     first.focus()
     good_page.keyboard.press("Space")  # answers true/false from the keyboard
@@ -92,7 +96,7 @@ def test_the_answered_count_and_the_jump_to_unanswered_questions_from_the_keyboa
     while not jump.evaluate("b => b === document.activeElement"):
         good_page.keyboard.press("Shift+Tab")
     good_page.keyboard.press("Enter")  # from the jump button (focus outside questions): the first unanswered
-    expect(question(quiz, [q for q in order if q in after][0]).locator("input, button").first).to_be_focused()
+    expect(question(quiz, [q for q in order if q in after][0]).locator(FIRST_CONTROL).first).to_be_focused()
     no_violations(good_page, "the count and the jump button")
 
 
