@@ -167,7 +167,7 @@ def check_preview(tmp_path_factory, preview_launcher):
     quiz_file = content / "intro" / "quizzes" / "check.yaml"
     quiz_file.write_text(quiz_file.read_text("utf-8").replace("max_attempts: 2\n", "max_attempts: 2\nallow_check: true\nmax_checks: 2\n"), "utf-8")
     yield from preview_launcher(working, lambda port, state: [
-        sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port), "--state-dir", str(state)])
+        sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port), "--state-dir", str(state), "--no-watch"])
 
 
 @pytest.fixture

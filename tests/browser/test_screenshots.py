@@ -38,7 +38,7 @@ def width_preview(request, tmp_path_factory, preview_launcher):
     (working / "state" / "secret_key").write_text(SECRET_KEY, "utf-8")
     for server in preview_launcher(working, lambda port, state: [
             sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port),
-            "--state-dir", str(state)]):
+            "--state-dir", str(state), "--no-watch"]):  # no open reload request: pages settle
         yield request.param, server
 
 
