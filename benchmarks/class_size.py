@@ -95,7 +95,8 @@ def _tracker_class(bench: Bench, usage, n: int, start: datetime) -> None:
             decision = "rejected" if rejected else "verified"
             decisions.append(EntryDecision(entry=row, learner=row.owner.learner, preceptor="class-preceptor",
                                            preceptor_name="Class Preceptor", decision=decision,
-                                           comment="Not signed." if rejected else "", at=decided_at))
+                                           comment="Not signed." if rejected else "", at=decided_at,
+                                           rejected_entry=row.id if rejected else None))
             if row.owner is learners[1 % n]:
                 statuses[f"e{row.number}"] = decision
     EntryDecision.objects.bulk_create(decisions, batch_size=BATCH)
