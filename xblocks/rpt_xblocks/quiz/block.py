@@ -2,7 +2,7 @@
 
 A thin shell: fields hold the bank (`bank.py`) and settings; the learner's submissions, drafts and
 checks are rows (`submissions.py`, `drafts.py`, `checks.py`: the only quiz code that touches the
-database); drafts and Check are handled in `practice.py`, the staff's reports in `staff_reports.py`; grading (`grading.py`), draws
+database); drafts and Check are handled in `answering.py`, the staff's reports in `staff_reports.py`; grading (`grading.py`), draws
 (`pool.py`), policies (`policy.py`), item analysis (`item_totals.py`, `analysis.py`) and what the
 browser may see (`learner_view.py`) and its words (`wording.py`) are plain functions. A submission claims its attempt by
 inserting its row before it is graded, so concurrent requests cannot both use one attempt; every
@@ -29,7 +29,7 @@ from rpt_xblocks.course_links import lesson_url
 from rpt_xblocks.json_handlers import HandlerError, json_handler
 from rpt_xblocks.learner_block import LearnerBlockMixin, learner_fragment
 from rpt_xblocks.quiz import bank, checks, drafts, grading, learner_view, policy, studio, submissions, wording
-from rpt_xblocks.quiz.practice import PracticeMixin
+from rpt_xblocks.quiz.answering import AnsweringMixin
 from rpt_xblocks.quiz.staff_reports import StaffReportsMixin
 from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.olx_block import OlxBlockMixin
@@ -45,7 +45,7 @@ def _resource(name: str) -> str:
 
 @XBlock.wants("user", "studio_user_permissions", "replace_urls")  # olx_block.may_edit; course_links
 @XBlock.needs("i18n")
-class QuizBlock(PracticeMixin, StaffReportsMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class QuizBlock(AnsweringMixin, StaffReportsMixin, OlxBlockMixin, LearnerBlockMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A pool of cited questions with attempts, policies and server-side grading."""
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Radiation safety quiz",

@@ -27,7 +27,7 @@ from rpt_xblocks.quiz.numeric import numeric_answer_matches
 from rpt_xblocks.translation import translated_by
 
 
-class PracticeMixin:
+class AnsweringMixin:
     def _open_attempt(self, standing) -> bool:
         return standing.shown is None and policy.attempts_left(self.max_attempts, standing.attempts) != 0
 
