@@ -6,34 +6,23 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from edited_course import edited_course_preview
 from test_quiz_in_browser import DECAY_UNIT, answer_wrongly, open_quiz, question
 
 pytestmark = pytest.mark.browser
-GOOD_COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "good"
 FEEDBACK = "That is the occupational TEDE limit (10 CFR 20.1201)."
 STEP_PROMPT = "What activity remains now?"
 
 
 @pytest.fixture(scope="module")
 def math_preview(tmp_path_factory, preview_launcher):
-    working = tmp_path_factory.mktemp("math-preview")
-    content = Path(shutil.copytree(GOOD_COURSE, working / "content"))
-    for path, old, new in [
-            (content / "intro" / "quizzes" / "check.yaml", FEEDBACK, FEEDBACK + r" \(E = 50\,\mathrm{mSv}\)"),
-            (next(content.glob("*/walkthroughs/*.yaml")), STEP_PROMPT, STEP_PROMPT + r" \(A/A_0 = e^{-\lambda t}\)")]:
-        text = path.read_text("utf-8")
-        assert old in text, path
-        path.write_text(text.replace(old, new, 1), "utf-8")
-    yield from preview_launcher(working, lambda port, state: [
-        sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port), "--state-dir", str(state),
-        "--no-watch"])
+    yield from edited_course_preview(tmp_path_factory, preview_launcher, "math-preview", [
+        ("intro/quizzes/check.yaml", FEEDBACK, FEEDBACK + r" \(E = 50\,\mathrm{mSv}\)"),
+        ("*/walkthroughs/*.yaml", STEP_PROMPT, STEP_PROMPT + r" \(A/A_0 = e^{-\lambda t}\)")])
 
 
 @pytest.fixture

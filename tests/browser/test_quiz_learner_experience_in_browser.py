@@ -8,19 +8,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from edited_course import edited_course_preview
 from test_preview_in_browser import UNIT_REGION, wcag_violations
 from test_quiz_in_browser import QUIZ_UNIT, answer_wrongly, open_quiz, question
 
 pytestmark = pytest.mark.browser
-GOOD_COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "good"
 
 
 def no_violations(page, state):
@@ -162,12 +159,8 @@ def test_staff_item_analysis_shows_texts_and_downloads_a_csv(good_page):
 
 @pytest.fixture(scope="module")
 def check_preview(tmp_path_factory, preview_launcher):
-    working = tmp_path_factory.mktemp("check-preview")
-    content = Path(shutil.copytree(GOOD_COURSE, working / "content"))
-    quiz_file = content / "intro" / "quizzes" / "check.yaml"
-    quiz_file.write_text(quiz_file.read_text("utf-8").replace("max_attempts: 2\n", "max_attempts: 2\nallow_check: true\nmax_checks: 2\n"), "utf-8")
-    yield from preview_launcher(working, lambda port, state: [
-        sys.executable, "-m", "rpt_course.cli", "preview", str(content), "--port", str(port), "--state-dir", str(state), "--no-watch"])
+    yield from edited_course_preview(tmp_path_factory, preview_launcher, "check-preview", [
+        ("intro/quizzes/check.yaml", "max_attempts: 2\n", "max_attempts: 2\nallow_check: true\nmax_checks: 2\n")])
 
 
 @pytest.fixture
