@@ -159,3 +159,27 @@ def test_a_burst_of_answers_to_one_step_grades_at_most_step_attempts(preview, le
         used, _finished = step_attempts_used(state, FIRST_STEP)
         problems.check(used == graded, f"{name}: {graded} answers answered 200 (graded), the state shows {used} attempts used")
     problems.assert_none(preview)
+
+
+def test_a_burst_of_drafts_from_one_learner_stores_one_whole_draft(preview, learners):
+    """8 drafts at once for a learner with no draft row yet (each insert races the others): every one is
+    answered 200 (never a 500 from a duplicate insert or a deadlock), and the draft stored is one of
+    those sent, whole."""
+    block = Block(preview, QUIZ_BURSTS)
+    run = run_id()
+    names = [f"draft-burst-{run}-{i}" for i in range(learners)]
+    shown = {n: shown_choice_ids(block, n, "occupational_tede") for n in names}
+    sent = {n: [{"occupational_tede": shown[n][k % 3], "public_hourly": f"{0.01 * (k + 1):.2f} mSv"}
+                for k in range(BURST)] for n in names}
+    replies = at_once([lambda n=n, a=a: block.post(n, "save_draft", {"attempt": 1, "answers": a})
+                       for n in names for a in sent[n]])
+    problems = Violations(preview.label)
+    for index, name in enumerate(names):
+        for reply in replies[index * BURST:(index + 1) * BURST]:
+            problems.check(getattr(reply, "status", None) == 200, f"{name}: a draft was answered {_brief(reply)}")
+        state = block.state(name, problems)
+        if state is None:
+            continue
+        draft = {q["id"]: q["draft"] for q in state["questions"] if "draft" in q}
+        problems.check(draft in sent[name], f"{name}: the stored draft {draft} is not one sent, whole")
+    problems.assert_none(preview)

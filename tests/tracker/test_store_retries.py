@@ -1,10 +1,11 @@
-"""The tracker's store runs a change again when MySQL broke a deadlock by rolling it back, or when another
-request made the learner's row first, and only then."""
+"""records.retried runs a transaction again when MySQL broke a deadlock by rolling it back, or (the tracker's
+store) when another request made the learner's row first, and only then."""
 from __future__ import annotations
 
 import pytest
 from django.db import OperationalError, transaction
 
+from rpt_xblocks.records.retried import DEADLOCK, TRIES, retried
 from rpt_xblocks.tracker import store
 
 
@@ -20,25 +21,25 @@ def flaky(failures: list):
 
 
 def test_a_deadlock_rollback_is_run_again():
-    run, calls = flaky([OperationalError(store.DEADLOCK, "Deadlock found"), OperationalError(store.DEADLOCK, "again")])
-    assert store._retrying(run) == "done" and len(calls) == 3  # pylint: disable=protected-access
+    run, calls = flaky([OperationalError(DEADLOCK, "Deadlock found"), OperationalError(DEADLOCK, "again")])
+    assert retried(run) == "done" and len(calls) == 3
 
 
 def test_other_errors_and_a_third_deadlock_are_raised():
     run, calls = flaky([OperationalError(1205, "Lock wait timeout")])
     with pytest.raises(OperationalError):
-        store._retrying(run)  # pylint: disable=protected-access
+        retried(run)
     assert len(calls) == 1
-    run, calls = flaky([OperationalError(store.DEADLOCK, "x")] * store.TRIES)
+    run, calls = flaky([OperationalError(DEADLOCK, "x")] * TRIES)
     with pytest.raises(OperationalError):
-        store._retrying(run)  # pylint: disable=protected-access
-    assert len(calls) == store.TRIES
+        retried(run)
+    assert len(calls) == TRIES
 
 
 def test_no_retry_inside_a_callers_transaction():
-    run, calls = flaky([OperationalError(store.DEADLOCK, "Deadlock found")])
+    run, calls = flaky([OperationalError(DEADLOCK, "Deadlock found")])
     with pytest.raises(OperationalError), transaction.atomic():
-        store._retrying(run)  # pylint: disable=protected-access
+        retried(run)
     assert len(calls) == 1
 
 

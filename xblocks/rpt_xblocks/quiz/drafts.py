@@ -4,7 +4,8 @@ Contract (`block` is the block's `record_block_key()`, `learner` its `learner_ke
 - `save(block, learner, attempt, answers)` stores `answers` (question id -> answer in the learner's
   stand-in ids, already validated by the caller) as the learner's draft for `attempt`, replacing the
   whole previous draft in one upsert (`update_or_create` in a transaction: never a merge of what was
-  stored with what arrived). It raises `Refused` when `attempt` is not the learner's open attempt:
+  stored with what arrived), run again when MySQL broke a deadlock between two first drafts
+  (records.retried). It raises `Refused` when `attempt` is not the learner's open attempt:
   the learner's submissions + 1, with the latest submission (if any) reset by Try again. It never
   reads or writes a submission row beyond that check, so a refused draft changes no graded record.
 - `open_draft(block, learner, attempts)` returns the answers of the learner's draft when it was
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 from django.db import transaction
 
 from rpt_xblocks.records.models import QuizDraft, QuizSubmission
+from rpt_xblocks.records.retried import retried
 
 
 class Refused(Exception):
@@ -24,6 +26,10 @@ class Refused(Exception):
 
 
 def save(block: str, learner: str, attempt: int, answers: dict) -> None:
+    retried(lambda: _save(block, learner, attempt, answers))
+
+
+def _save(block: str, learner: str, attempt: int, answers: dict) -> None:
     with transaction.atomic():
         latest = (QuizSubmission.objects.filter(block=block, learner=learner).order_by("-attempt")
                   .values_list("attempt", "reset").first())

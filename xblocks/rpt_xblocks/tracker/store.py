@@ -41,10 +41,11 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable, NamedTuple
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 
 from rpt_xblocks.records.models import (EntryDecision, TrackerAuditEvent, TrackerEntry, TrackerLearner,
                                         TrackerRequirementMet)
+from rpt_xblocks.records.retried import retried
 from rpt_xblocks.tracker.preceptors import Reviewer, may_decide
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -199,7 +200,7 @@ def _locked_owner(block: str, learner: str, name: str) -> tuple[TrackerLearner, 
     row is not inserted yet: `_save` inserts it with the change's values (one statement, not an
     insert and an update). It is looked for first: on MySQL, a duplicate-key error leaves a shared
     lock whose upgrade could deadlock with another request's; when another request made the row in
-    between, `_save` raises `_MadeElsewhere`, which ends the transaction, and `_retrying` runs the
+    between, `_save` raises `_MadeElsewhere`, which ends the transaction, and `retried` runs the
     change again."""
     found = TrackerLearner.objects.select_for_update().filter(block=block, learner=learner).first()
     if found is not None:
@@ -216,30 +217,11 @@ def _remeasure(owner: TrackerLearner, rows: list[TrackerEntry], measure: Callabl
     return measured, entries, decisions
 
 
-DEADLOCK = 1213  # MySQL/MariaDB's "Deadlock found": the server rolled the transaction back
-TRIES = 3
-
-
-def _retrying(run: Callable):
-    """`run()`, run again (up to TRIES in all) when its transaction was rolled back for a reason
-    that a new try removes: another request made the learner's row first (`_MadeElsewhere`), or MySQL
-    broke a deadlock. Under READ COMMITTED (Django's level for MySQL) the learner lock leaves no
-    deadlock to break; a site that configures REPEATABLE READ gets gap locks, and two learners' first
-    changes can then deadlock. Not retried inside a caller's transaction, which the rollback ended."""
-    for attempt in range(1, TRIES + 1):
-        try:
-            return run()
-        except (OperationalError, _MadeElsewhere) as error:
-            retry = isinstance(error, _MadeElsewhere) or (error.args and error.args[0] == DEADLOCK)
-            if not retry or attempt == TRIES or transaction.get_connection().in_atomic_block:
-                raise
-
-
 def change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
     """See the module docstring. Returns `(Records, Progress, reported)`: the learner's records after
     the change, their progress, and whether its fraction differs from the completion last reported
     (then it is recorded as reported: the caller emits it)."""
-    return _retrying(lambda: _change(block, learner, name, edit, measure))
+    return retried(lambda: _change(block, learner, name, edit, measure), also=(_MadeElsewhere,))
 
 
 def _change(block: str, learner: str, name: str, edit: Callable, measure: Callable):
@@ -339,8 +321,8 @@ def _number(entry_id: object) -> int | None:
 def decide(block: str, reviewer: Reviewer, preceptor: str, preceptor_name: str, learner: object, entry_id: object,
            decision: str, comment: str, measure: Callable) -> None:
     """See the module docstring."""
-    _retrying(lambda: _decide(block, reviewer, preceptor, preceptor_name, learner, entry_id, decision, comment,
-                              measure))
+    retried(lambda: _decide(block, reviewer, preceptor, preceptor_name, learner, entry_id, decision, comment,
+                    measure))
 
 
 def _decide(block: str, reviewer: Reviewer, preceptor: str, preceptor_name: str, learner: object, entry_id: object,
