@@ -12,8 +12,11 @@ is shown now and the swap), `server` (start the workbench). This module imports 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _course_files: Mapping[str, bytes] | None = None
 
@@ -34,3 +37,16 @@ def course_files() -> Mapping[str, bytes]:
             "no course to preview: call rpt_course.preview.set_course_files(files) before django.setup()"
         )
     return _course_files
+
+
+def per_course(make: Callable[[Mapping[str, bytes]], T]) -> Callable[[], T]:
+    """A function returning `make(course_files())`, made again only when the previewed course
+    mapping is replaced (by `set_course_files`, e.g. after a live rebuild), else the kept value."""
+    made: list = [None, None]  # [the mapping it was made from, the value]
+
+    def current() -> T:
+        files = course_files()
+        if made[0] is not files:
+            made[:] = [files, make(files)]
+        return made[1]
+    return current

@@ -14,25 +14,15 @@ The url_name -> scenario map is made once per previewed course (`course_files()`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
-from rpt_course.preview import course_files
+from rpt_course.preview import per_course
 from rpt_course.preview.scenarios import jump_targets, preview_url
 
 _QUOTED_URL = re.compile(r"""(?P<quote>\\?['"])(?P<url>/(?:static|jump_to_id)/.*?)(?P=quote)""")
 _JUMP = "/jump_to_id/"
 
-_targets: tuple[Mapping[str, bytes], dict[str, str]] | None = None
-
-
-def course_jump_targets() -> dict[str, str]:
-    """`scenarios.jump_targets` of the previewed course, made once per course mapping."""
-    global _targets
-    files = course_files()
-    known = _targets
-    if known is None or known[0] is not files:
-        known = _targets = (files, jump_targets(files))
-    return known[1]
+course_jump_targets = per_course(jump_targets)
+"""`scenarios.jump_targets` of the previewed course, made once per course mapping."""
 
 
 class PreviewReplaceURLService:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from rpt_course.preview import course_files, live
+from rpt_course.preview import live, per_course
 from rpt_course.preview.scenarios import course_outline, scenario_url
 
 
@@ -65,16 +65,8 @@ def make_outline(files) -> Outline:
     return Outline(title, modules, units)
 
 
-_made: tuple[object, Outline] | None = None
-
-
-def outline() -> Outline:
-    global _made
-    files = course_files()
-    made = _made
-    if made is None or made[0] is not files:
-        made = _made = (files, make_outline(files))
-    return made[1]
+outline = per_course(make_outline)
+"""The Outline of the course previewed now, made once per course mapping."""
 
 
 def page_context(request) -> dict:
